@@ -1,0 +1,29 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Descriptions of the attributes every module states its support for.
+    DOCUMENTATION = r'''
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+'''
+
+    SAYMON = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/netops.bridge.saymon) in C(module_defaults) to set the connection options once for all SAYMON modules.
+    support: full
+    membership:
+      - netops.bridge.saymon
+'''

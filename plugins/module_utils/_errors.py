@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Private: the one error type of netops.bridge; not a public API."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from http.client import responses as HTTP_REASONS
+
+
+class ApiError(Exception):
+    """A failed call to a platform, described for a human and for the task result.
+
+    ``url`` never carries credentials; ``detail`` is the server's own message, parsed.
+    ``maybe_applied`` is true when a non-idempotent request may have reached the server.
+    """
+
+    def __init__(self, platform, summary, method=None, url=None, status=None, detail=None,
+                 maybe_applied=False, body=None):
+        self.platform = platform
+        self.summary = summary
+        self.method = method
+        self.url = url
+        self.status = status
+        self.detail = detail
+        self.maybe_applied = maybe_applied
+        self.body = body
+        super(ApiError, self).__init__(self.message)
+
+    @property
+    def message(self):
+        if self.method and self.url:
+            text = '%s %s %s failed' % (self.platform, self.method, self.url)
+            if self.status is not None:
+                text += ': HTTP %s' % self.status
+                if HTTP_REASONS.get(self.status):
+                    text += ' %s' % HTTP_REASONS[self.status]
+            if self.summary:
+                text += ': %s' % self.summary
+        else:
+            text = '%s: %s' % (self.platform, self.summary)
+        if self.detail:
+            text += ': %s' % self.detail
+        if self.maybe_applied:
+            text += ('. The request may have reached the server and been acted on; it was not re-sent. '
+                     'Check on the server before running it again')
+        return text
+
+    def redact(self, secrets):
+        """Remove every secret string from the parts a user will see."""
+        for secret in secrets:
+            if not secret:
+                continue
+            for attr in ('summary', 'detail', 'url', 'body'):
+                value = getattr(self, attr)
+                if isinstance(value, str) and secret in value:
+                    setattr(self, attr, value.replace(secret, '********'))
+        self.args = (self.message,)
+        return self
+
+    def as_result(self):
+        """The keys a failed task returns besides ``msg``."""
+        result = {'status': self.status, 'url': self.url, 'method': self.method}
+        if self.detail is not None:
+            result['error'] = self.detail
+        return result
+
+
+class WaitTimeout(Exception):
+    """Raised when something polled has not finished within its time limit."""
+
+    def __init__(self, message, last=None, polls=0):
+        self.last = last
+        self.polls = polls
+        super(WaitTimeout, self).__init__(message)

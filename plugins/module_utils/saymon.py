@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SAYMON REST API access for the netops.bridge saymon_* modules.
+
+Paths, auth and response shapes follow the SAYMON REST API documentation (/node/api/...): JSON
+string literals for session and job IDs, ``Cookie: sid=<id>`` for sessions, and error bodies
+``{"code", "message"}`` whose 401 ``message`` is itself a JSON-encoded object.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
+
+PLATFORM = 'SAYMON'
+ENTITY_KINDS = {'link': 'links', 'object': 'objects'}
+
+
+def saymon_argument_spec():
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['SAYMON_URL'])),
+        username=dict(type='str', fallback=(env_fallback, ['SAYMON_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAYMON_PASSWORD'])),
+        session_id=dict(type='str', no_log=True, fallback=(env_fallback, ['SAYMON_SESSION_ID'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SAYMON_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['SAYMON_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['SAYMON_REQUEST_TIMEOUT'])),
+    )
+
+
+def saymon_error_detail(response):
+    """SAYMON's own words: ``<code>: <message>``, unwrapping the JSON-in-a-string 401 message."""
+    try:
+        body = json.loads(response.text)
+    except ValueError:
+        return snippet(response.text) or None
+    if not isinstance(body, dict):
+        return snippet(response.text) or None
+    message = body.get('message')
+    if isinstance(message, str):
+        try:
+            inner = json.loads(message)
+        except ValueError:
+            inner = None
+        if isinstance(inner, dict) and inner.get('message'):
+            message = inner['message']
+    parts = [to_text(p) for p in (body.get('code'), message) if p]
+    return ': '.join(parts) or snippet(response.text)
+
+
+def job_finished(job):
+    """SAYMON jobs have no status field: a script job is done once ``description.exitCode`` is
+    present; an MQTT job (``topic``/``message``) is done at once."""
+    if not isinstance(job, dict):
+        return False
+    description = job.get('description') or {}
+    if not isinstance(description, dict):
+        return False
+    return 'exitCode' in description or 'topic' in description
+
+
+class SaymonModule(PlatformModule):
+    platform = PLATFORM
+
+    def __init__(self, argument_spec, auth_required=True, **kwargs):
+        super(SaymonModule, self).__init__(argument_spec, **kwargs)
+        self.api = SaymonApi(self)
+        if auth_required and not self.params.get('session_id') and not (self.params.get('username') and self.params.get('password')):
+            self.ansible.fail_json(msg='SAYMON credentials are missing: set session_id, or username and password '
+                                       '(options or SAYMON_SESSION_ID, SAYMON_USERNAME, SAYMON_PASSWORD).')
+
+    @classmethod
+    def connection_argument_spec(cls):
+        return saymon_argument_spec()
+
+    def default_auth(self):
+        """Session cookie when a session ID is given, HTTP Basic otherwise."""
+        if self.params.get('session_id'):
+            return CookieSessionAuth('sid', self.params['session_id'])
+        if self.params.get('username') and self.params.get('password'):
+            return BasicAuth(self.params['username'], self.params['password'])
+        return NoAuth()
+
+    def build_client(self):
+        client = ApiClient(PLATFORM, self.params['url'], self.default_auth(),
+                           validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+                           timeout=self.params['request_timeout'], error_detail=saymon_error_detail)
+        client.extra_secrets = [self.params.get('password'), self.params.get('session_id')]
+        return client
+
+
+class SaymonApi(object):
+    """The SAYMON endpoints netops.bridge uses."""
+
+    def __init__(self, module):
+        self.module = module
+
+    @property
+    def client(self):
+        return self.module.client
+
+    @staticmethod
+    def _string_body(response, what):
+        value = response.json()
+        if not isinstance(value, str) or not value:
+            raise ApiError(PLATFORM, 'expected %s as a JSON string, got %s' % (what, snippet(response.text)),
+                           method=response.method, url=response.url, status=response.status)
+        return value
+
+    def create_session(self, login, password):
+        response = self.client.request('POST', '/node/api/users/session', json_body={'login': login, 'password': password},
+                                       auth=NoAuth())
+        session_id = self._string_body(response, 'a session ID')
+        self.client.extra_secrets.append(session_id)
+        return session_id
+
+    def session_valid(self, session_id, auth):
+        """True when SAYMON says the session is valid. Any answer but ``true`` means invalid (the docs
+        give ``null`` or ``false``); a 401 while authenticating with that very session means expired."""
+        self.client.extra_secrets.append(session_id)
+        response = self.client.request('GET', '/node/api/users/session/verify/%s' % path_segment(session_id),
+                                       auth=auth, accept_status=(401,))
+        if response.status == 401:
+            if isinstance(auth, CookieSessionAuth):
+                return False
+            raise self.client.http_error(response, auth)
+        return response.json() is True
+
+    def delete_session(self, session_id):
+        self.client.request('DELETE', '/node/api/users/session', auth=CookieSessionAuth('sid', session_id))
+
+    def get_entity(self, kind, entity_id, fields=None):
+        params = {'fields': ','.join(fields)} if fields else None
+        entity = self.client.request('GET', '/node/api/%s/%s' % (ENTITY_KINDS[kind], path_segment(entity_id)), params=params).json()
+        if not isinstance(entity, dict):
+            raise ApiError(PLATFORM, 'expected the %s as a JSON object' % kind)
+        return entity
+
+    def operations(self, kind, entity_id):
+        operations = self.get_entity(kind, entity_id, fields=['operations']).get('operations') or []
+        return [op for op in operations if isinstance(op, dict)]
+
+    def execute(self, kind, entity_id, operation_id, arguments=None):
+        """POST .../execute once (never retried once it may have reached SAYMON); return the job ID."""
+        path = '/node/api/%s/%s/operations/%s/execute' % (ENTITY_KINDS[kind], path_segment(entity_id), path_segment(operation_id))
+        if arguments is None:
+            response = self.client.request('POST', path)
+        else:
+            response = self.client.request('POST', path, json_body=arguments)
+        return self._string_body(response, 'the job ID')
+
+    def get_job(self, job_id, missing_ok=False):
+        response = self.client.request('GET', '/node/api/jobs/%s' % path_segment(job_id), accept_status=(404,) if missing_ok else None)
+        if response.status == 404:
+            return None
+        job = response.json()
+        if not isinstance(job, dict):
+            raise ApiError(PLATFORM, 'expected the job as a JSON object', method=response.method, url=response.url, status=response.status)
+        return job
+
+    def wait_job(self, job_id, timeout, max_interval):
+        """Poll until the job has finished. A 404 right after execution is tolerated while waiting,
+        since the docs leave open whether a job exists before its script has finished."""
+        job, polls = wait_for(lambda: self.get_job(job_id, missing_ok=True), job_finished,
+                              timeout, max_interval, 'SAYMON job %s' % job_id)
+        return job, polls
+
+
+def job_summary(job):
+    description = (job or {}).get('description') or {}
+    if not isinstance(description, dict):
+        description = {}
+    return {
+        'finished': job_finished(job),
+        'exit_code': description.get('exitCode'),
+        'stdout': description.get('stdout'),
+    }
