@@ -27,3 +27,13 @@ attributes:
     membership:
       - netops.bridge.saymon
 '''
+
+    ENMS = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/netops.bridge.enms) in C(module_defaults) to set the connection options once for all eNMS modules.
+    support: full
+    membership:
+      - netops.bridge.enms
+'''

@@ -235,7 +235,7 @@ def default_error_detail(response):
     except ValueError:
         return snippet(response.text) or None
     if isinstance(body, dict):
-        for key in ('message', 'error', 'errors', 'detail'):
+        for key in ('message', 'error', 'errors', 'alert', 'detail'):
             if body.get(key):
                 return to_text(body[key])
     return snippet(response.text) or None

@@ -1,0 +1,126 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""eNMS REST API access for the netops.bridge enms_* modules.
+
+eNMS accepts HTTP Basic only. Many refusals come back as HTTP 200 with an ``error`` or ``errors`` key,
+an unknown service is a 403, and ``/rest/result`` answers 200 with an error until the run exists.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
+
+PLATFORM = 'eNMS'
+RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
+NO_RESULT_YET = 'There are no results'
+RUNNING = 'Running'
+
+
+def enms_argument_spec():
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['ENMS_URL'])),
+        username=dict(type='str', required=True, fallback=(env_fallback, ['ENMS_USERNAME'])),
+        password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ENMS_PASSWORD'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ENMS_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['ENMS_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['ENMS_REQUEST_TIMEOUT'])),
+    )
+
+
+def wait_argument_spec(default_wait):
+    return dict(
+        wait=dict(type='bool', default=default_wait),
+        wait_timeout=dict(type='float', default=3600),
+        poll_interval=dict(type='float', default=5),
+    )
+
+
+def run_finished(answer):
+    return answer is not None and answer.get('status') != RUNNING
+
+
+def run_outcome(answer):
+    """The keys both modules return, from a ``/rest/result`` answer ``{status, result}``."""
+    result = answer.get('result') if isinstance(answer, dict) else None
+    if not isinstance(result, dict):
+        result = {}
+    summary = result.get('summary') if isinstance(result.get('summary'), dict) else {}
+    return {
+        'status': answer.get('status') if isinstance(answer, dict) else None,
+        'success': result.get('success'),
+        'summary': {'success': list(summary.get('success') or []), 'failure': list(summary.get('failure') or [])},
+        'duration': result.get('duration'),
+        'result': result,
+    }
+
+
+class EnmsModule(PlatformModule):
+    platform = PLATFORM
+
+    def __init__(self, argument_spec, **kwargs):
+        super(EnmsModule, self).__init__(argument_spec, **kwargs)
+        self.api = EnmsApi(self)
+        self.require_non_empty('url', 'username')
+
+    @classmethod
+    def connection_argument_spec(cls):
+        return enms_argument_spec()
+
+    def build_client(self):
+        return ApiClient(PLATFORM, self.params['url'], BasicAuth(self.params['username'], self.params['password']),
+                         validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+                         timeout=self.params['request_timeout'])
+
+    def validate_wait(self):
+        self.require_positive('wait_timeout', 'poll_interval')
+
+
+class EnmsApi(object):
+    def __init__(self, module):
+        self.module = module
+
+    @property
+    def client(self):
+        return self.module.client
+
+    def run_service(self, body):
+        """POST /rest/run_service once; refusals that eNMS answers with HTTP 200 become ApiError."""
+        response = self.client.request('POST', '/rest/run_service', json_body=body)
+        answer = response.json()
+        if not isinstance(answer, dict):
+            raise ApiError(PLATFORM, 'expected a JSON object', method='POST', url=response.url, status=response.status)
+        if answer.get('error'):
+            raise ApiError(PLATFORM, 'eNMS refused to run %r' % body['name'], method='POST', url=response.url,
+                           status=response.status, detail=to_text(answer['error']))
+        if not answer.get('runtime'):
+            errors = answer.get('errors') or ['no runtime in the answer']
+            raise ApiError(PLATFORM, 'eNMS did not start %r' % body['name'], method='POST', url=response.url,
+                           status=response.status, detail='; '.join(to_text(e) for e in errors))
+        return answer
+
+    def result(self, name, runtime):
+        """``{status, result}`` of a run, or None while eNMS has no row for it yet."""
+        path = '/rest/result/%s/%s' % (path_segment(name), path_segment(runtime))
+        response = self.client.request('GET', path)
+        answer = response.json()
+        if not isinstance(answer, dict):
+            raise ApiError(PLATFORM, 'expected a JSON object', method='GET', url=response.url, status=response.status)
+        if answer.get('error'):
+            if NO_RESULT_YET in to_text(answer['error']):
+                return None
+            raise ApiError(PLATFORM, 'eNMS refused to give the result', method='GET', url=response.url,
+                           status=response.status, detail=to_text(answer['error']))
+        return answer
+
+    def wait_result(self, name, runtime, timeout, max_interval):
+        return wait_for(lambda: self.result(name, runtime), run_finished, timeout, max_interval,
+                        'eNMS run of %r at %s' % (name, runtime))

@@ -1,0 +1,148 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: enms_result_info
+short_description: Read the result of an eNMS run, optionally waiting for it to finish
+version_added: 0.1.0
+description:
+  - Reads C(GET /rest/result/<name>/<runtime>) for a run started by M(netops.bridge.enms_service_run) or otherwise.
+  - eNMS answers that it has no result until the run exists. Without O(wait), that answer is returned as
+    RV(found=false); with O(wait=true), the module keeps polling until the run exists and has finished.
+  - This module only reads; it never changes anything and always reports C(changed=false).
+author:
+  - netops.bridge contributors
+extends_documentation_fragment:
+  - netops.bridge.enms
+  - netops.bridge.attributes
+  - netops.bridge.attributes.enms
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: Nothing is changed, so there is nothing to show.
+options:
+  name:
+    description: Name of the service or workflow that was run.
+    type: str
+    required: true
+  runtime:
+    description: The run's runtime, as RV(netops.bridge.enms_service_run#module:runtime) returns it.
+    type: str
+    required: true
+  wait:
+    description: Wait until the run exists and has finished.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait when O(wait=true) before the task fails.
+    type: float
+    default: 3600
+  poll_interval:
+    description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
+    type: float
+    default: 5
+seealso:
+  - module: netops.bridge.enms_service_run
+'''
+
+EXAMPLES = r'''
+- name: Wait for a run started earlier
+  netops.bridge.enms_result_info:
+    url: https://enms.example.com
+    username: automation
+    password: "{{ vault_enms_password }}"
+    name: Configuration Backup
+    runtime: "{{ backup.runtime }}"
+    wait: true
+  register: backup_result
+
+- name: Show the devices that failed
+  ansible.builtin.debug:
+    var: backup_result.summary.failure
+'''
+
+RETURN = r'''
+found:
+  description: Whether eNMS knows the run yet.
+  returned: always
+  type: bool
+  sample: true
+finished:
+  description: Whether the run has finished (its status is no longer V(Running)).
+  returned: always
+  type: bool
+  sample: true
+status:
+  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD))).
+  returned: when RV(found=true)
+  type: str
+  sample: Completed
+success:
+  description: Whether the run succeeded; V(null) while it runs.
+  returned: when RV(found=true)
+  type: bool
+  sample: true
+summary:
+  description: Names of the devices on which the run succeeded and failed.
+  returned: when RV(found=true)
+  type: dict
+  contains:
+    success:
+      description: Devices on which the run succeeded.
+      type: list
+      elements: str
+      returned: always
+    failure:
+      description: Devices on which the run failed.
+      type: list
+      elements: str
+      returned: always
+duration:
+  description: How long the run took.
+  returned: when RV(found=true)
+  type: str
+  sample: "0:00:01"
+result:
+  description: The whole result as eNMS returns it (empty while the run has no result yet).
+  returned: when RV(found=true)
+  type: dict
+polls:
+  description: How many times the result was read.
+  returned: always
+  type: int
+  sample: 1
+'''
+
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, run_finished, run_outcome, wait_argument_spec
+
+
+def run(module):
+    params = module.params
+    if params['wait']:
+        answer, polls = module.api.wait_result(params['name'], params['runtime'], params['wait_timeout'], params['poll_interval'])
+    else:
+        answer, polls = module.api.result(params['name'], params['runtime']), 1
+    module.result.update(found=answer is not None, finished=run_finished(answer), polls=polls)
+    if answer is not None:
+        module.result.update(run_outcome(answer))
+
+
+def main():
+    spec = dict(name=dict(type='str', required=True), runtime=dict(type='str', required=True))
+    spec.update(wait_argument_spec(default_wait=False))
+    module = EnmsModule(argument_spec=spec, supports_check_mode=True)
+    module.require_non_empty('name', 'runtime')
+    module.validate_wait()
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

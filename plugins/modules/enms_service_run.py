@@ -1,0 +1,244 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: enms_service_run
+short_description: Run an eNMS service or workflow and wait for its result
+version_added: 0.1.0
+description:
+  - Runs an eNMS service or workflow by name (C(POST /rest/run_service)) on devices, pools and IP addresses, or
+    on the service's own targets when none is given.
+  - The run is always started asynchronously (C(async) is sent explicitly, since eNMS changed its default across
+    versions). With O(wait=true), the module then polls C(GET /rest/result/<name>/<runtime>) until the run has
+    finished, tolerating the short time in which eNMS does not know the run yet.
+  - Running a service is not idempotent. Every run that is not in check mode starts the service again and reports
+    C(changed=true). The run request is sent exactly once; it is never retried, even on a network error after which
+    it may or may not have reached eNMS (the error then says so).
+  - eNMS refuses some runs with HTTP 200 and an error (unknown devices or pools, runs from the REST API not allowed,
+    a disabled workflow, a duplicate run name) and others with HTTP 403 (unknown service, or no right to run it).
+    Each of them fails the task with eNMS's own words.
+author:
+  - netops.bridge contributors
+extends_documentation_fragment:
+  - netops.bridge.enms
+  - netops.bridge.attributes
+  - netops.bridge.attributes.enms
+attributes:
+  check_mode:
+    support: full
+    details: In check mode nothing is sent; the module returns in RV(would_run) what it would run and reports C(changed=true).
+  diff_mode:
+    support: none
+options:
+  name:
+    description:
+      - Name of the service or workflow, exactly as in eNMS (for example V([Shared] ping)).
+    type: str
+    required: true
+  devices:
+    description: Names of the devices to run on. Any of O(devices), O(pools) and O(ip_addresses) replaces the service's own targets.
+    type: list
+    elements: str
+  pools:
+    description: Names of the pools to run on.
+    type: list
+    elements: str
+  ip_addresses:
+    description: IP addresses of the devices to run on.
+    type: list
+    elements: str
+  payload:
+    description:
+      - Extra keys for the run, which the service reads as C(payload[...]).
+      - Keys that the request itself uses (C(name), C(devices), C(pools), C(ip_addresses), C(async), C(form),
+        C(ignore_invalid_targets)) are refused.
+    type: dict
+  run_name:
+    description: A name for this run (eNMS's C(form.name)). eNMS refuses a name that a run already has.
+    type: str
+  ignore_invalid_targets:
+    description:
+      - Run on the valid targets even when some devices, pools or IP addresses are unknown to eNMS. The unknown
+        ones are then returned in RV(errors) and warned about.
+      - When V(false), an unknown target fails the task and nothing runs.
+    type: bool
+    default: false
+  wait:
+    description: Wait for the run to finish. With V(false), the module returns the RV(runtime) at once.
+    type: bool
+    default: true
+  wait_timeout:
+    description: Seconds to wait for the run to finish before the task fails (the run goes on in eNMS).
+    type: float
+    default: 3600
+  poll_interval:
+    description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
+    type: float
+    default: 5
+  fail_on_failure:
+    description: Fail the task when the finished run's C(success) is false, naming the devices that failed.
+    type: bool
+    default: true
+seealso:
+  - module: netops.bridge.enms_result_info
+'''
+
+EXAMPLES = r'''
+- name: Back up two routers' configuration and wait
+  netops.bridge.enms_service_run:
+    url: https://enms.example.com
+    username: automation
+    password: "{{ vault_enms_password }}"
+    name: Configuration Backup
+    devices: [Washington, Atlanta]
+  register: backup
+
+- name: Run a workflow on a pool with payload values, without waiting
+  netops.bridge.enms_service_run:
+    name: "[Shared] Upgrade workflow"
+    pools: [Edge routers]
+    payload:
+      target_version: "17.9.4"
+      change_ticket: CHG-1234
+    wait: false
+  register: upgrade
+
+- name: Later, wait for it
+  netops.bridge.enms_result_info:
+    name: "[Shared] Upgrade workflow"
+    runtime: "{{ upgrade.runtime }}"
+    wait: true
+'''
+
+RETURN = r'''
+runtime:
+  description: The run's runtime, its identifier in eNMS.
+  returned: when the run was started
+  type: str
+  sample: "2024-03-12 10:11:12.123456"
+status:
+  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD))).
+  returned: when O(wait=true) and the run was started
+  type: str
+  sample: Completed
+success:
+  description: Whether the run succeeded.
+  returned: when O(wait=true) and the run was started
+  type: bool
+  sample: true
+summary:
+  description: Names of the devices on which the run succeeded and failed.
+  returned: when O(wait=true) and the run was started
+  type: dict
+  contains:
+    success:
+      description: Devices on which the run succeeded.
+      type: list
+      elements: str
+      returned: always
+    failure:
+      description: Devices on which the run failed.
+      type: list
+      elements: str
+      returned: always
+  sample: {"success": ["Washington"], "failure": ["Atlanta"]}
+duration:
+  description: How long the run took, as eNMS reports it.
+  returned: when O(wait=true) and the run was started
+  type: str
+  sample: "0:00:01"
+result:
+  description: The whole result of the run as eNMS returns it.
+  returned: when O(wait=true) and the run was started
+  type: dict
+errors:
+  description: Targets eNMS did not know, with O(ignore_invalid_targets=true).
+  returned: when the run was started
+  type: list
+  elements: str
+  sample: ["No device with the name 'Boston'"]
+would_run:
+  description: The request the module would send.
+  returned: in check mode
+  type: dict
+  sample: {"name": "Configuration Backup", "devices": ["Washington"], "async": true}
+'''
+
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import (
+    RUN_REQUEST_KEYS, EnmsModule, run_outcome, wait_argument_spec)
+
+
+def run_request(params):
+    body = dict(params.get('payload') or {})
+    body['name'] = params['name']
+    body['async'] = True
+    for key in ('devices', 'pools', 'ip_addresses'):
+        if params.get(key):
+            body[key] = params[key]
+    if params['ignore_invalid_targets']:
+        body['ignore_invalid_targets'] = True
+    if params.get('run_name'):
+        body['form'] = {'name': params['run_name']}
+    return body
+
+
+def run(module):
+    params = module.params
+    body = run_request(params)
+    if module.check_mode:
+        module.result.update(changed=True, would_run=body)
+        return
+    try:
+        answer = module.api.run_service(body)
+    except ApiError as exc:
+        module.result['changed'] = exc.maybe_applied
+        raise
+    errors = list(answer.get('errors') or [])
+    module.result.update(changed=True, runtime=answer['runtime'], errors=errors)
+    for error in errors:
+        module.ansible.warn('eNMS: %s' % error)
+    if not params['wait']:
+        return
+    answer, polls = module.api.wait_result(params['name'], answer['runtime'], params['wait_timeout'], params['poll_interval'])
+    outcome = run_outcome(answer)
+    module.result.update(outcome, polls=polls)
+    if outcome['status'] != 'Completed':
+        module.fail('the eNMS run of %r at %s ended with status %s.' % (params['name'], module.result['runtime'], outcome['status']))
+    if params['fail_on_failure'] and outcome['success'] is False:
+        failed = ', '.join(outcome['summary']['failure']) or 'none named'
+        module.fail('the eNMS run of %r at %s failed on: %s.' % (params['name'], module.result['runtime'], failed))
+
+
+def main():
+    spec = dict(
+        name=dict(type='str', required=True),
+        devices=dict(type='list', elements='str'),
+        pools=dict(type='list', elements='str'),
+        ip_addresses=dict(type='list', elements='str'),
+        payload=dict(type='dict'),
+        run_name=dict(type='str'),
+        ignore_invalid_targets=dict(type='bool', default=False),
+        fail_on_failure=dict(type='bool', default=True),
+    )
+    spec.update(wait_argument_spec(default_wait=True))
+    module = EnmsModule(argument_spec=spec, supports_check_mode=True)
+    module.require_non_empty('name', 'run_name')
+    module.validate_wait()
+    collisions = sorted(set(module.params.get('payload') or {}) & set(RUN_REQUEST_KEYS))
+    if collisions:
+        module.fail('payload must not contain %s: the run request itself uses these keys. Use the options instead.'
+                    % ', '.join(collisions))
+    for key in ('devices', 'pools', 'ip_addresses'):
+        if any(not (item or '').strip() for item in module.params.get(key) or []):
+            module.fail('%s must not contain empty names.' % key)
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()
