@@ -37,3 +37,23 @@ attributes:
     membership:
       - netops.bridge.enms
 '''
+
+    OMN = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/netops.bridge.omn) in C(module_defaults) to set the connection options once for all OMN modules.
+    support: full
+    membership:
+      - netops.bridge.omn
+'''
+
+    ZITADEL = r'''
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/netops.bridge.zitadel) in C(module_defaults) to set the connection options once for all ZITADEL modules.
+    support: full
+    membership:
+      - netops.bridge.zitadel
+'''
