@@ -42,7 +42,8 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each HTTP request to connect and to answer. This does not limit waiting for a run, which C(wait_timeout) governs.
+      - Seconds to wait for each HTTP request to connect and to answer.
+      - This does not limit waiting for a run, which C(wait_timeout) governs.
       - If not set, the value of the E(ENMS_REQUEST_TIMEOUT) environment variable is used.
     type: float
     default: 30

@@ -46,7 +46,8 @@ options:
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each HTTP request to connect and to answer. This does not limit waiting for a job, which C(wait_timeout) governs where a module has it.
+      - Seconds to wait for each HTTP request to connect and to answer.
+      - This does not limit waiting for a job, which C(wait_timeout) governs where a module has it.
       - If not set, the value of the E(SAYMON_REQUEST_TIMEOUT) environment variable is used.
     type: float
     default: 30
