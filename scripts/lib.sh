@@ -1,0 +1,76 @@
+# shellcheck shell=bash
+# Shared by scripts/test.sh and scripts/showcase.sh: virtual environments and a collection tree.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${NETOPS_BRIDGE_CACHE:-$HOME/.cache/netops-bridge}"
+RUNTIME_REQUIREMENTS="requests>=2.25 lxml>=4.6"
+TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+find_python() {
+  # find_python 3.12 -> path of a python3.12 from pyenv or the system
+  local version="$1" candidate
+  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python "$(command -v "python$version" || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  done
+  echo "Python $version is needed (pyenv install $version, or apt-get install python$version-venv)." >&2
+  return 1
+}
+
+ensure_venv() {
+  # ensure_venv NAME PYTHON_VERSION REQUIREMENT... -> prints the venv's bin directory
+  local name="$1" version="$2"; shift 2
+  local venv="$CACHE_DIR/$name" stamp wanted python
+  wanted="$(printf '%s\n' "$@" | sort | tr '\n' ' ')"
+  stamp="$venv/.netops-requirements"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
+    echo "$venv/bin"; return 0
+  fi
+  python="$(find_python "$version")" || return 1
+  log "creating $venv (Python $version): $wanted"
+  rm -rf "$venv"
+  mkdir -p "$CACHE_DIR"
+  "$python" -m venv "$venv" >&2
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
+  # shellcheck disable=SC2068
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check $@ >&2
+  printf '%s' "$wanted" > "$stamp"
+  echo "$venv/bin"
+}
+
+main_venv() {
+  # The venv that runs the modules, the units, the integration tests and the showcase.
+  # shellcheck disable=SC2086
+  ensure_venv core221-py312 3.12 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
+}
+
+oldest_venv() {
+  ensure_venv core216-py311 3.11 'ansible-core>=2.16,<2.17'
+}
+
+install_get_pip_standins() {
+  # ansible-test looks here before it tries to download get-pip-<version>.py.
+  local bin="$1" version
+  mkdir -p "$HOME/.ansible/test/cache"
+  for version in $("$bin/python" - <<'PY'
+import os, re
+import ansible_test
+path = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
+with open(path) as handle:
+    print(' '.join(sorted(set(re.findall(r"pip=['\"]([0-9.]+)['\"]", handle.read())))))
+PY
+); do
+    cp "$REPO_ROOT/scripts/get_pip_standin.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
+  done
+}
+
+collection_tree() {
+  # A copy of the working tree (tracked and untracked-but-not-ignored files) at
+  # <tmp>/ansible_collections/netops/bridge, as ansible-test requires; prints that path.
+  local top="$1" dest="$1/ansible_collections/netops/bridge"
+  mkdir -p "$dest"
+  (cd "$REPO_ROOT" && git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$dest/")
+  (cd "$dest" && git init -q && git add -A >/dev/null 2>&1 && git -c user.email=t@t -c user.name=t commit -qm tree >/dev/null 2>&1 || true)
+  echo "$dest"
+}

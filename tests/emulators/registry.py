@@ -1,0 +1,10 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Platform name -> emulator class, for the command line and the test fixtures."""
+
+from __future__ import absolute_import, division, print_function
+
+from emulators.saymon import SaymonEmulator
+
+EMULATORS = {
+    'saymon': SaymonEmulator,
+}
