@@ -1,0 +1,104 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fixtures for integration tests: emulators on ephemeral ports, a collections path holding this
+checkout, and helpers that run the real ansible-playbook and ansible commands."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / 'tests'))
+
+from emulators.saymon import SaymonEmulator  # noqa: E402  pylint: disable=wrong-import-position
+
+BIN = Path(sys.executable).parent
+RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)', re.M)
+
+
+@pytest.fixture
+def saymon():
+    with SaymonEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    root = tmp_path_factory.mktemp('collections')
+    namespace = root / 'ansible_collections' / 'netops'
+    namespace.mkdir(parents=True)
+    (namespace / 'bridge').symlink_to(REPO_ROOT)
+    return root
+
+
+class Run(object):
+    def __init__(self, proc, results_file):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        self.recap = dict((m[0], dict(zip(('ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'), map(int, m[1:]))))
+                          for m in RECAP.findall(proc.stdout))
+        self.results = {}
+        if results_file and results_file.exists():
+            self.results = json.loads(results_file.read_text())
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def __repr__(self):
+        return 'rc=%s\n--- stdout\n%s\n--- stderr\n%s' % (self.rc, self.stdout[-6000:], self.stderr[-3000:])
+
+
+@pytest.fixture
+def ansible(collections_path, tmp_path):
+    """ansible.playbook(text, env=..., args=[...]) / ansible.adhoc(module, args, env=...) -> Run.
+
+    A playbook may write registered results to the file in var ``results_file`` (a JSON dict)."""
+
+    def environment(extra):
+        env = dict(os.environ)
+        env.update({
+            'ANSIBLE_COLLECTIONS_PATH': str(collections_path),
+            'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0',
+            'ANSIBLE_LOCALHOST_WARNING': 'False', 'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable, 'ANSIBLE_HOST_KEY_CHECKING': 'False',
+            'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'), 'ANSIBLE_RETRY_FILES_ENABLED': 'False',
+            'ANSIBLE_DEPRECATION_WARNINGS': 'False', 'HOME': str(tmp_path),
+        })
+        for key in list(env):
+            if key.startswith(('SAYMON_', 'ENMS_', 'OMN_', 'ZITADEL_')):
+                del env[key]
+        env.update(extra or {})
+        return env
+
+    class Ansible(object):
+        results_file = tmp_path / 'results.json'
+
+        def playbook(self, text, env=None, args=(), name='playbook.yml'):
+            path = tmp_path / name
+            path.write_text(textwrap.dedent(text))
+            if self.results_file.exists():
+                self.results_file.unlink()
+            command = [str(BIN / 'ansible-playbook'), '-i', 'localhost,', '-c', 'local',
+                       '-e', 'results_file=%s' % self.results_file] + list(args) + [str(path)]
+            proc = subprocess.run(command, env=environment(env), capture_output=True, text=True, timeout=300, check=False)
+            return Run(proc, self.results_file)
+
+        def adhoc(self, module, module_args, env=None, args=()):
+            command = [str(BIN / 'ansible'), 'localhost', '-i', 'localhost,', '-c', 'local', '-m', module, '-a', module_args] + list(args)
+            proc = subprocess.run(command, env=environment(env), capture_output=True, text=True, timeout=300, check=False)
+            return Run(proc, None)
+
+    return Ansible()
+
+
+def saymon_env(emulator, user='admin', password='admin-pass'):
+    return {'SAYMON_URL': emulator.url, 'SAYMON_USERNAME': user, 'SAYMON_PASSWORD': password}
