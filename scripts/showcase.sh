@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The main job: the showcase playbook against the embedded emulators, which this script starts
+# on ephemeral 127.0.0.1 ports and stops again. Runs the playbook twice (the second run shows
+# what is idempotent). Extra arguments go to ansible-playbook, e.g. -v or --check.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+bin="$(main_venv)"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_emulator() {
+  # start_emulator PLATFORM: starts it in the background; emulator_url PLATFORM prints its URL
+  local platform="$1"
+  PYTHONPATH="$REPO_ROOT/tests" "$bin/python" -m emulators "$platform" --url-file "$work/$platform.url" \
+    >"$work/$platform.log" 2>&1 &
+  pids+=("$!")
+}
+
+emulator_url() {
+  local platform="$1" i
+  for i in $(seq 1 100); do
+    [ -s "$work/$platform.url" ] && { cat "$work/$platform.url"; return 0; }
+    sleep 0.1
+  done
+  echo "the $platform emulator did not start:" >&2
+  cat "$work/$platform.log" >&2
+  return 1
+}
+
+mkdir -p "$work/collections/ansible_collections/netops"
+ln -s "$REPO_ROOT" "$work/collections/ansible_collections/netops/bridge"
+export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_LOCALHOST_WARNING=False ANSIBLE_INVENTORY_UNPARSED_WARNING=False
+export ANSIBLE_PYTHON_INTERPRETER="$bin/python"
+
+start_emulator saymon
+SAYMON_URL="$(emulator_url saymon)"
+export SAYMON_URL SAYMON_USERNAME=admin SAYMON_PASSWORD=admin-pass
+export SHOWCASE_SAYMON_LINK_ID=62de902eb238aa0131bd3b01 SHOWCASE_SAYMON_OBJECT_ID=5e9465cb00000000000000a1
+
+for pass in first second; do
+  log "showcase, $pass run"
+  "$bin/ansible-playbook" -i localhost, -c local "$REPO_ROOT/playbooks/showcase.yml" "$@"
+done
