@@ -16,7 +16,7 @@ description:
     RV(found=false); with O(wait=true), the module keeps polling until the run exists and has finished.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
-  - netops.bridge contributors
+  - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.enms
   - netops.bridge.attributes

@@ -23,7 +23,7 @@ description:
     a disabled workflow, a duplicate run name) and others with HTTP 403 (unknown service, or no right to run it).
     Each of them fails the task with eNMS's own words.
 author:
-  - netops.bridge contributors
+  - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.enms
   - netops.bridge.attributes

@@ -17,7 +17,7 @@ description:
     right after execution) is polled again; without waiting, an unknown job fails the task.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
-  - netops.bridge contributors
+  - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes

@@ -22,7 +22,7 @@ description:
     C(changed=true). The execute request is sent exactly once; it is never retried, even on a network error after
     which it may or may not have reached SAYMON (the error then says so).
 author:
-  - netops.bridge contributors
+  - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes

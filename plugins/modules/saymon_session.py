@@ -17,7 +17,7 @@ description:
     (C(changed=false)); an invalid one is replaced by a new session when O(username) and O(password) are given.
   - With O(state=absent), the session O(session_id) is deleted; a session that is already gone is C(changed=false).
 author:
-  - netops.bridge contributors
+  - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes

@@ -132,8 +132,8 @@ class SaymonEmulator(Emulator):
     @staticmethod
     def session_from(request):
         for part in (request.header('cookie') or '').split(';'):
-            name, _, value = part.strip().partition('=')
-            if name == 'sid' and value:
+            name, separator, value = part.strip().partition('=')
+            if name == 'sid' and separator and value:
                 return value
         return request.header('x-session-id')
 
