@@ -129,7 +129,8 @@ class ApiClient(object):
         self.extra_secrets = []
         self.sent = 0
         self.session = requests.Session()
-        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        # Passed on every request: a session-level setting would lose to REQUESTS_CA_BUNDLE from the environment.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         adapter = HTTPAdapter(max_retries=0, pool_connections=1, pool_maxsize=4)
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
@@ -200,7 +201,8 @@ class ApiClient(object):
         self.sent += 1
         try:
             return self.session.request(method, url, params=params, json=json_body, data=data, headers=headers,
-                                        auth=auth, timeout=self.timeout, allow_redirects=method in SAFE_METHODS)
+                                        auth=auth, timeout=self.timeout, verify=self.verify,
+                                        allow_redirects=method in SAFE_METHODS)
         except requests.exceptions.SSLError as exc:
             raise ApiError(self.platform, 'TLS verification failed (%s). Give the CA bundle that signed the server '
                                           'certificate in ca_path, or set validate_certs to false (insecure)' % first_line(exc))

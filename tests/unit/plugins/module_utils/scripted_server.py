@@ -1,0 +1,67 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A real HTTP server on 127.0.0.1 whose answers a test scripts, recording every request."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class ScriptedServer(object):
+    """``answers`` is a list of (status, headers, body), 'drop', or ('delay', seconds, answer)."""
+
+    def __init__(self):
+        self.answers = []
+        self.received = []
+        self.default = (200, {}, b'{}')
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def serve(self):
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length else b''
+                server.received.append({'method': self.command, 'path': self.path, 'body': body,
+                                        'headers': dict((k.lower(), v) for k, v in self.headers.items())})
+                answer = server.answers.pop(0) if server.answers else server.default
+                if isinstance(answer, tuple) and answer[0] == 'delay':
+                    time.sleep(answer[1])
+                    answer = answer[2]
+                if answer == 'drop':
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                status, headers, payload = answer
+                payload = payload if isinstance(payload, bytes) else payload.encode('utf-8')
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header('Content-Length', str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = serve
+
+        self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever)
+        self.thread.daemon = True
+
+    @property
+    def url(self):
+        return 'http://127.0.0.1:%d' % self.httpd.server_address[1]
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,177 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import base64
+import json
+import os
+import socket
+from email.utils import formatdate
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth, BearerAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, display_url, path_segment, retry_after_seconds
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._version import COLLECTION_VERSION
+
+PASSWORD = 'correct-horse-battery'
+
+
+def client_for(server, auth=None, sleeps=None, **kwargs):
+    recorder = sleeps if sleeps is not None else []
+    return ApiClient('TEST', server.url, auth or BasicAuth('alice', PASSWORD), sleep=recorder.append, **kwargs)
+
+
+@pytest.mark.parametrize('status', [502, 503, 504])
+def test_get_is_retried_on_gateway_errors_then_succeeds(server, status):
+    server.answers = [(status, {}, 'down'), (status, {}, 'down'), (200, {}, '{"ok": true}')]
+    sleeps = []
+    assert client_for(server, sleeps=sleeps).request('GET', '/x').json() == {'ok': True}
+    assert len(server.received) == 3 and len(sleeps) == 2
+
+
+def test_get_gives_up_after_the_retry_budget(server):
+    server.answers = [(503, {}, '{"message": "maintenance"}')] * 5
+    with pytest.raises(ApiError) as caught:
+        client_for(server, retries=2).request('GET', '/x')
+    assert len(server.received) == 3
+    assert caught.value.status == 503
+    assert 'HTTP 503 Service Unavailable: maintenance' in caught.value.message
+
+
+def test_retry_after_is_honoured_in_seconds_and_as_a_date(server):
+    server.answers = [(429, {'Retry-After': '7'}, ''), (429, {'Retry-After': formatdate(usegmt=True)}, ''), (200, {}, '{}')]
+    sleeps = []
+    client_for(server, sleeps=sleeps).request('GET', '/x')
+    assert sleeps[0] == 7.0 and 0 <= sleeps[1] <= 1.0
+
+
+def test_retry_after_parsing():
+    assert retry_after_seconds('3') == 3.0
+    assert retry_after_seconds('garbage') is None
+    assert retry_after_seconds(None) is None
+
+
+@pytest.mark.parametrize('answer', [(503, {}, ''), (429, {'Retry-After': '1'}, ''), 'drop'])
+def test_post_is_never_resent_once_it_may_have_reached_the_server(server, answer):
+    server.answers = [answer, (200, {}, '"job"')]
+    sleeps = []
+    with pytest.raises(ApiError) as caught:
+        client_for(server, sleeps=sleeps).request('POST', '/execute')
+    assert len(server.received) == 1 and sleeps == []
+    if answer == 'drop':
+        assert caught.value.maybe_applied
+        assert 'may have reached the server' in caught.value.message and 'not re-sent' in caught.value.message
+
+
+def test_post_read_timeout_is_not_resent_and_names_the_timeout(server):
+    server.answers = [('delay', 1.5, (200, {}, '"late"'))]
+    with pytest.raises(ApiError) as caught:
+        client_for(server, timeout=0.3).request('POST', '/execute')
+    assert len(server.received) == 1
+    assert 'request_timeout=0.3' in caught.value.message and caught.value.maybe_applied
+
+
+def test_post_marked_idempotent_is_retried(server):
+    server.answers = [(503, {}, ''), (200, {}, '{"tids": []}')]
+    assert client_for(server).request('POST', '/query', idempotent=True).json() == {'tids': []}
+    assert len(server.received) == 2
+
+
+def test_post_is_retried_when_the_connection_was_refused():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    sleeps = []
+    client = ApiClient('TEST', 'http://127.0.0.1:%d' % port, NoAuth(), sleep=sleeps.append, retries=2)
+    with pytest.raises(ApiError) as caught:
+        client.request('POST', '/execute')
+    assert client.sent == 3 and len(sleeps) == 2
+    assert not caught.value.maybe_applied and 'Connection refused' in caught.value.message
+
+
+def test_user_agent_names_the_collection_and_its_galaxy_version(server):
+    galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / 'galaxy.yml').read_text())
+    assert COLLECTION_VERSION == galaxy['version']
+    client_for(server).request('GET', '/x')
+    assert server.received[0]['headers']['user-agent'].startswith('netops.bridge/%s ' % galaxy['version'])
+
+
+@pytest.mark.parametrize('auth,expected', [
+    (BasicAuth('alice', PASSWORD), 'Basic ' + base64.b64encode(('alice:' + PASSWORD).encode()).decode()),
+    (CookieSessionAuth('sid', 'session-123'), None),
+    (NoAuth(), None),
+    (BearerAuth('tok-456'), 'Bearer tok-456'),
+])
+def test_netrc_never_replaces_our_credentials(server, tmp_path, monkeypatch, auth, expected):
+    netrc = tmp_path / '.netrc'
+    netrc.write_text('machine 127.0.0.1 login mallory password stolen\n')
+    os.chmod(str(netrc), 0o600)
+    monkeypatch.setenv('NETRC', str(netrc))
+    monkeypatch.setenv('HOME', str(tmp_path))
+    client_for(server, auth=auth).request('GET', '/x')
+    assert server.received[0]['headers'].get('authorization') == expected
+    if isinstance(auth, CookieSessionAuth):
+        assert server.received[0]['headers']['cookie'] == 'sid=session-123'
+
+
+def test_secrets_echoed_by_the_server_are_redacted(server):
+    server.answers = [(500, {}, 'echo: Authorization: Basic %s Cookie: sid=s3cr3t-session password=%s' % (
+        base64.b64encode(('alice:' + PASSWORD).encode()).decode(), PASSWORD))] * 4
+    client = client_for(server, retries=0)
+    client.extra_secrets.append('s3cr3t-session')
+    with pytest.raises(ApiError) as caught:
+        client.request('POST', '/x')
+    text = caught.value.message + json.dumps(caught.value.as_result()) + (caught.value.body or '')
+    for secret in (PASSWORD, base64.b64encode(('alice:' + PASSWORD).encode()).decode(), 's3cr3t-session'):
+        assert secret not in text
+
+
+def test_malformed_json_becomes_api_error(server):
+    server.answers = [(200, {'Content-Type': 'application/json'}, '{"truncated": ')]
+    with pytest.raises(ApiError) as caught:
+        client_for(server).request('GET', '/x').json()
+    assert 'not valid JSON' in caught.value.message and caught.value.status == 200
+
+
+def test_accept_status_returns_instead_of_raising(server):
+    server.answers = [(404, {}, '{}')]
+    assert client_for(server).request('GET', '/x', accept_status=(404,)).status == 404
+
+
+def test_display_url_and_path_segment():
+    assert display_url('https://bob:pw@host:8443/a?b=1') == 'https://host:8443/a?b=1'
+    assert path_segment('a/b?c#d e') == 'a%2Fb%3Fc%23d%20e'
+
+
+def test_tls_failure_is_explained(tmp_path):
+    import ssl
+    import subprocess
+    import threading
+    from http.server import HTTPServer, BaseHTTPRequestHandler
+    key, cert = tmp_path / 'key.pem', tmp_path / 'cert.pem'
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', str(key), '-out', str(cert),
+                    '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+                   check=True, capture_output=True)
+    httpd = HTTPServer(('127.0.0.1', 0), BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever)
+    thread.daemon = True
+    thread.start()
+    try:
+        url = 'https://127.0.0.1:%d' % httpd.server_address[1]
+        with pytest.raises(ApiError) as caught:
+            ApiClient('TEST', url, NoAuth(), sleep=lambda s: None).request('GET', '/x')
+        assert 'TLS verification failed' in caught.value.message and 'ca_path' in caught.value.message
+        with pytest.raises(ApiError) as answered:
+            ApiClient('TEST', url, NoAuth(), ca_path=str(cert), sleep=lambda s: None, retries=0).request('GET', '/x')
+        assert answered.value.status == 501
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

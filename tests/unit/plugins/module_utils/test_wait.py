@@ -1,0 +1,51 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.netops.bridge.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
+
+
+class FakeTime(object):
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def run_until(finish_at, max_interval=5.0, timeout=1000.0):
+    fake = FakeTime()
+    value, polls = wait_for(lambda: fake.now, lambda now: now >= finish_at, timeout, max_interval, 'job',
+                            clock=fake.clock, sleep=fake.sleep)
+    return fake, value, polls
+
+
+@pytest.mark.parametrize('finish_at', [0.0, 1.0, 10.0, 100.0])
+def test_seen_finished_within_one_interval_and_polls_bounded(finish_at):
+    fake, seen_at, polls = run_until(finish_at)
+    assert finish_at <= seen_at <= finish_at + 5.0
+    assert max(fake.sleeps or [0]) <= 5.0
+    assert polls <= 8 + finish_at / 5.0
+
+
+def test_first_polls_are_quick():
+    fake, _value, _polls = run_until(1.0)
+    assert fake.sleeps[0] == 0.25 and fake.sleeps[1] == 0.375
+
+
+def test_timeout_carries_the_last_value_and_never_oversleeps():
+    fake = FakeTime()
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for(lambda: {'state': 'running'}, lambda v: False, 3.0, 5.0, 'job 7', clock=fake.clock, sleep=fake.sleep)
+    assert caught.value.last == {'state': 'running'}
+    assert 'job 7 did not finish within wait_timeout=3.0s' in str(caught.value)
+    assert fake.now == pytest.approx(3.0)
