@@ -17,6 +17,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / 'tests'))
 
+from emulators.enms import EnmsEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.saymon import SaymonEmulator  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = Path(sys.executable).parent
@@ -26,6 +27,12 @@ RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s
 @pytest.fixture
 def saymon():
     with SaymonEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def enms():
+    with EnmsEmulator() as emulator:
         yield emulator
 
 
@@ -102,3 +109,7 @@ def ansible(collections_path, tmp_path):
 
 def saymon_env(emulator, user='admin', password='admin-pass'):
     return {'SAYMON_URL': emulator.url, 'SAYMON_USERNAME': user, 'SAYMON_PASSWORD': password}
+
+
+def enms_env(emulator, user='admin', password='admin-pass'):
+    return {'ENMS_URL': emulator.url, 'ENMS_USERNAME': user, 'ENMS_PASSWORD': password}

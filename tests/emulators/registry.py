@@ -3,8 +3,10 @@
 
 from __future__ import absolute_import, division, print_function
 
+from emulators.enms import EnmsEmulator
 from emulators.saymon import SaymonEmulator
 
 EMULATORS = {
+    'enms': EnmsEmulator,
     'saymon': SaymonEmulator,
 }

@@ -1,0 +1,174 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""eNMS REST API emulator (/rest), after the seed and api-contracts.md section 2 (the code's behaviour).
+
+HTTP Basic only; per-service run rights; run_service with async defaulting to true, HTTP-200
+refusals ({"error"} / {"errors"} without runtime); runs that finish after a delay with
+per-device success; /rest/result answering 200 with an error until the run row exists.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import base64
+import binascii
+import copy
+import time
+from datetime import datetime, timedelta
+
+from emulators.base import Emulator, Response
+
+NO_RESULTS = 'There are no results or on-going services for the requested service and runtime.'
+SHARED_SERVICE = '[Shared] Ping'
+
+
+def default_seed():
+    return {
+        'users': {
+            'admin': {'password': 'admin-pass', 'admin': True, 'run': []},
+            'operator': {'password': 'operator-pass', 'admin': False, 'run': ['Configuration Backup', SHARED_SERVICE]},
+            'auditor': {'password': 'auditor-pass', 'admin': False, 'run': []},
+        },
+        'devices': {'Washington': '10.0.0.1', 'Atlanta': '10.0.0.2', 'Boston': '10.0.0.3'},
+        'pools': {'Core': ['Washington', 'Atlanta'], 'Edge': ['Boston']},
+        'services': {
+            'Configuration Backup': {'type': 'service', 'devices': ['Washington'], 'pools': []},
+            SHARED_SERVICE: {'type': 'service', 'devices': ['Washington', 'Atlanta'], 'pools': []},
+            'Upgrade Workflow': {'type': 'workflow', 'devices': [], 'pools': ['Core']},
+            'Disabled Workflow': {'type': 'workflow', 'devices': ['Atlanta'], 'pools': [], 'disabled': True},
+        },
+        'failing_devices': ['Boston'],
+        'rest_api_allowed': True,
+        'run_delay': 0.5,
+        'row_delay': 0.3,
+        'runs': {},
+    }
+
+
+class EnmsEmulator(Emulator):
+    platform = 'enms'
+
+    def default_seed(self):
+        return default_seed()
+
+    def register_routes(self):
+        self.route('GET', '/rest/is_alive', self.is_alive, 'is_alive')
+        self.route('POST', '/rest/run_service', self.run_service, 'run_service')
+        self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
+
+    def error_response(self, status, code, message):
+        return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
+
+    def alert(self, status):
+        text = {401: 'Wrong Credentials.', 403: 'Not Authorized.', 404: 'Not Found.', 500: 'Internal Server Error.'}[status]
+        return Response.json({'alert': 'Error %d - %s' % (status, text)}, status)
+
+    def authenticate(self, request):
+        authorization = request.header('authorization') or ''
+        if not authorization.startswith('Basic '):
+            return None
+        try:
+            login, password = base64.b64decode(authorization[6:]).decode('utf-8').split(':', 1)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+        user = self.state['users'].get(login)
+        return login if user and user['password'] == password else None
+
+    def is_alive(self, request):
+        return Response.json({'name': 123456789, 'cluster_id': True})
+
+    def run_service(self, request):
+        login = self.authenticate(request)
+        if login is None:
+            return self.alert(401)
+        try:
+            body = request.json()
+        except ValueError:
+            return self.alert(500)
+        if not isinstance(body, dict):
+            return self.alert(500)
+        user = self.state['users'][login]
+        service = self.state['services'].get(body.get('name'))
+        if service is None or not (user['admin'] or body.get('name') in user['run']):
+            return self.alert(403)
+        if not self.state['rest_api_allowed']:
+            return Response.json({'error': 'Runs from the REST API are not allowed on this server.'})
+        if service.get('disabled'):
+            return Response.json({'error': 'The workflow is disabled.'})
+        targets, errors = self.targets(body, service)
+        if errors and not body.get('ignore_invalid_targets'):
+            return Response.json({'errors': errors})
+        run_name = (body.get('form') or {}).get('name')
+        if run_name and any(run['run_name'] == run_name for run in self.state['runs'].values()):
+            return Response.json({'error': 'There is already a run with the same name.'})
+        runtime = self.new_runtime()
+        payload = dict((k, v) for k, v in body.items()
+                       if k not in ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets'))
+        now = time.time()
+        self.state['runs'][runtime] = {
+            'service': body['name'], 'targets': targets, 'payload': payload, 'run_name': run_name,
+            'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
+            'done_at': now + self.state['run_delay'], 'aborted': False,
+        }
+        if not body.get('async', True):
+            self.state['runs'][runtime]['row_at'] = self.state['runs'][runtime]['done_at'] = now
+            result = self.result_of(runtime)
+            result['errors'] = errors
+            return Response.json(result)
+        return Response.json({'errors': errors, 'runtime': runtime})
+
+    def new_runtime(self):
+        stamp = datetime.now()
+        while str(stamp) in self.state['runs']:
+            stamp += timedelta(microseconds=1)
+        return str(stamp)
+
+    def targets(self, body, service):
+        errors, devices = [], []
+        given = any(body.get(key) for key in ('devices', 'pools', 'ip_addresses'))
+        names = body.get('devices') or [] if given else service['devices']
+        pools = body.get('pools') or [] if given else service['pools']
+        for name in names:
+            if name in self.state['devices']:
+                devices.append(name)
+            else:
+                errors.append("No device with the name '%s'" % name)
+        for address in body.get('ip_addresses') or []:
+            match = [n for n, ip in self.state['devices'].items() if ip == address]
+            if match:
+                devices.extend(match)
+            else:
+                errors.append("No device with the IP address '%s'" % address)
+        for pool in pools:
+            if pool in self.state['pools']:
+                devices.extend(self.state['pools'][pool])
+            else:
+                errors.append("No pool with the name '%s'" % pool)
+        return sorted(set(devices)), errors
+
+    def result_of(self, runtime):
+        run = self.state['runs'][runtime]
+        failed = [d for d in run['targets'] if d in self.state['failing_devices']]
+        succeeded = [d for d in run['targets'] if d not in failed]
+        return {
+            'runtime': runtime, 'success': not failed, 'duration': '0:00:01', 'trigger': 'REST',
+            'summary': {'success': succeeded, 'failure': failed},
+            'devices': dict((d, {'success': d not in failed, 'result': 'ok' if d not in failed else 'error'}) for d in run['targets']),
+            'payload': copy.deepcopy(run['payload']),
+        }
+
+    def get_result(self, request):
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        run = self.state['runs'].get(request.params['runtime'])
+        now = time.time()
+        if run is None or run['service'] != request.params['name'] or now < run['row_at']:
+            return Response.json({'error': NO_RESULTS})
+        if run['aborted']:
+            return Response.json({'status': 'Aborted', 'result': 'No results yet.'})
+        if now < run['done_at']:
+            return Response.json({'status': 'Running', 'result': 'No results yet.'})
+        return Response.json({'status': 'Completed', 'result': self.result_of(request.params['runtime'])})
+
+    def dump_state(self):
+        return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('row_at', 'done_at')))
+                             for k, run in self.state['runs'].items()),
+                'rest_api_allowed': self.state['rest_api_allowed'], 'run_delay': self.state['run_delay']}
