@@ -24,8 +24,8 @@ def test_run_outcome_tolerates_a_result_that_is_not_a_dict():
     outcome = run_outcome({'status': 'Running', 'result': 'No results yet.'})
     assert outcome == {'status': 'Running', 'success': None, 'summary': {'success': [], 'failure': []},
                        'duration': None, 'result': {}}
-    done = run_outcome({'status': 'Completed', 'result': {'success': False, 'duration': '0:00:02',
-                                                           'summary': {'success': ['a'], 'failure': ['b']}}})
+    result = {'success': False, 'duration': '0:00:02', 'summary': {'success': ['a'], 'failure': ['b']}}
+    done = run_outcome({'status': 'Completed', 'result': result})
     assert done['success'] is False and done['summary'] == {'success': ['a'], 'failure': ['b']}
 
 
