@@ -155,11 +155,12 @@ class ApiClient(object):
                 idempotent=None, auth=None, accept_status=None):
         """Send one request (and, when it is safe, its retries); return an ApiResponse for a 2xx.
 
+        ``path`` is relative to the base URL, or an absolute URL (e.g. a separate token endpoint).
         ``idempotent`` overrides the method's default, e.g. for a POST that only reads.
         ``accept_status`` lists non-2xx statuses the caller handles itself.
         """
         method = method.upper()
-        url = self.url(path)
+        url = path if path.startswith(('http://', 'https://')) else self.url(path)
         shown = display_url(url)
         auth = auth or self.auth
         safe = (method in self.idempotent_methods) if idempotent is None else idempotent

@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Connection options shared by every OMN module.
+    DOCUMENTATION = r'''
+options:
+  url:
+    description:
+      - Base URL of the OMN server, for example V(https://omn.example.com). The API lives under C(/api/core/v1).
+      - If not set, the value of the E(OMN_URL) environment variable is used.
+    type: str
+    required: true
+  token:
+    description:
+      - Bearer token for the OMN API (a signed JWT on OMN 5.x, a Keycloak access or offline token on OMN 6.x).
+      - Either O(token), or O(refresh_token) with O(token_url), is required.
+      - If not set, the value of the E(OMN_TOKEN) environment variable is used.
+    type: str
+  refresh_token:
+    description:
+      - On OMN 6.x, where access tokens expire after about an hour, a refresh or offline token (OMN UI, User
+        Settings, Tokens). The module then obtains its own access token from O(token_url) before calling OMN.
+      - If not set, the value of the E(OMN_REFRESH_TOKEN) environment variable is used.
+    type: str
+  token_url:
+    description:
+      - Keycloak token endpoint, for example V(https://omn.example.com/auth/realms/OMN/protocol/openid-connect/token).
+      - If not set, the value of the E(OMN_TOKEN_URL) environment variable is used.
+    type: str
+  client_id:
+    description:
+      - Keycloak client the refresh token was issued for.
+      - If not set, the value of the E(OMN_CLIENT_ID) environment variable is used.
+    type: str
+    default: omn-ui
+  schema_version:
+    description:
+      - The C(schemaVersion) of the C(<pim>) documents sent to OMN.
+      - If not set, the value of the E(OMN_SCHEMA_VERSION) environment variable is used.
+    type: str
+    default: 5.6.0
+  validate_certs:
+    description:
+      - Verify the server's TLS certificate. Set to V(false) only for test servers; the module then warns.
+      - If not set, the value of the E(OMN_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - If not set, the value of the E(OMN_CA_PATH) environment variable is used.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for each HTTP request to connect and to answer.
+      - If not set, the value of the E(OMN_REQUEST_TIMEOUT) environment variable is used.
+    type: float
+    default: 30
+notes:
+  - Option values come, in this order of precedence, from the task, from C(module_defaults) (for example
+    C(group/netops.bridge.omn)), from the E(OMN_*) environment variables, and from the defaults.
+  - A C(~/.netrc) entry for the OMN host is never used in place of these credentials.
+  - Reads (the query and retrieve requests) are retried with backoff on connection errors, HTTP 429 (honouring
+    C(Retry-After)), 502, 503 and 504. Link and unlink requests are never re-sent once they may have reached the server.
+  - XML answers are parsed without resolving entities, loading DTDs or network access; a hostile or malformed answer fails the task.
+requirements:
+  - requests >= 2.25
+  - lxml >= 4.6
+'''
