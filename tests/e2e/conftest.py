@@ -18,6 +18,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO_ROOT / 'tests'))
 
 from emulators.enms import EnmsEmulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulators.omn import OmnEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.saymon import SaymonEmulator  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = Path(sys.executable).parent
@@ -33,6 +34,12 @@ def saymon():
 @pytest.fixture
 def enms():
     with EnmsEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def omn():
+    with OmnEmulator() as emulator:
         yield emulator
 
 
@@ -113,3 +120,7 @@ def saymon_env(emulator, user='admin', password='admin-pass'):
 
 def enms_env(emulator, user='admin', password='admin-pass'):
     return {'ENMS_URL': emulator.url, 'ENMS_USERNAME': user, 'ENMS_PASSWORD': password}
+
+
+def omn_env(emulator, token='omn-token'):
+    return {'OMN_URL': emulator.url, 'OMN_TOKEN': token}

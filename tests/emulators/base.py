@@ -75,7 +75,7 @@ class Route(object):
 class Fault(object):
     KINDS = ('status', 'delay', 'drop', 'malformed', 'after')
 
-    def __init__(self, kind, route=None, method=None, path_regex=None, times=1, status=503, body='',
+    def __init__(self, kind, route=None, method=None, path_regex=None, times=1, status=None, body='',
                  headers=None, seconds=0.0, content_type='application/json', then='drop'):
         if kind not in self.KINDS:
             raise ValueError('unknown fault kind %r' % kind)
@@ -84,7 +84,7 @@ class Fault(object):
         self.method = method
         self.path_regex = re.compile(path_regex) if path_regex else None
         self.times = times
-        self.status = status
+        self.status = status if status is not None else (200 if kind == 'malformed' else 503)
         self.body = body
         self.headers = headers or {}
         self.seconds = seconds
