@@ -8,6 +8,15 @@ TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
+ensure_shellcheck() {
+  # ansible-test's shellcheck sanity test is skipped without it; install it where we may (root with apt).
+  command -v shellcheck >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get install -y -qq shellcheck || { apt-get update -qq && apt-get install -y -qq shellcheck; }) >/dev/null 2>&1 || true
+  fi
+  command -v shellcheck >/dev/null 2>&1 || echo "shellcheck is not installed: ansible-test skips its shellcheck test" >&2
+}
+
 find_python() {
   # find_python 3.12 -> path of a python3.12 from pyenv or the system
   local version="$1" candidate
@@ -68,9 +77,12 @@ PY
 collection_tree() {
   # A copy of the working tree (tracked and untracked-but-not-ignored files) at
   # <tmp>/ansible_collections/netops/bridge, as ansible-test requires; prints that path.
-  local top="$1" dest="$1/ansible_collections/netops/bridge"
+  local dest="$1/ansible_collections/netops/bridge"
   mkdir -p "$dest"
   (cd "$REPO_ROOT" && git ls-files -co --exclude-standard -z | xargs -0 -I{} cp --parents {} "$dest/")
-  (cd "$dest" && git init -q && git add -A >/dev/null 2>&1 && git -c user.email=t@t -c user.name=t commit -qm tree >/dev/null 2>&1 || true)
+  # ansible-test lists a collection's files through git when it can: give the copy its own repository.
+  if ! (cd "$dest" && git init -q && git add -A && git -c user.email=ci@localhost -c user.name=ci commit -qm tree) >/dev/null 2>&1; then
+    echo "could not make a git repository in $dest; ansible-test will walk the files instead" >&2
+  fi
   echo "$dest"
 }

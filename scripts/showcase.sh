@@ -25,12 +25,12 @@ start_emulator() {
 }
 
 emulator_url() {
-  local platform="$1" i
-  for i in $(seq 1 100); do
+  local platform="$1" attempt
+  for attempt in $(seq 1 100); do
     [ -s "$work/$platform.url" ] && { cat "$work/$platform.url"; return 0; }
     sleep 0.1
   done
-  echo "the $platform emulator did not start:" >&2
+  echo "the $platform emulator did not start after $attempt checks:" >&2
   cat "$work/$platform.log" >&2
   return 1
 }

@@ -29,6 +29,7 @@ run_stage() {
 sanity_with() {
   local bin="$1" python="$2" tree
   install_get_pip_standins "$bin"
+  ensure_shellcheck
   tree="$(collection_tree "$work/sanity-$python")"
   (cd "$tree" && PATH="$bin:$PATH" ansible-test sanity --venv --python "$python" --color no)
 }
