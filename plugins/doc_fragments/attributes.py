@@ -18,6 +18,18 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
 '''
 
+    # For modules that only read: same behaviour in check mode, nothing to diff.
+    INFO_MODULE = r'''
+options: {}
+attributes:
+  check_mode:
+    support: full
+    details: This module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: This module changes nothing, so there is nothing to show.
+'''
+
     SAYMON = r'''
 options: {}
 attributes:

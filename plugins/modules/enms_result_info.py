@@ -20,14 +20,8 @@ author:
 extends_documentation_fragment:
   - netops.bridge.enms
   - netops.bridge.attributes
+  - netops.bridge.attributes.info_module
   - netops.bridge.attributes.enms
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: Nothing is changed, so there is nothing to show.
 options:
   name:
     description: Name of the service or workflow that was run.

@@ -19,14 +19,8 @@ author:
 extends_documentation_fragment:
   - netops.bridge.omn
   - netops.bridge.attributes
+  - netops.bridge.attributes.info_module
   - netops.bridge.attributes.omn
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: Nothing is changed, so there is nothing to show.
 options:
   project_tid:
     description: PEOs linked to this project.

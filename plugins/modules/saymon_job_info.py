@@ -21,14 +21,8 @@ author:
 extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes
+  - netops.bridge.attributes.info_module
   - netops.bridge.attributes.saymon
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: Nothing is changed, so there is nothing to show.
 options:
   job_id:
     description: ID of the job.
