@@ -10,6 +10,8 @@ XML <pim> documents for links; per-<response> success or failure even under HTTP
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BearerAuth, NoAuth
@@ -21,6 +23,7 @@ from ansible_collections.netops.bridge.plugins.module_utils import omn_xml
 PLATFORM = 'OMN'
 API = '/api/core/v1/peo/peos'
 XML_TYPE = 'application/xml; charset=UTF-8'
+SCHEMA_VERSION = re.compile(r'^[0-9]+(\.[0-9]+)*$')
 
 
 def omn_argument_spec():
@@ -63,6 +66,8 @@ class OmnModule(PlatformModule):
             self.fail('refresh_token needs token_url, the Keycloak token endpoint '
                       '(for example https://omn.example.com/auth/realms/OMN/protocol/openid-connect/token).')
         self.require_non_empty('url', 'schema_version', 'client_id')
+        if not SCHEMA_VERSION.match(params['schema_version']):
+            self.fail('schema_version must be a version such as 5.6.0, got %r.' % params['schema_version'])
         self.api = OmnApi(self)
 
     @classmethod
@@ -114,26 +119,33 @@ class OmnApi(object):
         return [str(t) for t in answer.get('tids') or []]
 
     def retrieve(self, tids):
+        """POST /peo/peos/retrieve: the PEOs with these tids, as plain dicts (a read, safe to retry)."""
         response = self.client.request('POST', API + '/retrieve', json_body={'tids': list(tids)}, idempotent=True,
                                        headers={'Accept': 'application/xml'})
-        return self._parsed(response, omn_xml.peos)
+        return self._parsed(response, omn_xml.peos, maybe_applied=False)
 
     def unlink(self, links):
-        """One request for every link; never re-sent. Returns OMN's per-action responses."""
-        return self._post_xml(API + '/links/perform', omn_xml.unlink_document(links, self.schema_version))
+        """POST /peo/peos/links/perform, one <action> per link in one request; never re-sent. OMN's per-action responses."""
+        return self._post_xml(API + '/links/perform', omn_xml.unlink_document, links)
 
     def link(self, links):
-        return self._post_xml(API + '/links/persist', omn_xml.link_document(links, self.schema_version))
+        """POST /peo/peos/links/persist, one <itms> per link in one request; never re-sent. OMN's per-link responses."""
+        return self._post_xml(API + '/links/persist', omn_xml.link_document, links)
 
-    def _post_xml(self, path, document):
+    def _post_xml(self, path, build, links):
+        try:
+            document = build(links, self.schema_version)
+        except omn_xml.OmnXmlError as exc:
+            raise ApiError(PLATFORM, 'nothing was sent: %s' % exc)
         response = self.client.request('POST', path, data=document,
                                        headers={'Content-Type': XML_TYPE, 'Accept': 'application/xml'})
-        return self._parsed(response, omn_xml.responses)
+        # OMN answered, so it may have acted, but its answer cannot tell which links it changed.
+        return self._parsed(response, omn_xml.responses, maybe_applied=True)
 
     @staticmethod
-    def _parsed(response, parser):
+    def _parsed(response, parser, maybe_applied):
         try:
             return parser(response.content)
         except omn_xml.OmnXmlError as exc:
             raise ApiError(PLATFORM, 'the response is not a usable <pim> document (%s)' % exc, method=response.method,
-                           url=response.url, status=response.status, maybe_applied=response.method == 'POST' and 'links' in response.url)
+                           url=response.url, status=response.status, maybe_applied=maybe_applied)

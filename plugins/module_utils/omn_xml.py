@@ -10,6 +10,7 @@ so a hostile response is refused instead of expanded.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
 import traceback
 
 try:
@@ -24,10 +25,21 @@ NAMESPACE = 'http://www.apollon.de/omn'
 DEFAULT_SCHEMA_VERSION = '5.6.0'
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 LINK_KEYS = ('peoTid', 'peoId', 'projectTid', 'projectId')
+# Characters outside XML 1.0's Char production: no document can carry them, escaped or not.
+NOT_XML_CHAR = re.compile('[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 
 
 class OmnXmlError(Exception):
     """A document that is not a well-formed, safe OMN <pim> document."""
+
+
+def check_text(value):
+    """``value`` as text an XML document can carry intact; OmnXmlError naming the first character it cannot."""
+    value = value if isinstance(value, str) else str(value)
+    found = NOT_XML_CHAR.search(value)
+    if found:
+        raise OmnXmlError('the character U+%04X at position %d cannot be carried in XML' % (ord(found.group()), found.start()))
+    return value
 
 
 def _q(tag):
@@ -35,20 +47,20 @@ def _q(tag):
 
 
 def _pim(schema_version):
-    return etree.Element(_q('pim'), nsmap={None: NAMESPACE}, schemaVersion=schema_version)
+    return etree.Element(_q('pim'), nsmap={None: NAMESPACE}, schemaVersion=check_text(schema_version))
 
 
 def _meta(parent, pairs):
     meta = etree.SubElement(parent, _q('meta'))
     for key, value in pairs:
         itm = etree.SubElement(meta, _q('itm'), key=key)
-        itm.text = value
+        itm.text = check_text(value)
     return meta
 
 
 def link_pairs(link):
     """The <itm> key/value pairs naming one PEO and one project, in the documented order."""
-    return [(key, str(link[key])) for key in LINK_KEYS if link.get(key) is not None]
+    return [(key, check_text(link[key])) for key in LINK_KEYS if link.get(key) is not None]
 
 
 def unlink_document(links, schema_version=DEFAULT_SCHEMA_VERSION):
@@ -75,7 +87,7 @@ def link_document(links, schema_version=DEFAULT_SCHEMA_VERSION):
 def parse(document):
     """The root <pim> element of a response; OmnXmlError for anything unsafe or malformed."""
     if not isinstance(document, bytes):
-        document = document.encode('utf-8')
+        document = document.encode('utf-8', 'replace')
     if len(document) > MAX_DOCUMENT_BYTES:
         raise OmnXmlError('the XML document is larger than %d bytes' % MAX_DOCUMENT_BYTES)
     if b'<!DOCTYPE' in document or b'<!ENTITY' in document:
@@ -84,8 +96,12 @@ def parse(document):
                              dtd_validation=False, remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(document, parser=parser)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:
         raise OmnXmlError('the XML document is not well-formed: %s' % exc)
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        # Catches what the byte check cannot see, e.g. a DOCTYPE in a UTF-16 document; nothing was expanded.
+        raise OmnXmlError('the XML document declares a DOCTYPE or entities, which OMN never sends; refused')
     if root.tag != _q('pim'):
         raise OmnXmlError('expected a <pim> root element in the %s namespace, got %s' % (NAMESPACE, root.tag))
     return root
@@ -118,7 +134,7 @@ def responses(document):
 
 def element_to_dict(element):
     """A plain dict of an element: its attributes, its <meta> items, and its children by local name."""
-    result = dict(element.attrib)
+    result = dict((etree.QName(name).localname, value) for name, value in element.attrib.items())
     text = (element.text or '').strip()
     for child in element:
         if not isinstance(child.tag, str):

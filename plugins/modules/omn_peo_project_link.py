@@ -15,12 +15,16 @@ description:
     projects in OMN (Apollon OnlineMediaNet).
   - All links that need a change go to OMN in one request, whatever their number
     (C(POST /api/core/v1/peo/peos/links/persist) to link, C(POST /api/core/v1/peo/peos/links/perform) to unlink).
-  - The current links are read first with C(POST /api/core/v1/peo/peos/query) (one read per distinct project, with
-    C(withChildren=false)), and only the links that are missing (present) or existing (absent) are sent, so a second
-    run reports C(changed=false).
-  - OMN reports success or failure per link, even with HTTP 200. When some links fail, the task fails and its message
-    lists each failed link with OMN's own words; RV(results) still shows the links that succeeded.
-  - The link or unlink request is sent once and never retried.
+    That request is sent once and never retried, since OMN may have acted on it.
+  - The current links are read first with C(POST /api/core/v1/peo/peos/query) and C(withChildren=false), once for
+    each distinct O(links[].project_tid), and only the links that are missing (V(present)) or existing (V(absent))
+    are sent, so a second run reports C(changed=false) and sends nothing.
+  - "Requests per task: one read per distinct project named by tid, plus at most one write. A batch against one
+    project therefore costs one read and one write whatever the number of links; links spread over N projects cost
+    N reads (OMN's query takes one project at a time). Links given only by numeric IDs cost no read."
+  - OMN reports success or failure per link, even with HTTP 200. When OMN reports C(ERROR) for some links, the task
+    fails, its message lists each failed link with OMN's own words (for example C(PEO not found),
+    C(Project not found), C(PEO is not available by access rights)), and RV(results) still shows the links that succeeded.
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -30,17 +34,24 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: The current links are read; nothing is sent that changes them.
+    details: The current links are read; nothing that changes them is sent. RV(results) says which links would be sent.
   diff_mode:
     support: full
-    details: The diff lists the declared links that are linked before and after, one per line.
+    details:
+      - The diff lists, one per line, the declared links that are linked before and after the task, so exactly the
+        links that change appear as removed or added lines.
+      - A link whose current state cannot be read (given by a numeric ID) appears before the task marked
+        C(current state unknown, given by numeric ID) and after it as it is meant to be.
 options:
   links:
     description:
-      - The links, each naming one PEO and one project.
-      - The current state can only be read for links given by C(peo_tid) and C(project_tid). A link given by a
-        numeric ID (C(peo_id) or C(project_id)) cannot be compared, so it is always sent, the task reports
-        C(changed=true) for it, and OMN's answer tells what happened.
+      - The links, each naming one PEO and one project. Repeated links are sent once.
+      - The current state can only be read for links given by O(links[].peo_tid) and O(links[].project_tid), because OMN's
+        query answers with tids. A link given by a numeric ID (O(links[].peo_id) or O(links[].project_id)) cannot be
+        compared, so it is sent on every run and counts as changed whenever OMN answers C(SUCCESS), even if it was already
+        in the wanted state; check mode and the diff mark it as unknown. Use tids where idempotence matters.
+      - Values travel to OMN exactly as given, including characters such as C(<), C(&) and quotes. A value holding a
+        character XML cannot carry (a control character other than tab, newline and carriage return) is refused before any request.
     type: list
     elements: dict
     required: true
@@ -49,19 +60,25 @@ options:
         description: Text ID (tid) of the PEO. Exactly one of O(links[].peo_tid) and O(links[].peo_id) is required.
         type: str
       peo_id:
-        description: Numeric ID of the PEO.
+        description: Numeric ID of the PEO (digits only).
         type: str
       project_tid:
         description: Text ID (tid) of the project. Exactly one of O(links[].project_tid) and O(links[].project_id) is required.
         type: str
       project_id:
-        description: Numeric ID of the project.
+        description: Numeric ID of the project (digits only).
         type: str
   state:
     description: V(present) links, V(absent) unlinks.
     type: str
     choices: [present, absent]
     default: present
+notes:
+  - OMN answers one C(<response>) per link, in the order sent; they are paired with the links by position. When OMN
+    sends fewer or more, each link takes the response naming its PEO (C(tid), C(id) or C(path)) or its project, and a
+    link left without any response counts as failed.
+  - OMN documents no C(link) action for C(links/perform), so linking uses C(links/persist) with a C(<links>) document
+    and unlinking uses C(links/perform) with C(<actions>), as OMN documents them.
 seealso:
   - module: netops.bridge.omn_peo_info
 '''
@@ -88,7 +105,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 results:
-  description: One entry per declared link, in the order given.
+  description:
+    - One entry per declared link, in the order given (a repeated link once), also when the task fails.
   returned: always
   type: list
   elements: dict
@@ -110,15 +128,19 @@ results:
       type: str
       returned: when given
     changed:
-      description: Whether this link was (or in check mode would be) sent to OMN.
+      description:
+        - Whether OMN changed this link, that is it was sent and OMN answered V(SUCCESS).
+        - In check mode, whether it would be sent.
       type: bool
       returned: always
     status:
-      description: OMN's status for this link (V(SUCCESS) or V(ERROR)); V(null) when nothing was sent for it.
+      description: OMN's status for this link, V(SUCCESS) or V(ERROR); V(null) when nothing was sent for it or OMN gave no answer for it.
       type: str
       returned: always
     description:
-      description: OMN's description, or why nothing was sent.
+      description:
+        - OMN's own description (for example V(PEO has been unlinked successfully) or V(PEO not found)), or why nothing
+          was sent (V(already linked), V(not linked)), or in check mode what would be done.
       type: str
       returned: always
   sample:
@@ -134,10 +156,15 @@ results:
       description: not linked
 '''
 
+import re
+
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.omn import OmnModule
+from ansible_collections.netops.bridge.plugins.module_utils import omn_xml
 
 OPTION_KEYS = (('peo_tid', 'peoTid'), ('peo_id', 'peoId'), ('project_tid', 'projectTid'), ('project_id', 'projectId'))
+NUMERIC = re.compile(r'^[0-9]+$')
+UNKNOWN = '  (current state unknown, given by numeric ID)'
 
 
 def declared(item):
@@ -152,6 +179,10 @@ def comparable(item):
     return item.get('peo_tid') is not None and item.get('project_tid') is not None
 
 
+def identity(item):
+    return tuple(item.get(option) for option, _key in OPTION_KEYS)
+
+
 def label(item):
     peo = 'peo_tid=%s' % item['peo_tid'] if item.get('peo_tid') is not None else 'peo_id=%s' % item['peo_id']
     project = 'project_tid=%s' % item['project_tid'] if item.get('project_tid') is not None else 'project_id=%s' % item['project_id']
@@ -159,75 +190,144 @@ def label(item):
 
 
 def unique(items):
+    """The declared links without repeats, in the order first given."""
     seen, result = set(), []
     for item in items:
-        key = label(item)
+        key = identity(item)
         if key not in seen:
             seen.add(key)
             result.append(item)
     return result
 
 
+def names_of(item):
+    """The attribute values by which an OMN <response> may name this link, most specific first.
+
+    Success names the PEO (tid), "PEO not found" the PEO (id or tid), "Project not found" the project,
+    "PEO is not available by access rights" the PEO's path (/<id>).
+    """
+    names = []
+    if item.get('peo_tid') is not None:
+        names.append(('tid', item['peo_tid']))
+    if item.get('peo_id') is not None:
+        names.extend([('id', item['peo_id']), ('path', '/' + item['peo_id'])])
+    if item.get('project_id') is not None:
+        names.append(('id', item['project_id']))
+    if item.get('project_tid') is not None:
+        names.append(('tid', item['project_tid']))
+    return names
+
+
 def match_responses(sent, responses):
-    """OMN's response for each sent link: by position when OMN answered every action, else by PEO identifier."""
+    """OMN's <response> for each sent link, or None.
+
+    OMN answers each action in order, so when it sent as many responses as links they pair by position.
+    Otherwise each link takes the first unused response that names its PEO or project, then a response
+    already taken for the same PEO (one response per PEO), and links still unmatched take the unused
+    responses in order.
+    """
     if len(responses) == len(sent):
         return list(responses)
-    remaining = list(responses)
-    matched = []
+    index = {}
+    for number, response in enumerate(responses):
+        for attr in ('tid', 'id', 'path'):
+            if response.get(attr) is not None:
+                index.setdefault((attr, response[attr]), []).append(number)
+    used, matched = set(), []
     for item in sent:
-        found = None
-        for response in remaining:
-            if (item.get('peo_tid') is not None and response.get('tid') == item['peo_tid']) or \
-                    (item.get('peo_id') is not None and response.get('id') == item['peo_id']):
-                found = response
-                break
+        candidates = [n for name in names_of(item) for n in index.get(name, ())]
+        fresh = [n for n in candidates if n not in used]
+        found = fresh[0] if fresh else (candidates[0] if candidates else None)
         if found is not None:
-            remaining.remove(found)
+            used.add(found)
         matched.append(found)
-    return matched
+    leftovers = [n for n in range(len(responses)) if n not in used]
+    for position, found in enumerate(matched):
+        if found is None and leftovers:
+            matched[position] = leftovers.pop(0)
+    return [responses[n] if n is not None else None for n in matched]
+
+
+def diff_of(items, states, sending, present):
+    """Before and after, one line per declared link that is linked; a link whose state cannot be read is marked."""
+    before, after = [], []
+    for item, state, send in zip(items, states, sending):
+        line = label(item)
+        if state is None:
+            before.append(line + UNKNOWN)
+        elif state:
+            before.append(line)
+        if (present if send else state):
+            after.append(line)
+    return {'before': ''.join(line + '\n' for line in before), 'after': ''.join(line + '\n' for line in after)}
 
 
 def run(module):
-    params = module.params
-    present = params['state'] == 'present'
-    items = unique(params['links'])
+    present = module.params['state'] == 'present'
+    verb = 'linked' if present else 'unlinked'
+    items = unique(module.params['links'])
+    # One read per distinct project among the links given by tids; links given by numeric IDs cannot be compared.
     linked = {}
     for project in sorted(set(item['project_tid'] for item in items if comparable(item))):
         linked[project] = set(module.api.query({'tidProject': project, 'withChildren': False}))
+    states = [item['peo_tid'] in linked[item['project_tid']] if comparable(item) else None for item in items]
+    sending = [state is None or state != present for state in states]
 
-    def is_linked(item):
-        return item['peo_tid'] in linked[item['project_tid']] if comparable(item) else None
-
-    to_send = [item for item in items if not comparable(item) or is_linked(item) != present]
     results = []
-    for item in items:
+    for item, state, send in zip(items, states, sending):
         entry = declared(item)
-        entry.update(changed=any(item is s for s in to_send), status=None,
-                     description=('would be %s' % ('linked' if present else 'unlinked')) if item in to_send else
-                     ('already linked' if present else 'not linked'))
+        if not send:
+            description = 'already linked' if present else 'not linked'
+        elif state is None:
+            description = 'would be %s (its current state cannot be read, given by numeric ID)' % verb
+        else:
+            description = 'would be %s' % verb
+        entry.update(changed=send, status=None, description=description)
         results.append(entry)
-    module.result.update(results=results, changed=bool(to_send))
-    before = [label(i) for i in items if is_linked(i)]
-    after = [label(i) for i in items if (present if i in to_send else is_linked(i))]
-    module.result['diff'] = {'before': ''.join(line + '\n' for line in before), 'after': ''.join(line + '\n' for line in after)}
-    if not to_send or module.check_mode:
+    positions = [n for n, send in enumerate(sending) if send]
+    module.result.update(results=results, changed=bool(positions), diff=diff_of(items, states, sending, present))
+    if not positions or module.check_mode:
         return
+
+    to_send = [items[n] for n in positions]
     try:
         answers = (module.api.link if present else module.api.unlink)([wire(item) for item in to_send])
-    except ApiError:
-        module.result['changed'] = True
+    except ApiError as exc:
+        for n in positions:
+            results[n].update(changed=exc.maybe_applied, description='no answer for this link: the request failed')
+        module.result['changed'] = exc.maybe_applied
         raise
     failures = []
-    for item, answer in zip(to_send, match_responses(to_send, answers)):
-        entry = results[items.index(item)]
+    for n, answer in zip(positions, match_responses(to_send, answers)):
+        entry = results[n]
         entry['status'] = answer['status'] if answer else None
-        entry['description'] = answer['description'] if answer else 'OMN sent no response for this link'
+        entry['description'] = (answer['description'] or '') if answer else 'OMN sent no response for this link'
         entry['changed'] = bool(answer and answer['status'] == 'SUCCESS')
         if not entry['changed']:
-            failures.append('%s: %s' % (label(item), entry['description']))
+            failures.append('%s: %s' % (label(items[n]), entry['description'] or answer['status']))
     module.result['changed'] = any(entry['changed'] for entry in results)
     if failures:
         module.fail('OMN refused %d of %d %s: %s' % (len(failures), len(to_send), 'links' if present else 'unlinks', '; '.join(failures)))
+
+
+def check_links(module):
+    """Every link names one PEO and one project with values OMN can receive; refused before any request."""
+    if not module.params['links']:
+        module.fail('links must name at least one link.')
+    for index, item in enumerate(module.params['links']):
+        for option, _key in OPTION_KEYS:
+            value = item.get(option)
+            if value is None:
+                continue
+            if not value.strip():
+                module.fail('links[%d].%s must not be empty.' % (index, option))
+            try:
+                omn_xml.check_text(value)
+            except omn_xml.OmnXmlError as exc:
+                module.fail('links[%d].%s cannot be sent to OMN: %s.' % (index, option, exc))
+            if option.endswith('_id') and not NUMERIC.match(value):
+                module.fail('links[%d].%s must be a numeric ID, got %r; use %s for a text ID.'
+                            % (index, option, value, option.replace('_id', '_tid')))
 
 
 def main():
@@ -241,16 +341,7 @@ def main():
         ),
         supports_check_mode=True,
     )
-    if not module.params['links']:
-        module.fail('links must name at least one link.')
-    for index, item in enumerate(module.params['links']):
-        for option, _key in OPTION_KEYS:
-            if item.get(option) is not None and not item[option].strip():
-                module.fail('links[%d].%s must not be empty.' % (index, option))
-        for option in ('peo_id', 'project_id'):
-            if item.get(option) is not None and not item[option].isdigit():
-                module.fail('links[%d].%s must be a numeric ID, got %r; use %s for a text ID.'
-                            % (index, option, item[option], option.replace('_id', '_tid')))
+    check_links(module)
     module.run(run)
 
 

@@ -9,6 +9,7 @@ endpoints; a Keycloak-like token endpoint for the refresh flow. XML is parsed ha
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 from datetime import datetime, timezone
 from urllib.parse import parse_qs
 
@@ -19,6 +20,13 @@ from emulators.base import Emulator, Response
 NS = 'http://www.apollon.de/omn'
 PEO_ROOT = '/api/core/v1/peo/peos'
 TOKEN_PATH = '/auth/realms/OMN/protocol/openid-connect/token'
+SCHEMA_VERSION = re.compile(r'^[0-9]+(\.[0-9]+)*$')
+LINK_KEYS = ('peoTid', 'peoId', 'projectTid', 'projectId')
+QUERY_KEYS = {'tidProduct': str, 'modifiedFrom': str, 'modifiedUntil': str, 'names': list, 'tidProject': str, 'withChildren': bool}
+RETRIEVE_KEYS = {'tids': list, 'ids': list, 'withMetadata': bool, 'namesOnly': bool}
+# The seed documents only the unlink success text; the link success text is this emulator's assumption (UNCONFIRMED).
+UNLINKED = 'PEO has been unlinked successfully'
+LINKED = 'PEO has been linked successfully'
 
 
 def q(tag):
@@ -92,9 +100,25 @@ class OmnEmulator(Emulator):
             raise ValueError(str(exc))
         if root.tag != q('pim'):
             raise ValueError('root must be <pim> in the %s namespace' % NS)
-        if not root.get('schemaVersion'):
-            raise ValueError('schemaVersion is required')
+        if not SCHEMA_VERSION.match(root.get('schemaVersion') or ''):
+            raise ValueError('schemaVersion is required, as a version such as 5.6.0')
         return root
+
+    def json_body(self, request, allowed):
+        """A JSON object body whose keys and value types are the documented ones, or raise ValueError."""
+        if not (request.header('content-type') or '').startswith('application/json'):
+            raise ValueError('Content-Type must be application/json')
+        body = request.json()
+        if not isinstance(body, dict):
+            raise ValueError('a JSON object is expected')
+        for key, value in body.items():
+            if key not in allowed:
+                raise ValueError('unknown field %s' % key)
+            if not isinstance(value, allowed[key]):
+                raise ValueError('%s must be a %s' % (key, allowed[key].__name__))
+            if allowed[key] is list and not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+                raise ValueError('%s must list strings' % key)
+        return body
 
     # -- auth -------------------------------------------------------------------------------------
     def access(self, request):
@@ -127,11 +151,9 @@ class OmnEmulator(Emulator):
         if self.access(request) is None:
             return self.unauthorized()
         try:
-            criteria = request.json()
-        except ValueError:
-            return self.invalid('the body is not JSON')
-        if not isinstance(criteria, dict):
-            return self.invalid('a PeoQuery object is expected')
+            criteria = self.json_body(request, QUERY_KEYS)
+        except ValueError as exc:
+            return self.invalid(str(exc))
         tids = set(self.state['peos'])
         if criteria.get('tidProject'):
             projects = self.children(criteria['tidProject']) if criteria.get('withChildren', True) else {criteria['tidProject']}
@@ -150,14 +172,15 @@ class OmnEmulator(Emulator):
         if self.access(request) is None:
             return self.unauthorized()
         try:
-            body = request.json()
-        except ValueError:
-            return self.invalid('the body is not JSON')
+            body = self.json_body(request, RETRIEVE_KEYS)
+        except ValueError as exc:
+            return self.invalid(str(exc))
         pim = self.pim()
         peos = etree.SubElement(pim, q('peos'))
-        wanted = body.get('tids') or []
-        for tid in wanted:
-            peo = self.state['peos'].get(tid)
+        by_id = dict((p['id'], p) for p in self.state['peos'].values())
+        # tids win over ids, as documented
+        wanted = [self.state['peos'].get(t) for t in body['tids']] if body.get('tids') else [by_id.get(str(i)) for i in body.get('ids') or []]
+        for peo in wanted:
             if peo is None:
                 continue
             element = etree.SubElement(peos, q('peo'), id=peo['id'], tid=peo['tid'], productTid=peo['product'])
@@ -179,28 +202,34 @@ class OmnEmulator(Emulator):
     def check_keys(meta):
         peo_keys = [k for k in ('peoTid', 'peoId') if k in meta]
         project_keys = [k for k in ('projectTid', 'projectId') if k in meta]
-        unknown = set(meta) - {'peoTid', 'peoId', 'projectTid', 'projectId'}
+        unknown = set(meta) - set(LINK_KEYS)
         if len(peo_keys) != 1 or len(project_keys) != 1 or unknown:
             raise ValueError('each link needs exactly one of peoTid/peoId and one of projectTid/projectId')
+        for key in ('peoId', 'projectId'):
+            if key in meta and not meta[key].isdigit():
+                raise ValueError('%s must be numeric' % key)
 
-    def apply(self, responses, meta, access, linking):
+    def apply(self, responses, meta, access, linking, linked, added):
+        """One <response> like the seed's: "PEO not found" names the PEO, "Project not found" the project (both by the
+        id or tid sent, action="link" as in the seed's samples), the access-rights error the PEO's path."""
         peo, project = self.find_peo(meta), self.find_project(meta)
-        ident = ('tid', meta['peoTid']) if 'peoTid' in meta else ('id', meta['peoId'])
         if peo is None:
+            ident = ('tid', meta['peoTid']) if 'peoTid' in meta else ('id', meta['peoId'])
             return self.response(responses, 'link', 'peoToProjectLink', ident, 'ERROR', 'PEO not found')
         if peo['restricted'] and access != 'full':
             return self.response(responses, 'link' if linking else 'unlink', 'peo', ('path', '/%s' % peo['id']), 'ERROR',
                                  'PEO is not available by access rights')
         if project is None:
+            ident = ('tid', meta['projectTid']) if 'projectTid' in meta else ('id', meta['projectId'])
             return self.response(responses, 'link', 'peoToProjectLink', ident, 'ERROR', 'Project not found')
-        pair = [peo['tid'], project]
+        pair = (peo['tid'], project)
         if linking:
-            if pair not in self.state['links']:
-                self.state['links'].append(pair)
-            return self.response(responses, 'link', 'peo', ('tid', peo['tid']), 'SUCCESS', 'PEO has been linked successfully')
-        if pair in self.state['links']:
-            self.state['links'].remove(pair)
-        return self.response(responses, 'unlink', 'peo', ('tid', peo['tid']), 'SUCCESS', 'PEO has been unlinked successfully')
+            if pair not in linked:
+                linked.add(pair)
+                added.append(list(pair))
+            return self.response(responses, 'link', 'peo', ('tid', peo['tid']), 'SUCCESS', LINKED)
+        linked.discard(pair)
+        return self.response(responses, 'unlink', 'peo', ('tid', peo['tid']), 'SUCCESS', UNLINKED)
 
     @staticmethod
     def response(responses, action, data_type, ident, status, description):
@@ -211,7 +240,10 @@ class OmnEmulator(Emulator):
 
     @staticmethod
     def meta_of(element):
-        return dict((itm.get('key'), itm.text or '') for itm in element.findall(q('itm')))
+        pairs = [(itm.get('key'), itm.text or '') for itm in element.findall(q('itm'))]
+        if len(set(key for key, _value in pairs)) != len(pairs):
+            raise ValueError('a key is given twice')
+        return dict(pairs)
 
     def links_request(self, request, collect):
         access = self.access(request)
@@ -258,8 +290,11 @@ class OmnEmulator(Emulator):
         access, items = checked
         pim = self.pim()
         responses = etree.SubElement(pim, q('responses'))
+        # Applied to a set and written back once, so a batch of thousands stays linear.
+        linked, added = set(tuple(link) for link in self.state['links']), []
         for meta in items:
-            self.apply(responses, meta, access, linking)
+            self.apply(responses, meta, access, linking, linked, added)
+        self.state['links'] = [link for link in self.state['links'] if tuple(link) in linked] + added
         return self.xml(pim)
 
     def dump_state(self):
