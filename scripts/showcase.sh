@@ -43,12 +43,15 @@ export ANSIBLE_PYTHON_INTERPRETER="$bin/python"
 start_emulator saymon
 start_emulator enms
 start_emulator omn
+start_emulator zitadel
 SAYMON_URL="$(emulator_url saymon)"
 ENMS_URL="$(emulator_url enms)"
 OMN_URL="$(emulator_url omn)"
+ZITADEL_URL="$(emulator_url zitadel)"
 export SAYMON_URL SAYMON_USERNAME=admin SAYMON_PASSWORD=admin-pass
 export ENMS_URL ENMS_USERNAME=admin ENMS_PASSWORD=admin-pass
 export OMN_URL OMN_TOKEN=omn-token
+export ZITADEL_URL ZITADEL_TOKEN=admin-token
 export SHOWCASE_SAYMON_LINK_ID=62de902eb238aa0131bd3b01 SHOWCASE_SAYMON_OBJECT_ID=5e9465cb00000000000000a1
 
 for pass in first second; do

@@ -20,6 +20,7 @@ sys.path.insert(0, str(REPO_ROOT / 'tests'))
 from emulators.enms import EnmsEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.omn import OmnEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.saymon import SaymonEmulator  # noqa: E402  pylint: disable=wrong-import-position
+from emulators.zitadel import ZitadelEmulator  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = Path(sys.executable).parent
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)', re.M)
@@ -40,6 +41,12 @@ def enms():
 @pytest.fixture
 def omn():
     with OmnEmulator() as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def zitadel():
+    with ZitadelEmulator() as emulator:
         yield emulator
 
 
@@ -124,3 +131,7 @@ def enms_env(emulator, user='admin', password='admin-pass'):
 
 def omn_env(emulator, token='omn-token'):
     return {'OMN_URL': emulator.url, 'OMN_TOKEN': token}
+
+
+def zitadel_env(emulator, token='admin-token', api_version='v2'):
+    return {'ZITADEL_URL': emulator.url, 'ZITADEL_TOKEN': token, 'ZITADEL_API_VERSION': api_version}

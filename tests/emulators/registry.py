@@ -6,9 +6,11 @@ from __future__ import absolute_import, division, print_function
 from emulators.enms import EnmsEmulator
 from emulators.omn import OmnEmulator
 from emulators.saymon import SaymonEmulator
+from emulators.zitadel import ZitadelEmulator
 
 EMULATORS = {
     'enms': EnmsEmulator,
     'omn': OmnEmulator,
     'saymon': SaymonEmulator,
+    'zitadel': ZitadelEmulator,
 }

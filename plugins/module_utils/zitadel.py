@@ -1,0 +1,241 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ZITADEL Actions v2 (and v2beta) access for the netops.bridge zitadel_* modules.
+
+Targets and executions are instance-level resources under /v2/actions (ZITADEL 4.x) or
+/v2beta/actions (3.x). Executions are identified by their condition; setting one with no targets
+deletes it. Errors come as {code, message, details} with a gRPC code.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.text.converters import to_text
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BearerAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+
+PLATFORM = 'ZITADEL'
+PAGE_SIZE = 100
+MAX_TEXT = 1000
+MAX_TIMEOUT = 270.0
+GRPC_CODES = {1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS',
+              7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 10: 'ABORTED', 12: 'UNIMPLEMENTED',
+              13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED'}
+TARGET_TYPES = {'webhook': 'restWebhook', 'call': 'restCall', 'async': 'restAsync'}
+PAYLOAD_TYPES = {'json': 'PAYLOAD_TYPE_JSON', 'jwt': 'PAYLOAD_TYPE_JWT', 'jwe': 'PAYLOAD_TYPE_JWE'}
+CONDITION_KINDS = {'request': ('method', 'service', 'all'), 'response': ('method', 'service', 'all'),
+                   'function': ('name',), 'event': ('event', 'group', 'all')}
+
+
+def zitadel_argument_spec():
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['ZITADEL_URL'])),
+        token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ZITADEL_TOKEN'])),
+        api_version=dict(type='str', default='v2', choices=['v2', 'v2beta'], fallback=(env_fallback, ['ZITADEL_API_VERSION'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ZITADEL_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['ZITADEL_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['ZITADEL_REQUEST_TIMEOUT'])),
+    )
+
+
+def zitadel_error_detail(response):
+    """``gRPC <code> <NAME>: <message>`` from ZITADEL's error body; the code may be a number or a string."""
+    try:
+        body = json.loads(response.text)
+    except ValueError:
+        return snippet(response.text) or None
+    if not isinstance(body, dict):
+        return snippet(response.text) or None
+    code = body.get('code')
+    if isinstance(code, int):
+        code = '%d %s' % (code, GRPC_CODES.get(code, ''))
+    parts = []
+    if code not in (None, ''):
+        parts.append('gRPC %s' % to_text(code).strip())
+    if body.get('message'):
+        parts.append(to_text(body['message']))
+    return ': '.join(parts) or snippet(response.text)
+
+
+def parse_duration(value, option):
+    """Seconds from 10, '10', '10s', '1.5s', '500ms' or '2m'; ValueError naming the option otherwise."""
+    text = to_text(value).strip()
+    match = re.match(r'^(\d+(?:\.\d+)?)(ms|s|m)?$', text)
+    if not match:
+        raise ValueError('%s must be a duration such as 10s, 500ms or 2m, got %r' % (option, value))
+    seconds = float(match.group(1)) * {'ms': 0.001, 's': 1.0, 'm': 60.0, None: 1.0}[match.group(2)]
+    if seconds > MAX_TIMEOUT:
+        raise ValueError('%s must be at most 270s, got %r' % (option, value))
+    return seconds
+
+
+def format_duration(seconds):
+    return ('%.9f' % seconds).rstrip('0').rstrip('.') + 's'
+
+
+def check_text(value, option, limit=MAX_TEXT):
+    if not isinstance(value, str) or not 1 <= len(value) <= limit:
+        raise ValueError('%s must be a string of 1 to %d characters' % (option, limit))
+
+
+def normalize_condition(condition):
+    """Check a condition against the API's rules and return it in the API's JSON form.
+
+    Exactly one kind (request, response, function, event); within request/response/event exactly one
+    of its fields; strings of 1 to 1000 characters; ``all`` must be true."""
+    if not isinstance(condition, dict):
+        raise ValueError('condition must be a dict')
+    kinds = [k for k in condition if condition[k] is not None]
+    unknown = [k for k in kinds if k not in CONDITION_KINDS]
+    if unknown or len(kinds) != 1:
+        raise ValueError('condition must have exactly one of request, response, function or event, got %s' % (', '.join(sorted(kinds)) or 'none'))
+    kind = kinds[0]
+    spec = condition[kind]
+    if not isinstance(spec, dict):
+        raise ValueError('condition.%s must be a dict' % kind)
+    given = [k for k in spec if spec[k] is not None]
+    bad = [k for k in given if k not in CONDITION_KINDS[kind]]
+    if bad or len(given) != 1:
+        raise ValueError('condition.%s must have exactly one of %s' % (kind, ', '.join(CONDITION_KINDS[kind])))
+    field = given[0]
+    value = spec[field]
+    if field == 'all':
+        if value is not True:
+            raise ValueError('condition.%s.all must be true' % kind)
+    else:
+        check_text(value, 'condition.%s.%s' % (kind, field))
+    return {kind: {field: value}}
+
+
+def condition_key(condition):
+    return json.dumps(condition, sort_keys=True)
+
+
+def target_view(target):
+    """A target in the module's terms (what zitadel_target compares and returns)."""
+    kind = next((name for name, key in TARGET_TYPES.items() if key in target), None)
+    member = target.get(TARGET_TYPES.get(kind), {}) if kind else {}
+    view = {
+        'id': target.get('id'),
+        'name': target.get('name'),
+        'endpoint': target.get('endpoint'),
+        'target_type': kind,
+        'interrupt_on_error': bool((member or {}).get('interruptOnError', False)) if kind != 'async' else False,
+        'timeout': format_duration(parse_duration(target['timeout'], 'timeout')) if target.get('timeout') else None,
+        'payload_type': next((k for k, v in PAYLOAD_TYPES.items() if v == target.get('payloadType')), None),
+        'creation_date': target.get('creationDate'),
+        'change_date': target.get('changeDate'),
+    }
+    return view
+
+
+def execution_target_ids(execution):
+    """Target IDs of an execution: strings (v2, late v2beta) or {"target": id} objects (early v2beta)."""
+    ids = []
+    for item in execution.get('targets') or []:
+        if isinstance(item, dict):
+            if item.get('target'):
+                ids.append(item['target'])
+        else:
+            ids.append(to_text(item))
+    return ids
+
+
+class ZitadelModule(PlatformModule):
+    platform = PLATFORM
+
+    def __init__(self, argument_spec, **kwargs):
+        super(ZitadelModule, self).__init__(argument_spec, **kwargs)
+        self.require_non_empty('url', 'token')
+        self.api = ZitadelApi(self)
+
+    @classmethod
+    def connection_argument_spec(cls):
+        return zitadel_argument_spec()
+
+    def build_client(self):
+        return ApiClient(PLATFORM, self.params['url'], BearerAuth(self.params['token']),
+                         validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+                         timeout=self.params['request_timeout'], error_detail=zitadel_error_detail,
+                         idempotent_methods=('GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'))
+
+
+class ZitadelApi(object):
+    """The Action service endpoints. SetExecution (PUT) and DeleteTarget (DELETE) are idempotent by the API."""
+
+    PERMISSIONS = {'targets/search': 'action.target.read', 'targets': 'action.target.write',
+                   'executions/search': 'action.execution.read', 'executions': 'action.execution.write'}
+
+    def __init__(self, module):
+        self.module = module
+
+    @property
+    def client(self):
+        return self.module.client
+
+    @property
+    def prefix(self):
+        return '/%s/actions' % self.module.params['api_version']
+
+    def call(self, method, path, permission, body=None, idempotent=None):
+        try:
+            return self.client.request(method, self.prefix + path, json_body=body, idempotent=idempotent).json()
+        except ApiError as exc:
+            if exc.status in (401, 403):
+                exc.detail = '%s (the token needs the %s permission)' % (exc.detail, permission)
+                exc.args = (exc.message,)
+            raise
+
+    def search(self, what, filters, permission):
+        """Every page of a search, following offsets until totalResult is reached."""
+        found, offset = [], 0
+        while True:
+            body = {'pagination': {'offset': str(offset), 'limit': PAGE_SIZE, 'asc': True}, 'filters': filters}
+            answer = self.call('POST', '/%s/search' % what, permission, body, idempotent=True)
+            page = answer.get(what) if isinstance(answer, dict) else None
+            if page is None and isinstance(answer, dict):
+                page = answer.get('result') or []
+            found.extend(page or [])
+            total = int(((answer or {}).get('pagination') or (answer or {}).get('details') or {}).get('totalResult') or 0)
+            offset += len(page or [])
+            if not page or offset >= total:
+                return found
+
+    def targets(self, filters=None):
+        return self.search('targets', filters or [], 'action.target.read')
+
+    def target_by_name(self, name):
+        matches = [t for t in self.targets([{'targetNameFilter': {'targetName': name, 'method': 'TEXT_FILTER_METHOD_EQUALS'}}])
+                   if t.get('name') == name]
+        if len(matches) > 1:
+            raise ApiError(PLATFORM, 'more than one target is named %r (IDs %s)' % (name, ', '.join(t.get('id') for t in matches)))
+        return matches[0] if matches else None
+
+    def create_target(self, body):
+        return self.call('POST', '/targets', 'action.target.write', body)
+
+    def update_target(self, target_id, body):
+        return self.call('POST', '/targets/%s' % path_segment(target_id), 'action.target.write', body)
+
+    def delete_target(self, target_id):
+        return self.call('DELETE', '/targets/%s' % path_segment(target_id), 'action.target.delete')
+
+    def executions(self, filters=None):
+        return self.search('executions', filters or [], 'action.execution.read')
+
+    def execution(self, condition):
+        for execution in self.executions([{'inConditionsFilter': {'conditions': [condition]}}]):
+            if condition_key(execution.get('condition') or {}) == condition_key(condition):
+                return execution
+        return None
+
+    def set_execution(self, condition, target_ids):
+        return self.call('PUT', '/executions', 'action.execution.write', {'condition': condition, 'targets': list(target_ids)})

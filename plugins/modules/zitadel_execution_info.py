@@ -1,0 +1,104 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: zitadel_execution_info
+short_description: List ZITADEL Actions v2 executions
+version_added: 0.1.0
+description:
+  - Lists executions with C(POST /v2/actions/executions/search), following every page, optionally filtered by
+    conditions, execution type or target.
+author:
+  - netops.bridge maintainers (@netops)
+extends_documentation_fragment:
+  - netops.bridge.zitadel
+  - netops.bridge.attributes
+  - netops.bridge.attributes.info_module
+  - netops.bridge.attributes.zitadel
+options:
+  conditions:
+    description: Only executions with one of these conditions (each as in M(netops.bridge.zitadel_execution)).
+    type: list
+    elements: dict
+  execution_type:
+    description: Only executions of this type.
+    type: str
+    choices: [request, response, event, function]
+  target:
+    description: Only executions that call this target, by name or ID.
+    type: str
+seealso:
+  - module: netops.bridge.zitadel_execution
+'''
+
+EXAMPLES = r'''
+- name: Every execution that calls the audit-log target
+  netops.bridge.zitadel_execution_info:
+    url: https://zitadel.example.com
+    token: "{{ vault_zitadel_pat }}"
+    target: audit-log
+  register: audit
+'''
+
+RETURN = r'''
+executions:
+  description: The executions, each with its condition, target IDs and target names.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+      targets: ["337246363446361786"]
+      target_names: [user-checks]
+'''
+
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, execution_target_ids, normalize_condition
+
+
+def run(module):
+    params = module.params
+    known = module.api.targets()
+    names = dict((t.get('id'), t.get('name')) for t in known)
+    filters = []
+    if params.get('conditions'):
+        filters.append({'inConditionsFilter': {'conditions': [normalize_condition(c) for c in params['conditions']]}})
+    if params.get('execution_type'):
+        filters.append({'executionTypeFilter': {'executionType': 'EXECUTION_TYPE_%s' % params['execution_type'].upper()}})
+    if params.get('target'):
+        ids = [t.get('id') for t in known if params['target'] in (t.get('id'), t.get('name'))]
+        if not ids:
+            module.result['executions'] = []
+            return
+        filters.append({'targetFilter': {'targetId': ids[0]}})
+    executions = []
+    for execution in module.api.executions(filters):
+        ids = execution_target_ids(execution)
+        executions.append({'condition': execution.get('condition'), 'targets': ids, 'target_names': [names.get(i, i) for i in ids],
+                           'creation_date': execution.get('creationDate'), 'change_date': execution.get('changeDate')})
+    module.result['executions'] = executions
+
+
+def main():
+    module = ZitadelModule(
+        argument_spec=dict(
+            conditions=dict(type='list', elements='dict'),
+            execution_type=dict(type='str', choices=['request', 'response', 'event', 'function']),
+            target=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        for condition in module.params.get('conditions') or []:
+            normalize_condition(condition)
+    except ValueError as exc:
+        module.fail(str(exc))
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,235 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: zitadel_target
+short_description: Manage ZITADEL Actions v2 targets, declaratively
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a target of ZITADEL's Actions v2, the endpoint that executions call.
+  - The target is identified by its O(name). The module reads it first and writes only the fields that differ
+    (C(POST /v2/actions/targets) to create, C(POST /v2/actions/targets/{id}) to update,
+    C(DELETE /v2/actions/targets/{id}) to delete), so a second run reports C(changed=false) with no write.
+  - Options left unset are not compared, except on creation where ZITADEL's defaults apply.
+author:
+  - netops.bridge maintainers (@netops)
+extends_documentation_fragment:
+  - netops.bridge.zitadel
+  - netops.bridge.attributes
+  - netops.bridge.attributes.zitadel
+attributes:
+  check_mode:
+    support: full
+    details: The target is read; nothing is written.
+  diff_mode:
+    support: full
+    details: The diff shows the target's fields before and after.
+options:
+  name:
+    description: Name of the target, its identity for this module (1 to 1000 characters).
+    type: str
+    required: true
+  state:
+    description: V(present) creates or updates the target, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  endpoint:
+    description:
+      - URL ZITADEL calls (1 to 2048 characters with O(api_version=v2), 1 to 1000 with V(v2beta)).
+      - Required to create a target.
+    type: str
+  target_type:
+    description:
+      - V(webhook) waits and checks only the status; V(call) waits and uses the response body; V(async) does not wait.
+      - Required to create a target.
+    type: str
+    choices: [webhook, call, async]
+  interrupt_on_error:
+    description: For V(webhook) and V(call) targets, stop the request or event when the target fails. Not allowed for V(async).
+    type: bool
+  timeout:
+    description:
+      - The target's own time limit, such as V(10s), V(500ms) or V(2m), at most 270 seconds. This is not O(request_timeout).
+    type: str
+  payload_type:
+    description:
+      - How ZITADEL signs or encrypts what it sends (O(api_version=v2) only).
+    type: str
+    choices: [json, jwt, jwe]
+seealso:
+  - module: netops.bridge.zitadel_execution
+  - module: netops.bridge.zitadel_target_info
+'''
+
+EXAMPLES = r'''
+- name: A webhook that may block user creation
+  netops.bridge.zitadel_target:
+    url: https://zitadel.example.com
+    token: "{{ vault_zitadel_pat }}"
+    name: user-checks
+    endpoint: https://hooks.example.com/zitadel/user-checks
+    target_type: webhook
+    interrupt_on_error: true
+    timeout: 10s
+  register: user_checks
+
+- name: Remove an old target (ZITADEL also removes it from executions)
+  netops.bridge.zitadel_target:
+    name: legacy-hook
+    state: absent
+'''
+
+RETURN = r'''
+target:
+  description: The target after the task, as the module compares it (V(null) after O(state=absent)).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: ID of the target; executions refer to it.
+      type: str
+      returned: success
+    name:
+      description: Name of the target.
+      type: str
+      returned: success
+    endpoint:
+      description: URL ZITADEL calls.
+      type: str
+      returned: success
+    target_type:
+      description: V(webhook), V(call) or V(async).
+      type: str
+      returned: success
+    interrupt_on_error:
+      description: Whether a failure of the target stops the request or event.
+      type: bool
+      returned: success
+    timeout:
+      description: The target's time limit, such as V(10s).
+      type: str
+      returned: success
+    payload_type:
+      description: V(json), V(jwt) or V(jwe); V(null) when ZITADEL did not say.
+      type: str
+      returned: success
+  sample:
+    id: "337246363446361786"
+    name: user-checks
+    endpoint: https://hooks.example.com/zitadel/user-checks
+    target_type: webhook
+    interrupt_on_error: true
+    timeout: 10s
+    payload_type: json
+signing_key:
+  description:
+    - The key ZITADEL signs its calls to this target with. It is sensitive, and ZITADEL returns it only when the target is
+      created. Ansible cannot hide a returned value, so register the result with C(no_log=true) or store the key
+      right away.
+  returned: when the target was created
+  type: str
+'''
+
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
+    MAX_TEXT, PAYLOAD_TYPES, TARGET_TYPES, ZitadelModule, check_text, format_duration, parse_duration, target_view)
+
+COMPARED = ('endpoint', 'target_type', 'interrupt_on_error', 'timeout', 'payload_type')
+
+
+def wanted_fields(params):
+    wanted = dict((key, params[key]) for key in COMPARED if params.get(key) is not None)
+    if 'timeout' in wanted:
+        wanted['timeout'] = format_duration(parse_duration(wanted['timeout'], 'timeout'))
+    return wanted
+
+
+def request_body(params, fields, current=None):
+    """The API body for the fields to send; the type oneof carries interrupt_on_error."""
+    body = {}
+    if 'endpoint' in fields:
+        body['endpoint'] = fields['endpoint']
+    if 'timeout' in fields:
+        body['timeout'] = fields['timeout']
+    if 'payload_type' in fields:
+        body['payloadType'] = PAYLOAD_TYPES[fields['payload_type']]
+    if 'target_type' in fields or 'interrupt_on_error' in fields:
+        kind = fields.get('target_type') or (current or {}).get('target_type')
+        interrupt = params.get('interrupt_on_error')
+        if interrupt is None:
+            interrupt = (current or {}).get('interrupt_on_error', False)
+        body[TARGET_TYPES[kind]] = {} if kind == 'async' else {'interruptOnError': bool(interrupt)}
+    return body
+
+
+def run(module):
+    params = module.params
+    existing = module.api.target_by_name(params['name'])
+    current = target_view(existing) if existing else None
+    module.result['diff'] = {'before': current or {}, 'after': {}}
+    if params['state'] == 'absent':
+        module.result['target'] = None
+        if current:
+            module.result['changed'] = True
+            if not module.check_mode:
+                module.api.delete_target(current['id'])
+        return
+    wanted = wanted_fields(params)
+    if current is None:
+        missing = [k for k in ('endpoint', 'target_type') if k not in wanted]
+        if missing:
+            module.fail('target %r does not exist; creating it needs %s.' % (params['name'], ' and '.join(missing)))
+        after = dict(wanted, name=params['name'], id=None)
+        module.result.update(changed=True, target=after)
+        module.result['diff']['after'] = after
+        if not module.check_mode:
+            body = request_body(params, wanted)
+            body['name'] = params['name']
+            answer = module.api.create_target(body)
+            after['id'] = answer.get('id')
+            module.result['signing_key'] = answer.get('signingKey')
+        return
+    differing = dict((k, v) for k, v in wanted.items() if current.get(k) != v)
+    after = dict(current, **differing)
+    module.result.update(target=after, changed=bool(differing))
+    module.result['diff']['after'] = after
+    if differing and not module.check_mode:
+        module.api.update_target(current['id'], request_body(params, differing, current))
+
+
+def main():
+    module = ZitadelModule(
+        argument_spec=dict(
+            name=dict(type='str', required=True),
+            state=dict(type='str', choices=['present', 'absent'], default='present'),
+            endpoint=dict(type='str'),
+            target_type=dict(type='str', choices=list(TARGET_TYPES)),
+            interrupt_on_error=dict(type='bool'),
+            timeout=dict(type='str'),
+            payload_type=dict(type='str', choices=list(PAYLOAD_TYPES)),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        check_text(params['name'], 'name')
+        if params.get('endpoint') is not None:
+            check_text(params['endpoint'], 'endpoint', 2048 if params['api_version'] == 'v2' else MAX_TEXT)
+        if params.get('timeout') is not None:
+            parse_duration(params['timeout'], 'timeout')
+    except ValueError as exc:
+        module.fail(str(exc))
+    if params.get('target_type') == 'async' and params.get('interrupt_on_error'):
+        module.fail('interrupt_on_error is not allowed for async targets, which ZITADEL does not wait for.')
+    if params.get('payload_type') and params['api_version'] != 'v2':
+        module.fail('payload_type needs api_version v2 (ZITADEL 4.x).')
+    module.run(run)
+
+
+if __name__ == '__main__':
+    main()

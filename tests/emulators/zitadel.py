@@ -1,0 +1,269 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ZITADEL Action service emulator for /v2/actions and /v2beta/actions (api-contracts.md section 4 and
+zitadel-actions-v2-rules.md): Bearer tokens with permissions, targets and executions validated by the
+API's rules, search with filters and pagination, protojson conventions and {code, message, details} errors."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import re
+from datetime import datetime, timezone
+
+from emulators.base import Emulator, Response
+
+ALL_PERMISSIONS = ['action.target.read', 'action.target.write', 'action.target.delete', 'action.execution.read', 'action.execution.write']
+CATALOGUE = {
+    'methods': ['/zitadel.session.v2.SessionService/ListSessions', '/zitadel.user.v2.UserService/AddHumanUser',
+                '/zitadel.user.v2.UserService/DeleteUser'],
+    'services': ['zitadel.session.v2.SessionService', 'zitadel.user.v2.UserService'],
+    'functions': ['preuserinfo', 'preaccesstoken'],
+    'events': ['user.human.added', 'user.human.changed', 'user.machine.added'],
+}
+GRPC_HTTP = {3: 400, 5: 404, 6: 409, 7: 403, 9: 400, 16: 401}
+TEXT_METHODS = {
+    'TEXT_FILTER_METHOD_EQUALS': lambda v, q: v == q,
+    'TEXT_FILTER_METHOD_EQUALS_IGNORE_CASE': lambda v, q: v.lower() == q.lower(),
+    'TEXT_FILTER_METHOD_STARTS_WITH': lambda v, q: v.startswith(q),
+    'TEXT_FILTER_METHOD_STARTS_WITH_IGNORE_CASE': lambda v, q: v.lower().startswith(q.lower()),
+    'TEXT_FILTER_METHOD_CONTAINS': lambda v, q: q in v,
+    'TEXT_FILTER_METHOD_CONTAINS_IGNORE_CASE': lambda v, q: q.lower() in v.lower(),
+    'TEXT_FILTER_METHOD_ENDS_WITH': lambda v, q: v.endswith(q),
+    'TEXT_FILTER_METHOD_ENDS_WITH_IGNORE_CASE': lambda v, q: v.lower().endswith(q.lower()),
+}
+KINDS = {'request': ('method', 'service', 'all'), 'response': ('method', 'service', 'all'), 'function': ('name',), 'event': ('event', 'group', 'all')}
+TYPE_OF = {'request': 'EXECUTION_TYPE_REQUEST', 'response': 'EXECUTION_TYPE_RESPONSE', 'event': 'EXECUTION_TYPE_EVENT',
+           'function': 'EXECUTION_TYPE_FUNCTION'}
+
+
+class Refused(Exception):
+    def __init__(self, code, message):
+        super(Refused, self).__init__(message)
+        self.code = code
+        self.message = message
+
+
+def now():
+    return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+def default_seed():
+    return {
+        'tokens': {'admin-token': ALL_PERMISSIONS, 'reader-token': ['action.target.read', 'action.execution.read'], 'no-actions-token': []},
+        'targets': {}, 'executions': {}, 'next_id': 337246363446361000, 'max_limit': 1000,
+    }
+
+
+class ZitadelEmulator(Emulator):
+    platform = 'zitadel'
+
+    def default_seed(self):
+        return default_seed()
+
+    def register_routes(self):
+        for version in ('v2', 'v2beta'):
+            prefix = '/%s/actions' % version
+            self.route('POST', prefix + '/targets', self.guard(version, 'action.target.write', self.create_target), '%s create_target' % version)
+            self.route('POST', prefix + '/targets/search', self.guard(version, 'action.target.read', self.list_targets), '%s list_targets' % version)
+            self.route('POST', prefix + '/targets/<id>', self.guard(version, 'action.target.write', self.update_target), '%s update_target' % version)
+            self.route('GET', prefix + '/targets/<id>', self.guard(version, 'action.target.read', self.get_target), '%s get_target' % version)
+            self.route('DELETE', prefix + '/targets/<id>', self.guard(version, 'action.target.delete', self.delete_target), '%s delete_target' % version)
+            self.route('PUT', prefix + '/executions', self.guard(version, 'action.execution.write', self.set_execution), '%s set_execution' % version)
+            self.route('POST', prefix + '/executions/search', self.guard(version, 'action.execution.read', self.list_executions),
+                       '%s list_executions' % version)
+            for what in ('functions', 'methods', 'services'):
+                self.route('GET', prefix + '/executions/' + what, self.guard(version, None, self.catalogue(what)), '%s list_%s' % (version, what))
+
+    def error_response(self, status, code, message):
+        grpc = {404: 5, 401: 16, 403: 7}.get(status, 3)
+        return self.refusal(Refused(grpc, message))
+
+    @staticmethod
+    def refusal(refused):
+        body = {'code': refused.code, 'message': refused.message,
+                'details': [{'@type': 'type.googleapis.com/zitadel.v1.ErrorDetail', 'id': 'EMU-0001', 'message': refused.message}]}
+        return Response.json(body, GRPC_HTTP.get(refused.code, 500))
+
+    def guard(self, version, permission, handler):
+        def guarded(request):
+            authorization = request.header('authorization') or ''
+            permissions = self.state['tokens'].get(authorization[7:]) if authorization.startswith('Bearer ') else None
+            if permissions is None:
+                return self.refusal(Refused(16, 'Errors.Token.Invalid (AUTH-7fs1e)'))
+            if permission and permission not in permissions:
+                return self.refusal(Refused(7, 'No matching permissions found (AUTH-5mWD2)'))
+            try:
+                body = request.json() if request.body else {}
+                if not isinstance(body, dict):
+                    raise Refused(3, 'invalid request body')
+                return Response.json(handler(version, request, body))
+            except ValueError:
+                return self.refusal(Refused(3, 'invalid character in request body'))
+            except Refused as refused:
+                return self.refusal(refused)
+        return guarded
+
+    # -- validation --------------------------------------------------------------------------------
+    @staticmethod
+    def text(value, field, limit):
+        if not isinstance(value, str) or not 1 <= len(value) <= limit:
+            raise Refused(3, 'invalid %s: value length must be between 1 and %d runes' % (field, limit))
+
+    @staticmethod
+    def duration(value):
+        match = re.match(r'^(\d+(?:\.\d+)?)s$', value or '')
+        if not match or float(match.group(1)) > 270:
+            raise Refused(3, 'invalid CreateTargetRequest.Timeout: value must be less than or equal to 270s')
+
+    def check_target(self, version, body, creating):
+        allowed = {'name', 'restWebhook', 'restCall', 'restAsync', 'timeout', 'endpoint', 'payloadType', 'id', 'expirationSigningKey'}
+        if set(body) - allowed or (version == 'v2beta' and 'payloadType' in body):
+            raise Refused(3, 'unknown field in request: %s' % ', '.join(sorted(set(body) - allowed) or ['payloadType']))
+        if creating or 'name' in body:
+            self.text(body.get('name'), 'name', 1000)
+        if creating or 'endpoint' in body:
+            self.text(body.get('endpoint'), 'endpoint', 2048 if version == 'v2' else 1000)
+        kinds = [k for k in ('restWebhook', 'restCall', 'restAsync') if k in body]
+        if len(kinds) > 1 or (creating and not kinds):
+            raise Refused(3, 'invalid target_type: exactly one field is required in oneof')
+        if 'restAsync' in body and body['restAsync']:
+            raise Refused(3, 'unknown field in restAsync')
+        if 'timeout' in body:
+            self.duration(body['timeout'])
+        if body.get('payloadType') not in (None, 'PAYLOAD_TYPE_UNSPECIFIED', 'PAYLOAD_TYPE_JSON', 'PAYLOAD_TYPE_JWT', 'PAYLOAD_TYPE_JWE'):
+            raise Refused(3, 'invalid payloadType')
+        return kinds
+
+    def check_condition(self, condition):
+        if not isinstance(condition, dict) or len(condition) != 1 or next(iter(condition)) not in KINDS:
+            raise Refused(3, 'invalid SetExecutionRequest.Condition: exactly one field is required in oneof')
+        kind, spec = next(iter(condition.items()))
+        if not isinstance(spec, dict) or len(spec) != 1 or next(iter(spec)) not in KINDS[kind]:
+            raise Refused(3, 'invalid Condition.%s: exactly one field is required in oneof' % kind)
+        field, value = next(iter(spec.items()))
+        if field == 'all':
+            if value is not True:
+                raise Refused(3, 'invalid %s.all: value must equal true' % kind)
+            return
+        self.text(value, '%s.%s' % (kind, field), 1000)
+        known = {('request', 'method'): 'methods', ('response', 'method'): 'methods', ('request', 'service'): 'services',
+                 ('response', 'service'): 'services', ('function', 'name'): 'functions', ('event', 'event'): 'events'}
+        if (kind, field) in known and value not in CATALOGUE[known[(kind, field)]]:
+            raise Refused(3, 'Errors.Execution.%s.NotExisting (COMMAND-%s)' % (kind.capitalize(), field))
+        if (kind, field) == ('event', 'group') and not any(e.startswith(value + '.') for e in CATALOGUE['events']):
+            raise Refused(3, 'Errors.Execution.Event.NotExisting (COMMAND-group)')
+
+    # -- targets -----------------------------------------------------------------------------------
+    def create_target(self, version, request, body):
+        kinds = self.check_target(version, body, creating=True)
+        if any(t['name'] == body['name'] for t in self.state['targets'].values()):
+            raise Refused(6, 'Errors.Target.AlreadyExists (COMMAND-ohb7eph)')
+        self.state['next_id'] += 1
+        target_id = str(self.state['next_id'])
+        target = {'id': target_id, 'name': body['name'], 'endpoint': body['endpoint'], 'timeout': body.get('timeout', '10s'),
+                  kinds[0]: body[kinds[0]], 'creationDate': now(), 'changeDate': now()}
+        if version == 'v2':
+            target['payloadType'] = body.get('payloadType', 'PAYLOAD_TYPE_JSON')
+        self.state['targets'][target_id] = target
+        return {'id': target_id, 'creationDate': target['creationDate'], 'signingKey': 'signing-key-%s' % target_id}
+
+    def target(self, request):
+        target = self.state['targets'].get(request.params['id'])
+        if target is None:
+            raise Refused(5, 'Errors.Target.NotFound (QUERY-xJ4kZ)')
+        return target
+
+    def get_target(self, version, request, body):
+        return {'target': self.target(request)}
+
+    def update_target(self, version, request, body):
+        self.text(request.params['id'], 'id', 200)
+        kinds = self.check_target(version, body, creating=False)
+        target = self.target(request)
+        if kinds:
+            for kind in ('restWebhook', 'restCall', 'restAsync'):
+                target.pop(kind, None)
+            target[kinds[0]] = body[kinds[0]]
+        for field in ('name', 'endpoint', 'timeout', 'payloadType'):
+            if field in body:
+                target[field] = body[field]
+        target['changeDate'] = now()
+        return {'changeDate': target['changeDate']}
+
+    def delete_target(self, version, request, body):
+        self.text(request.params['id'], 'id', 200)
+        if self.state['targets'].pop(request.params['id'], None) is None:
+            return {}
+        for key, execution in list(self.state['executions'].items()):
+            execution['targets'] = [t for t in execution['targets'] if t != request.params['id']]
+            if not execution['targets']:
+                del self.state['executions'][key]
+        return {'deletionDate': now()}
+
+    def page(self, body, items, what):
+        pagination = body.get('pagination') or {}
+        offset = int(pagination.get('offset') or 0)
+        limit = int(pagination.get('limit') or 100)
+        if limit > self.state['max_limit']:
+            raise Refused(3, 'Errors.Query.LimitExceeded (QUERY-4M0fs)')
+        if pagination.get('asc') is False:
+            items = list(reversed(items))
+        return {'pagination': {'totalResult': str(len(items)), 'appliedLimit': str(limit)}, what: items[offset:offset + limit]}
+
+    def list_targets(self, version, request, body):
+        items = sorted(self.state['targets'].values(), key=lambda t: int(t['id']))
+        for search in body.get('filters') or []:
+            if 'targetNameFilter' in search:
+                name_filter = search['targetNameFilter']
+                if len(name_filter.get('targetName', '')) > 200:
+                    raise Refused(3, 'invalid TargetNameFilter.TargetName: value length must be at most 200 runes')
+                match = TEXT_METHODS.get(name_filter.get('method', 'TEXT_FILTER_METHOD_EQUALS'))
+                if match is None:
+                    raise Refused(3, 'invalid TargetNameFilter.Method: value must be one of the defined enum values')
+                items = [t for t in items if match(t['name'], name_filter.get('targetName', ''))]
+            elif 'inTargetIdsFilter' in search:
+                items = [t for t in items if t['id'] in search['inTargetIdsFilter'].get('targetIds', [])]
+            else:
+                raise Refused(3, 'invalid TargetSearchFilter: exactly one field is required in oneof')
+        return self.page(body, items, 'targets')
+
+    # -- executions --------------------------------------------------------------------------------
+    def set_execution(self, version, request, body):
+        condition = body.get('condition')
+        self.check_condition(condition)
+        key = json.dumps(condition, sort_keys=True)
+        targets = body.get('targets') or []
+        for target in targets:
+            if not isinstance(target, str):
+                raise Refused(3, 'invalid SetExecutionRequest.Targets: value must be a string')
+            if target not in self.state['targets']:
+                raise Refused(9, 'Errors.Target.NotFound (COMMAND-17e8fq1ggk)')
+        if not targets:
+            self.state['executions'].pop(key, None)
+        else:
+            existing = self.state['executions'].get(key)
+            self.state['executions'][key] = {'condition': condition, 'targets': list(targets),
+                                             'creationDate': existing['creationDate'] if existing else now(), 'changeDate': now()}
+        return {'setDate': now()}
+
+    def list_executions(self, version, request, body):
+        items = sorted(self.state['executions'].values(), key=lambda e: e['creationDate'])
+        for search in body.get('filters') or []:
+            if 'inConditionsFilter' in search:
+                wanted = [json.dumps(c, sort_keys=True) for c in search['inConditionsFilter'].get('conditions', [])]
+                items = [e for e in items if json.dumps(e['condition'], sort_keys=True) in wanted]
+            elif 'executionTypeFilter' in search:
+                items = [e for e in items if TYPE_OF[next(iter(e['condition']))] == search['executionTypeFilter'].get('executionType')]
+            elif 'targetFilter' in search:
+                items = [e for e in items if search['targetFilter'].get('targetId') in e['targets']]
+            else:
+                raise Refused(3, 'invalid ExecutionSearchFilter: exactly one field is required in oneof')
+        return self.page(body, items, 'executions')
+
+    @staticmethod
+    def catalogue(what):
+        def handler(version, request, body):
+            return {what: list(CATALOGUE[what])}
+        return handler
+
+    def dump_state(self):
+        return {'targets': self.state['targets'], 'executions': list(self.state['executions'].values())}
