@@ -95,24 +95,6 @@ def test_hostile_tid_travels_intact(omn, ansible):
     assert sent_links(omn.requests(route='links_persist')[0]) == [{'peoTid': odd, 'projectTid': 'acc0000300'}]
 
 
-def test_bad_input_fails_before_any_request(omn, ansible):
-    cases = [
-        [{'peo_tid': 'a', 'peo_id': '1', 'project_tid': 'p'}],
-        [{'peo_tid': 'a'}],
-        [{'project_tid': 'p'}],
-        [{'peo_id': 'abc', 'project_tid': 'p'}],
-        [{'peo_tid': ' ', 'project_tid': 'p'}],
-        [{'peo_tid': 'a', 'project_tid': 'p', 'colour': 'red'}],
-        [],
-    ]
-    for links in cases:
-        run, result = run_links(ansible, omn, links)
-        assert result['failed'] is True, (links, result)
-    run, result = run_links(ansible, omn, BATCH[:1], env={'OMN_URL': omn.url})
-    assert result['failed'] is True and 'credentials are missing' in result['msg']
-    assert omn.requests() == []
-
-
 def test_wrong_token_and_malformed_answers(omn, ansible):
     run, result = run_links(ansible, omn, BATCH[:1], env=omn_env(omn, 'wrong-token'))
     assert result['failed'] is True and 'HTTP 401' in result['msg'] and 'Not authorized' in result['msg']

@@ -3,6 +3,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
+
 import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
@@ -75,3 +77,97 @@ def test_oversized_documents_are_refused(monkeypatch):
     monkeypatch.setattr(omn_xml, 'MAX_DOCUMENT_BYTES', 100)
     with pytest.raises(omn_xml.OmnXmlError, match='larger than'):
         omn_xml.parse(b'<pim xmlns="http://www.apollon.de/omn">' + b' ' * 200 + b'</pim>')
+
+
+# Any text at all, including controls, lone surrogates and non-characters.
+any_text = st.text(alphabet=st.characters(), max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(peo=any_text, project=any_text, pick=st.sampled_from([('peoTid', 'projectTid'), ('peoId', 'projectId'), ('peoTid', 'projectId')]))
+def test_any_text_round_trips_exactly_or_is_refused_up_front(peo, project, pick):
+    link = {pick[0]: peo, pick[1]: project}
+    carried = not omn_xml.NOT_XML_CHAR.search(peo + project)
+    for build in (omn_xml.unlink_document, omn_xml.link_document):
+        if carried:
+            assert read_back(build([link])) == [link]
+        else:
+            with pytest.raises(omn_xml.OmnXmlError, match='cannot be carried in XML'):
+                build([link])
+
+
+@settings(max_examples=60, deadline=None)
+@given(links=st.lists(st.fixed_dictionaries({'peoTid': xml_text, 'projectTid': xml_text}), min_size=1, max_size=20))
+def test_a_batch_keeps_its_order_and_every_value(links):
+    assert read_back(omn_xml.unlink_document(links)) == links
+    assert read_back(omn_xml.link_document(links)) == links
+
+
+def test_special_characters_are_escaped_by_lxml_not_by_hand():
+    odd = 'peo-<&"\'>]]>\r\n\t'
+    document = omn_xml.unlink_document([{'peoTid': odd, 'projectTid': '&amp;'}])
+    assert b'peo-&lt;&amp;"\'&gt;]]&gt;&#13;\n\t' in document and b'&amp;amp;' in document
+    assert read_back(document) == [{'peoTid': odd, 'projectTid': '&amp;'}]
+
+
+def test_link_document_matches_the_documented_structure():
+    root = etree.fromstring(omn_xml.link_document([{'peoTid': 't1', 'projectId': '7'}], '6.1.0'))
+    outer = root.find(NS + 'links/' + NS + 'itms')
+    assert root.get('schemaVersion') == '6.1.0' and outer.get('type') == 'peoToProject'
+    assert [[(i.get('key'), i.text) for i in inner] for inner in outer] == [[('peoTid', 't1'), ('projectId', '7')]]
+
+
+def response_document(items):
+    pim = etree.Element(NS + 'pim', nsmap={None: NS[1:-1]}, schemaVersion='5.6.0')
+    responses = etree.SubElement(pim, NS + 'responses')
+    for tid, status, description in items:
+        response = etree.SubElement(responses, NS + 'response', action='unlink', dataType='peo', tid=tid)
+        etree.SubElement(response, NS + 'status').text = status
+        etree.SubElement(response, NS + 'description').text = description
+    return etree.tostring(pim, xml_declaration=True, encoding='UTF-8')
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(xml_text, st.sampled_from(['SUCCESS', 'ERROR']), xml_text), max_size=10))
+def test_responses_round_trip_any_text(items):
+    parsed = omn_xml.responses(response_document(items))
+    assert [(r['tid'], r['status'], r['description']) for r in parsed] == [(t, s, d.strip()) for t, s, d in items]
+
+
+@pytest.mark.parametrize('document', [
+    # DOCTYPEs in UTF-16 pass the byte check unseen; the parsed tree's docinfo still refuses them, unexpanded.
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE pim [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    '<pim xmlns="http://www.apollon.de/omn">&b;</pim>'.encode('utf-16'),
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE pim SYSTEM "http://127.0.0.1:9/omn.dtd"><pim xmlns="http://www.apollon.de/omn"/>'.encode('utf-16'),
+    b'<?xml version="1.0"?><!DOCTYPE pim [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]><pim xmlns="http://www.apollon.de/omn"/>',
+    b'<?xml version="1.0"?><pim xmlns="http://www.apollon.de/omn">&undefined;</pim>',
+    b'<?xml version="1.0"?><pim xmlns="http://www.apollon.de/omn"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>'
+    b'<responses><response><status>ERROR</status></response></responses><oops></pim>',
+])
+def test_more_hostile_documents_are_refused(document):
+    with pytest.raises(omn_xml.OmnXmlError):
+        omn_xml.parse(document)
+
+
+def test_billion_laughs_is_refused_quickly_without_expansion():
+    entities = ''.join('<!ENTITY l%d "%s">' % (n, '&l%d;' % (n - 1) * 10 if n else 'lol') for n in range(10))
+    bomb = ('<?xml version="1.0"?><!DOCTYPE pim [%s]><pim xmlns="http://www.apollon.de/omn">&l9;</pim>' % entities)
+    for document in (bomb.encode('utf-8'), bomb.replace('version="1.0"?', 'version="1.0" encoding="UTF-16"?').encode('utf-16')):
+        started = time.monotonic()
+        # Refused by the DOCTYPE check, or (UTF-16) by libxml2's own amplification limit before the tree exists.
+        with pytest.raises(omn_xml.OmnXmlError, match='DOCTYPE|amplification'):
+            omn_xml.parse(document)
+        assert time.monotonic() - started < 2
+
+
+def test_xinclude_is_never_processed():
+    root = omn_xml.parse(b'<pim xmlns="http://www.apollon.de/omn"><xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
+                         b'href="file:///etc/passwd" parse="text"/></pim>')
+    assert b'root:' not in etree.tostring(root)
+
+
+def test_peos_become_plain_dicts():
+    document = (b'<pim xmlns="http://www.apollon.de/omn" xmlns:x="urn:x"><peos><peo id="47001" tid="peo-1" x:flag="y">'
+                b'<name>PEO 1</name><meta><itm key="colour">red</itm></meta><project tid="a"/><project tid="b"/></peo></peos></pim>')
+    assert omn_xml.peos(document) == [{'id': '47001', 'tid': 'peo-1', 'flag': 'y', 'name': 'PEO 1', 'meta': {'colour': 'red'},
+                                       'project': [{'tid': 'a'}, {'tid': 'b'}]}]
