@@ -20,13 +20,16 @@ options:
   token:
     description:
       - Bearer token for the OMN API (a signed JWT on OMN 5.x, a Keycloak access or offline token on OMN 6.x).
-      - Either O(token), or O(refresh_token) with O(token_url), is required.
+      - Either O(token), or O(refresh_token) with O(token_url), is required. When both are set, O(token) is used
+        and no access token is requested.
       - If not set, the value of the E(OMN_TOKEN) environment variable is used.
     type: str
   refresh_token:
     description:
       - On OMN 6.x, where access tokens expire after about an hour, a refresh or offline token (OMN UI, User
-        Settings, Tokens). The module then obtains its own access token from O(token_url) before calling OMN.
+        Settings, Tokens). The module then obtains its own access token from O(token_url) before calling OMN, with
+        C(grant_type=refresh_token) and O(client_id), once per task.
+      - OMN documents only the Authorization Code flow as supported; this refresh call is Keycloak's standard one.
       - If not set, the value of the E(OMN_REFRESH_TOKEN) environment variable is used.
     type: str
   token_url:
@@ -42,7 +45,8 @@ options:
     default: omn-ui
   schema_version:
     description:
-      - The C(schemaVersion) of the C(<pim>) documents sent to OMN.
+      - The C(schemaVersion) of the C(<pim>) documents sent to OMN, digits and dots only. Every OMN version documented
+        so far (5.12 to 6.4) uses V(5.6.0) in its samples.
       - If not set, the value of the E(OMN_SCHEMA_VERSION) environment variable is used.
     type: str
     default: 5.6.0

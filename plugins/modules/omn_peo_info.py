@@ -120,6 +120,11 @@ def main():
         supports_check_mode=True,
     )
     module.require_non_empty('project_tid', 'product_tid', 'modified_from', 'modified_until')
+    if module.params['names'] == []:
+        module.fail('names must list at least one name.')
+    for index, name in enumerate(module.params['names'] or []):
+        if not name.strip():
+            module.fail('names[%d] must not be empty.' % index)
     module.run(run)
 
 

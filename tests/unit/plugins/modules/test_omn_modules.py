@@ -257,3 +257,16 @@ def test_planning_sends_exactly_what_differs_and_the_diff_shows_it(pairs, linked
     after = set(module.result['diff']['after'].splitlines())
     changed = before ^ after
     assert changed == set('peo_tid=%s -> project_tid=%s' % (s['peoTid'], s['projectTid']) for s in expected)
+
+
+@pytest.mark.parametrize('args, words', [
+    ({}, 'one of the following is required'),
+    ({'names': []}, 'names must list at least one name'),
+    ({'names': ['ok', ' ']}, 'names[1] must not be empty'),
+    ({'project_tid': ''}, 'project_tid must not be empty'),
+    ({'product_tid': 'p', 'schema_version': 'five'}, 'schema_version must be a version'),
+])
+def test_info_refuses_bad_input_before_any_request(server, args, words):
+    out = run(omn_peo_info, creds(server, **args))
+    assert out.failed and words in out.result['msg'], out.result
+    assert server.received == []
