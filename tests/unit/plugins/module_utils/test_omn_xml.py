@@ -3,6 +3,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
 import time
 
 import pytest
@@ -171,3 +172,14 @@ def test_peos_become_plain_dicts():
                 b'<name>PEO 1</name><meta><itm key="colour">red</itm></meta><project tid="a"/><project tid="b"/></peo></peos></pim>')
     assert omn_xml.peos(document) == [{'id': '47001', 'tid': 'peo-1', 'flag': 'y', 'name': 'PEO 1', 'meta': {'colour': 'red'},
                                        'project': [{'tid': 'a'}, {'tid': 'b'}]}]
+
+
+@pytest.mark.parametrize('value, code', [('a\x00', 'U+0000'), ('\x1f', 'U+001F'), ('x\ud800y', 'U+D800'), ('\ufffe', 'U+FFFE'), ('\uffff', 'U+FFFF')])
+def test_characters_xml_cannot_carry_are_named(value, code):
+    with pytest.raises(omn_xml.OmnXmlError, match=re.escape(code)):
+        omn_xml.unlink_document([{'peoTid': value, 'projectTid': 'p'}])
+
+
+def test_characters_xml_can_carry_pass():
+    for value in ('\t\n\r', '\ud7ff\ue000\ufffd', '\U0001f600\U0010ffff', '<&>"\''):
+        assert omn_xml.check_text(value) == value
