@@ -30,7 +30,7 @@ attributes:
     details: This module changes nothing, so there is nothing to show.
 '''
 
-    SAYMON = r'''
+    SAYMON_GROUP = r'''
 options: {}
 attributes:
   action_group:
@@ -40,7 +40,7 @@ attributes:
       - netops.bridge.saymon
 '''
 
-    ENMS = r'''
+    ENMS_GROUP = r'''
 options: {}
 attributes:
   action_group:
@@ -50,7 +50,7 @@ attributes:
       - netops.bridge.enms
 '''
 
-    OMN = r'''
+    OMN_GROUP = r'''
 options: {}
 attributes:
   action_group:
@@ -60,7 +60,7 @@ attributes:
       - netops.bridge.omn
 '''
 
-    ZITADEL = r'''
+    ZITADEL_GROUP = r'''
 options: {}
 attributes:
   action_group:

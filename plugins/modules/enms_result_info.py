@@ -21,7 +21,7 @@ extends_documentation_fragment:
   - netops.bridge.enms
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
-  - netops.bridge.attributes.enms
+  - netops.bridge.attributes.enms_group
 options:
   name:
     description: Name of the service or workflow that was run.

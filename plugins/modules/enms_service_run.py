@@ -27,7 +27,7 @@ author:
 extends_documentation_fragment:
   - netops.bridge.enms
   - netops.bridge.attributes
-  - netops.bridge.attributes.enms
+  - netops.bridge.attributes.enms_group
 attributes:
   check_mode:
     support: full

@@ -20,7 +20,7 @@ extends_documentation_fragment:
   - netops.bridge.omn
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
-  - netops.bridge.attributes.omn
+  - netops.bridge.attributes.omn_group
 options:
   project_tid:
     description: PEOs linked to this project.

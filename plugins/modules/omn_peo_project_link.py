@@ -30,7 +30,7 @@ author:
 extends_documentation_fragment:
   - netops.bridge.omn
   - netops.bridge.attributes
-  - netops.bridge.attributes.omn
+  - netops.bridge.attributes.omn_group
 attributes:
   check_mode:
     support: full

@@ -22,7 +22,7 @@ extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
-  - netops.bridge.attributes.saymon
+  - netops.bridge.attributes.saymon_group
 options:
   job_id:
     description: ID of the job.

@@ -21,7 +21,7 @@ author:
 extends_documentation_fragment:
   - netops.bridge.saymon
   - netops.bridge.attributes
-  - netops.bridge.attributes.saymon
+  - netops.bridge.attributes.saymon_group
 attributes:
   check_mode:
     support: full

@@ -19,7 +19,7 @@ extends_documentation_fragment:
   - netops.bridge.zitadel
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
-  - netops.bridge.attributes.zitadel
+  - netops.bridge.attributes.zitadel_group
 options:
   conditions:
     description: Only executions with one of these conditions (each as in M(netops.bridge.zitadel_execution)).

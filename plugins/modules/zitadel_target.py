@@ -21,7 +21,7 @@ author:
 extends_documentation_fragment:
   - netops.bridge.zitadel
   - netops.bridge.attributes
-  - netops.bridge.attributes.zitadel
+  - netops.bridge.attributes.zitadel_group
 attributes:
   check_mode:
     support: full

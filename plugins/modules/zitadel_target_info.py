@@ -18,7 +18,7 @@ extends_documentation_fragment:
   - netops.bridge.zitadel
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
-  - netops.bridge.attributes.zitadel
+  - netops.bridge.attributes.zitadel_group
 options:
   name:
     description: Only targets whose name matches, according to O(name_match) (at most 200 characters).

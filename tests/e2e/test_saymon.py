@@ -265,7 +265,7 @@ def test_job_polling_survives_faults_and_pending_404(saymon, ansible):
 
 
 def test_job_info_with_and_without_wait(saymon, ansible):
-    saymon.patch_state({'job_delay': 1.0})
+    saymon.patch_state({'job_delay': 6.0})  # long enough to be read unfinished on a busy machine
     run = ansible.playbook(play('''
     - netops.bridge.saymon_operation:
         link_id: %s
