@@ -12,49 +12,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.netops.bridge.plugins.modules import omn_peo_info, omn_peo_project_link
-from ..module_utils.scripted_server import ScriptedServer
+from .module_runner import run
 
 NS = '{http://www.apollon.de/omn}'
 XML = {'Content-Type': 'application/xml;charset=UTF-8'}
 JSON = {'Content-Type': 'application/json'}
-
-
-class Exited(Exception):
-    def __init__(self, failed, result):
-        super(Exited, self).__init__(result.get('msg'))
-        self.failed = failed
-        self.result = result
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedServer().start()
-    yield scripted
-    scripted.stop()
-
-
-@pytest.fixture(autouse=True)
-def capture_exit(monkeypatch):
-    def exit_json(self, **result):
-        raise Exited(False, result)
-
-    def fail_json(self, **result):
-        raise Exited(True, result)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-def run(module, args, check_mode=False, diff=False):
-    args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        with pytest.raises(Exited) as exited:
-            module.main()
-    return exited.value
 
 
 def creds(server, **args):

@@ -8,46 +8,9 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.netops.bridge.plugins.modules import saymon_job_info, saymon_operation, saymon_session
-from ..module_utils.scripted_server import ScriptedServer
-
-
-class Exited(Exception):
-    def __init__(self, failed, result):
-        super(Exited, self).__init__(result.get('msg'))
-        self.failed = failed
-        self.result = result
-
-
-@pytest.fixture
-def server():
-    scripted = ScriptedServer().start()
-    yield scripted
-    scripted.stop()
-
-
-@pytest.fixture(autouse=True)
-def capture_exit(monkeypatch):
-    def exit_json(self, **result):
-        raise Exited(False, result)
-
-    def fail_json(self, **result):
-        raise Exited(True, result)
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-
-
-def run(module, args, check_mode=False):
-    if check_mode:
-        args = dict(args, _ansible_check_mode=True)
-    with patch_module_args(args):
-        with pytest.raises(Exited) as exited:
-            module.main()
-    return exited.value
+from .module_runner import run
 
 
 def creds(server, **args):
