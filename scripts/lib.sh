@@ -4,7 +4,7 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${NETOPS_BRIDGE_CACHE:-$HOME/.cache/netops-bridge}"
 RUNTIME_REQUIREMENTS="requests>=2.25 lxml>=4.6"
-TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5"
+TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5 ansible-runner>=2.3"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -15,6 +15,15 @@ ensure_shellcheck() {
     (apt-get install -y -qq shellcheck || { apt-get update -qq && apt-get install -y -qq shellcheck; }) >/dev/null 2>&1 || true
   fi
   command -v shellcheck >/dev/null 2>&1 || echo "shellcheck is not installed: ansible-test skips its shellcheck test" >&2
+}
+
+ensure_pandoc() {
+  # scripts/docs.sh converts the Markdown guides with pandoc; install it where we may (root with apt).
+  command -v pandoc >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get install -y -qq pandoc || { apt-get update -qq && apt-get install -y -qq pandoc; }) >/dev/null 2>&1 || true
+  fi
+  command -v pandoc >/dev/null 2>&1
 }
 
 find_python() {
@@ -52,6 +61,33 @@ main_venv() {
   # The venv that runs the modules, the units, the integration tests and the showcase.
   # shellcheck disable=SC2086
   ensure_venv core221-py312 3.12 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
+}
+
+lint_venv() {
+  # ansible-lint brings its own ansible-core; kept apart from the venvs that run the tests.
+  ensure_venv lint-py312 3.12 'ansible-lint>=25,<27' 'ansible-core>=2.21,<2.22'
+}
+
+docs_venv() {
+  # antsibull-docs (the lint and the site; scripts/docs.sh adds the Sphinx theme that sphinx-init asks for).
+  ensure_venv docs-py312 3.12 'antsibull-docs>=2,<3' 'ansible-core>=2.21,<2.22'
+}
+
+builder_venv() {
+  ensure_venv builder-py312 3.12 'ansible-builder>=3,<4'
+}
+
+importer_venv() {
+  # galaxy-importer brings ansible-core and ansible-lint of its own choosing, as Galaxy and Automation Hub run them.
+  ensure_venv importer-py312 3.12 'galaxy-importer>=0.4.30,<0.5'
+}
+
+lint_collection_docs() {
+  # lint_collection_docs BIN COLLECTION_DIR [OPTION...]: antsibull-docs' docsite lint of the plugin and role docs, with
+  # every reference checked (this collection depends on none, so any other collection it names is an error).
+  local bin="$1" tree="$2"; shift 2
+  (cd "$tree" && PATH="$bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$(cd ../../.. && pwd)" \
+    antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all --disallow-unknown-collection-refs "$@" .)
 }
 
 oldest_venv() {

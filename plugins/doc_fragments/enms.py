@@ -52,7 +52,7 @@ notes:
     C(group/netops.bridge.enms)), from the E(ENMS_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the eNMS host is never used in place of these credentials.
   - Requests that only read (GET) are retried with backoff on connection errors, HTTP 429 (honouring
-    C(Retry-After)), 502, 503 and 504. A request that runs something is never re-sent once it may have reached the server.
+    C(Retry-After)), 500, 502, 503 and 504. A request that runs something is never re-sent once it may have reached the server.
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:
   - requests >= 2.25

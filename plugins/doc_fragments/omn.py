@@ -72,7 +72,7 @@ notes:
     C(group/netops.bridge.omn)), from the E(OMN_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the OMN host is never used in place of these credentials.
   - Reads (the query and retrieve requests) are retried with backoff on connection errors, HTTP 429 (honouring
-    C(Retry-After)), 502, 503 and 504. Link and unlink requests are never re-sent once they may have reached the server.
+    C(Retry-After)), 500, 502, 503 and 504. Link and unlink requests are never re-sent once they may have reached the server.
   - XML answers are parsed without resolving entities, loading DTDs or network access; a hostile or malformed answer fails the task.
 requirements:
   - requests >= 2.25

@@ -56,7 +56,7 @@ notes:
     C(group/netops.bridge.saymon)), from the E(SAYMON_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the SAYMON host is never used in place of these credentials.
   - Requests that only read (GET) are retried with backoff on connection errors, HTTP 429 (honouring
-    C(Retry-After)), 502, 503 and 504. A request that executes or changes something is never re-sent once it
+    C(Retry-After)), 500, 502, 503 and 504. A request that executes or changes something is never re-sent once it
     may have reached the server.
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:

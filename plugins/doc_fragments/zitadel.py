@@ -54,7 +54,7 @@ notes:
     C(group/netops.bridge.zitadel)), from the E(ZITADEL_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the ZITADEL host is never used in place of these credentials.
   - Requests that only read (searches) are retried with backoff on connection errors, HTTP 429 (honouring
-    C(Retry-After)), 502, 503 and 504. Setting an execution (PUT) and deleting a target (DELETE) are idempotent
+    C(Retry-After)), 500, 502, 503 and 504. Setting an execution (PUT) and deleting a target (DELETE) are idempotent
     and retried too; creating or updating a target is never re-sent once it may have reached the server.
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:

@@ -35,7 +35,8 @@ from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiEr
 from ansible_collections.netops.bridge.plugins.module_utils._version import COLLECTION_VERSION
 
 SAFE_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS'])
-RETRY_STATUSES = frozenset([429, 502, 503, 504])
+RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
+UNKNOWN_OUTCOME_STATUSES = frozenset([500, 502, 503, 504])
 MAX_RETRY_AFTER = 60.0
 DETAIL_LIMIT = 500
 
@@ -187,11 +188,12 @@ class ApiClient(object):
             result = ApiResponse(self.platform, method, shown, response.status_code, response.headers, response.content)
             if 200 <= response.status_code < 300 or response.status_code in (accept_status or ()):
                 return result
-            raise self.http_error(result, auth)
+            # A server error answering a request that changes something leaves its outcome unknown.
+            raise self.http_error(result, auth, maybe_applied=not safe and response.status_code in UNKNOWN_OUTCOME_STATUSES)
 
-    def http_error(self, response, auth=None):
+    def http_error(self, response, auth=None, maybe_applied=False):
         error = ApiError(self.platform, None, method=response.method, url=response.url, status=response.status,
-                         detail=self.error_detail(response), body=response.text)
+                         detail=self.error_detail(response), body=response.text, maybe_applied=maybe_applied)
         return error.redact(self.secrets(auth))
 
     def _backoff(self, attempt):

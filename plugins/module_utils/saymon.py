@@ -148,6 +148,8 @@ class SaymonApi(object):
 
     def operations(self, kind, entity_id):
         operations = self.get_entity(kind, entity_id, fields=['operations']).get('operations') or []
+        if not isinstance(operations, list):
+            raise ApiError(PLATFORM, "expected the %s's operations as a JSON list, got %s" % (kind, snippet(json.dumps(operations))))
         return [op for op in operations if isinstance(op, dict)]
 
     def execute(self, kind, entity_id, operation_id, arguments=None):

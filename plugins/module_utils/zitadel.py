@@ -186,13 +186,19 @@ class ZitadelApi(object):
         return '/%s/actions' % self.module.params['api_version']
 
     def call(self, method, path, permission, body=None, idempotent=None):
+        """The JSON object ZITADEL answers; any other answer is an ApiError."""
         try:
-            return self.client.request(method, self.prefix + path, json_body=body, idempotent=idempotent).json()
+            response = self.client.request(method, self.prefix + path, json_body=body, idempotent=idempotent)
         except ApiError as exc:
             if exc.status in (401, 403):
                 exc.detail = '%s (the token needs the %s permission)' % (exc.detail, permission)
                 exc.args = (exc.message,)
             raise
+        answer = response.json()
+        if not isinstance(answer, dict):
+            raise ApiError(PLATFORM, 'the answer is not a JSON object', method=response.method, url=response.url, status=response.status,
+                           detail=snippet(response.text), maybe_applied=method in ('POST',) and not idempotent)
+        return answer
 
     def search(self, what, filters, permission):
         """Every page of a search, following offsets until totalResult is reached."""
@@ -200,12 +206,18 @@ class ZitadelApi(object):
         while True:
             body = {'pagination': {'offset': str(offset), 'limit': PAGE_SIZE, 'asc': True}, 'filters': filters}
             answer = self.call('POST', '/%s/search' % what, permission, body, idempotent=True)
-            page = answer.get(what) if isinstance(answer, dict) else None
-            if page is None and isinstance(answer, dict):
+            page = answer.get(what)
+            if page is None:
                 page = answer.get('result') or []
-            found.extend(page or [])
-            total = int(((answer or {}).get('pagination') or (answer or {}).get('details') or {}).get('totalResult') or 0)
-            offset += len(page or [])
+            if not isinstance(page, list) or not all(isinstance(item, dict) for item in page):
+                raise ApiError(PLATFORM, 'the %s search answered %s, not a list of objects' % (what, snippet(json.dumps(page))))
+            found.extend(page)
+            paging = answer.get('pagination') or answer.get('details')
+            try:
+                total = int((paging if isinstance(paging, dict) else {}).get('totalResult') or 0)
+            except (TypeError, ValueError):
+                total = 0
+            offset += len(page)
             if not page or offset >= total:
                 return found
 

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -57,6 +58,28 @@ def collections_path(tmp_path_factory):
     namespace.mkdir(parents=True)
     (namespace / 'bridge').symlink_to(REPO_ROOT)
     return root
+
+
+@pytest.fixture(scope='session')
+def collection_tarball(tmp_path_factory):
+    """The collection as ansible-galaxy collection build makes it from the working tree's files (tracked, and untracked
+    but not ignored, as scripts/lib.sh's collection_tree copies them), for the packaging tests."""
+    if not (REPO_ROOT / '.git').exists():
+        pytest.skip('not a git checkout: git ls-files cannot say which files are the collection')
+    listing = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard', '-z'], cwd=str(REPO_ROOT), capture_output=True, check=True)
+    work = tmp_path_factory.mktemp('tarball')
+    source = work / 'netops-bridge'
+    for name in listing.stdout.decode('utf-8').split('\0'):
+        origin = REPO_ROOT / name
+        if name and origin.is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(str(origin), str(source / name))
+    proc = subprocess.run([str(BIN / 'ansible-galaxy'), 'collection', 'build', str(source), '--output-path', str(work / 'dist')],
+                          capture_output=True, text=True, timeout=300, check=False, env=dict(os.environ, ANSIBLE_NOCOLOR='1'))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    tarballs = list((work / 'dist').glob('*.tar.gz'))
+    assert len(tarballs) == 1, proc.stdout
+    return tarballs[0]
 
 
 class Run(object):

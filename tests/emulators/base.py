@@ -73,7 +73,7 @@ class Route(object):
 
 
 class Fault(object):
-    KINDS = ('status', 'delay', 'drop', 'malformed', 'after')
+    KINDS = ('status', 'delay', 'drop', 'malformed', 'after', 'echo')
 
     def __init__(self, kind, route=None, method=None, path_regex=None, times=1, status=None, body='',
                  headers=None, seconds=0.0, content_type='application/json', then='drop'):
@@ -245,6 +245,12 @@ class Emulator(object):
             if fault.kind in ('status', 'malformed'):
                 entry['status'] = fault.status
                 return fault.response()
+            if fault.kind == 'echo':
+                # A careless server (or proxy) that quotes the whole request, credentials included, in its error.
+                entry['status'] = fault.status
+                request = {'method': method, 'path': raw_path, 'headers': dict(headers), 'body': entry['body']}
+                echoed = {'message': 'cannot handle this request', 'request': request}
+                return Response(fault.status, json.dumps(echoed).encode('utf-8'), 'application/json', {})
             if fault.kind == 'delay':
                 time.sleep(fault.seconds)
         if route is None:
@@ -303,13 +309,17 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self.send_response(response.status)
-        self.send_header('Content-Type', response.content_type)
-        self.send_header('Content-Length', str(len(response.body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != 'HEAD':
-            self.wfile.write(response.body)
+        try:
+            self.send_response(response.status)
+            self.send_header('Content-Type', response.content_type)
+            self.send_header('Content-Length', str(len(response.body)))
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != 'HEAD':
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up first (its request_timeout was shorter than a 'delay' fault): nothing to answer.
+            self.close_connection = True
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark: netops.bridge against hand-written ansible.builtin.uri tasks on the embedded emulators.
+# Not part of the test suite (these machines are noisy). Prints every figure and writes docs/benchmark.md.
+#   bash scripts/benchmark.sh                      # every figure
+#   bash scripts/benchmark.sh --only per_task      # some: per_task requests batch sessions waiting scale memory
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+bin="$(main_venv)"
+cd "$REPO_ROOT"
+exec "$bin/python" tests/perf/benchmark.py "$@"
