@@ -84,6 +84,15 @@ class EnmsModule(PlatformModule):
         self.require_positive('wait_timeout', 'poll_interval')
 
 
+def describe_errors(errors):
+    """eNMS lists its reasons in ``errors``; a server that sends anything else is still quoted, never trusted."""
+    if not errors:
+        return 'no runtime in the answer'
+    if isinstance(errors, list):
+        return '; '.join(to_text(error) for error in errors)
+    return to_text(errors)
+
+
 class EnmsApi(object):
     def __init__(self, module):
         self.module = module
@@ -102,9 +111,8 @@ class EnmsApi(object):
             raise ApiError(PLATFORM, 'eNMS refused to run %r' % body['name'], method='POST', url=response.url,
                            status=response.status, detail=to_text(answer['error']))
         if not answer.get('runtime'):
-            errors = answer.get('errors') or ['no runtime in the answer']
             raise ApiError(PLATFORM, 'eNMS did not start %r' % body['name'], method='POST', url=response.url,
-                           status=response.status, detail='; '.join(to_text(e) for e in errors))
+                           status=response.status, detail=describe_errors(answer.get('errors')))
         return answer
 
     def result(self, name, runtime):
