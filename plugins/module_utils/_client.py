@@ -97,6 +97,14 @@ class ApiResponse(object):
                            method=self.method, url=self.url, status=self.status, detail=snippet(self.text),
                            body=self.text)
 
+    def json_object(self, what='the answer', maybe_applied=False):
+        """The body parsed as a JSON object; any other JSON value becomes an ApiError quoting it."""
+        value = self.json()
+        if not isinstance(value, dict):
+            raise ApiError(self.platform, 'expected %s as a JSON object' % what, method=self.method, url=self.url,
+                           status=self.status, detail=snippet(self.text), body=self.text, maybe_applied=maybe_applied)
+        return value
+
 
 def snippet(text):
     text = (text or '').strip()

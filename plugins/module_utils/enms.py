@@ -104,9 +104,7 @@ class EnmsApi(object):
     def run_service(self, body):
         """POST /rest/run_service once; refusals that eNMS answers with HTTP 200 become ApiError."""
         response = self.client.request('POST', '/rest/run_service', json_body=body)
-        answer = response.json()
-        if not isinstance(answer, dict):
-            raise ApiError(PLATFORM, 'expected a JSON object', method='POST', url=response.url, status=response.status)
+        answer = response.json_object()
         if answer.get('error'):
             raise ApiError(PLATFORM, 'eNMS refused to run %r' % body['name'], method='POST', url=response.url,
                            status=response.status, detail=to_text(answer['error']))
@@ -119,9 +117,7 @@ class EnmsApi(object):
         """``{status, result}`` of a run, or None while eNMS has no row for it yet."""
         path = '/rest/result/%s/%s' % (path_segment(name), path_segment(runtime))
         response = self.client.request('GET', path)
-        answer = response.json()
-        if not isinstance(answer, dict):
-            raise ApiError(PLATFORM, 'expected a JSON object', method='GET', url=response.url, status=response.status)
+        answer = response.json_object()
         if answer.get('error'):
             if NO_RESULT_YET in to_text(answer['error']):
                 return None

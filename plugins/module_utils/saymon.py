@@ -141,10 +141,8 @@ class SaymonApi(object):
 
     def get_entity(self, kind, entity_id, fields=None):
         params = {'fields': ','.join(fields)} if fields else None
-        entity = self.client.request('GET', '/node/api/%s/%s' % (ENTITY_KINDS[kind], path_segment(entity_id)), params=params).json()
-        if not isinstance(entity, dict):
-            raise ApiError(PLATFORM, 'expected the %s as a JSON object' % kind)
-        return entity
+        response = self.client.request('GET', '/node/api/%s/%s' % (ENTITY_KINDS[kind], path_segment(entity_id)), params=params)
+        return response.json_object('the %s' % kind)
 
     def operations(self, kind, entity_id):
         operations = self.get_entity(kind, entity_id, fields=['operations']).get('operations') or []
@@ -165,10 +163,7 @@ class SaymonApi(object):
         response = self.client.request('GET', '/node/api/jobs/%s' % path_segment(job_id), accept_status=(404,) if missing_ok else None)
         if response.status == 404:
             return None
-        job = response.json()
-        if not isinstance(job, dict):
-            raise ApiError(PLATFORM, 'expected the job as a JSON object', method=response.method, url=response.url, status=response.status)
-        return job
+        return response.json_object('the job')
 
     def wait_job(self, job_id, timeout, max_interval):
         """Poll until the job has finished. A 404 right after execution is tolerated while waiting,

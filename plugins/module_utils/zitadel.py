@@ -194,11 +194,7 @@ class ZitadelApi(object):
                 exc.detail = '%s (the token needs the %s permission)' % (exc.detail, permission)
                 exc.args = (exc.message,)
             raise
-        answer = response.json()
-        if not isinstance(answer, dict):
-            raise ApiError(PLATFORM, 'the answer is not a JSON object', method=response.method, url=response.url, status=response.status,
-                           detail=snippet(response.text), maybe_applied=method in ('POST',) and not idempotent)
-        return answer
+        return response.json_object(maybe_applied=method == 'POST' and not idempotent)
 
     def search(self, what, filters, permission):
         """Every page of a search, following offsets until totalResult is reached."""
