@@ -2,6 +2,8 @@
 # The whole test suite of netops.bridge, in its own virtual environments:
 #   bash scripts/test.sh                 # every stage
 #   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, e2e
+#   bash scripts/test.sh real-enms       # opt-in: the eNMS server tests against the real eNMS named by
+#                                        # ENMS_REAL_URL, ENMS_REAL_USERNAME, ENMS_REAL_PASSWORD (scripts/real-enms.sh)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -86,6 +88,12 @@ e2e() {
   return "$status"
 }
 
+real_enms() {
+  # The tests that furnish their own eNMS fixtures, against a real eNMS instead of the emulator.
+  local bin="$1"
+  (cd "$REPO_ROOT" && NETOPS_ENMS_SERVER=real PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e/test_enms_server.py -p no:cacheprovider -q -rs)
+}
+
 main_bin="$(main_venv)"
 for stage in "${stages[@]}"; do
   case "$stage" in
@@ -99,7 +107,13 @@ for stage in "${stages[@]}"; do
       run_stage "packaging (ansible-builder, galaxy-importer)" packaging "$main_bin" ;;
     units) run_stage units units "$main_bin" ;;
     e2e) run_stage "integration (e2e)" e2e "$main_bin" ;;
-    *) echo "unknown stage: $stage (sanity, lint, docs, units, e2e)" >&2; exit 2 ;;
+    real-enms)
+      if [ -z "${ENMS_REAL_URL:-}" ]; then
+        echo "stage real-enms skipped: ENMS_REAL_URL is not set (start a real eNMS with: bash scripts/real-enms.sh start PATH_TO_ENMS_CHECKOUT)"
+      else
+        run_stage "real eNMS at $ENMS_REAL_URL" real_enms "$main_bin"
+      fi ;;
+    *) echo "unknown stage: $stage (sanity, lint, docs, units, e2e, real-enms)" >&2; exit 2 ;;
   esac
 done
 

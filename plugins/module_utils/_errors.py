@@ -74,3 +74,7 @@ class WaitTimeout(Exception):
         self.last = last
         self.polls = polls
         super(WaitTimeout, self).__init__(message)
+
+
+class NeverFound(WaitTimeout):
+    """Raised when the server kept saying that it does not know what is waited for, past its grace period."""

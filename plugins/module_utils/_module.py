@@ -66,6 +66,12 @@ class PlatformModule(object):
             if value is not None and value <= 0:
                 self.fail('%s must be greater than 0, got %s.' % (name, value))
 
+    def require_not_negative(self, *names):
+        for name in names:
+            value = self.params.get(name)
+            if value is not None and value < 0:
+                self.fail('%s must not be negative, got %s.' % (name, value))
+
     def fail(self, msg, **extra):
         result = dict(self.result)
         result.update(extra)

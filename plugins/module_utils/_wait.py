@@ -8,10 +8,14 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.netops.bridge.plugins.module_utils._errors import NeverFound, WaitTimeout
 
 FIRST_INTERVAL = 0.25
 GROWTH = 1.5
+
+
+def not_found_timeout_spec(default):
+    return dict(not_found_timeout=dict(type='float', default=default))
 
 
 def poll_intervals(max_interval, first=FIRST_INTERVAL, growth=GROWTH):
@@ -23,12 +27,17 @@ def poll_intervals(max_interval, first=FIRST_INTERVAL, growth=GROWTH):
         interval = min(max_interval, interval * growth)
 
 
-def wait_for(read, finished, timeout, max_interval, what, clock=time.monotonic, sleep=time.sleep):
+def wait_for(read, finished, timeout, max_interval, what, clock=time.monotonic, sleep=time.sleep,
+             missing=None, not_found_timeout=None):
     """Call ``read()`` until ``finished(value)`` is true; return ``(value, polls)``.
 
-    Raises WaitTimeout carrying the last value read when ``timeout`` seconds pass first.
+    Raises WaitTimeout carrying the last value read when ``timeout`` seconds pass first. When ``missing(value)``
+    says the server does not know the thing at all, and it has said so on every read for ``not_found_timeout``
+    seconds, raises NeverFound instead: a typo or a lost run must not be polled until ``timeout``.
     """
-    deadline = clock() + timeout
+    start = clock()
+    deadline = start + timeout
+    found_by = start + not_found_timeout if missing is not None and not_found_timeout is not None else None
     polls = 0
     intervals = poll_intervals(max_interval)
     while True:
@@ -36,8 +45,18 @@ def wait_for(read, finished, timeout, max_interval, what, clock=time.monotonic, 
         polls += 1
         if finished(value):
             return value, polls
-        remaining = deadline - clock()
+        if found_by is not None and not missing(value):
+            found_by = None
+        now = clock()
+        if found_by is not None and now >= found_by:
+            raise NeverFound('%s was never found: the server still did not know it after %ss (%d polls, '
+                             'not_found_timeout=%ss)' % (what, round(now - start, 1), polls, not_found_timeout),
+                             last=value, polls=polls)
+        remaining = deadline - now
         if remaining <= 0:
             raise WaitTimeout('%s did not finish within wait_timeout=%ss (%d polls)' % (what, timeout, polls),
                               last=value, polls=polls)
-        sleep(min(next(intervals), remaining))
+        pause = min(next(intervals), remaining)
+        if found_by is not None:
+            pause = min(pause, max(0.0, found_by - now))
+        sleep(pause)

@@ -5,6 +5,8 @@
 
 eNMS accepts HTTP Basic only. Many refusals come back as HTTP 200 with an ``error`` or ``errors`` key,
 an unknown service is a 403, and ``/rest/result`` answers 200 with an error until the run exists.
+A run is started under the service's full name (``[Shared] Backup``, ``[Workflow] Backup``) but its
+results are kept under the service's scoped name (``Backup``), which only the server can tell.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,12 +19,18 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
-from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
+from ansible_collections.netops.bridge.plugins.module_utils._wait import not_found_timeout_spec, wait_for
 
 PLATFORM = 'eNMS'
 RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
 NO_RESULT_YET = 'There are no results'
 RUNNING = 'Running'
+# A new run's row is written by a thread (or a task-queue worker) a moment after run_service answers.
+DEFAULT_NOT_FOUND_TIMEOUT = 10
+FORBIDDEN_HINT = ('eNMS answers HTTP 403 both when no service has this name and when the user may not %s it (an eNMS '
+                  'admin gets 403 only for a name that does not exist). Check the exact name in eNMS (a shared service is '
+                  'named "[Shared] <name>", a service in a workflow "[<workflow>] <name>"); if it is right, the user lacks '
+                  'the access')
 
 
 def enms_argument_spec():
@@ -37,11 +45,13 @@ def enms_argument_spec():
 
 
 def wait_argument_spec(default_wait):
-    return dict(
+    spec = dict(
         wait=dict(type='bool', default=default_wait),
         wait_timeout=dict(type='float', default=3600),
         poll_interval=dict(type='float', default=5),
     )
+    spec.update(not_found_timeout_spec(DEFAULT_NOT_FOUND_TIMEOUT))
+    return spec
 
 
 def run_finished(answer):
@@ -82,6 +92,7 @@ class EnmsModule(PlatformModule):
 
     def validate_wait(self):
         self.require_positive('wait_timeout', 'poll_interval')
+        self.require_not_negative('not_found_timeout')
 
 
 def describe_errors(errors):
@@ -103,7 +114,7 @@ class EnmsApi(object):
 
     def run_service(self, body):
         """POST /rest/run_service once; refusals that eNMS answers with HTTP 200 become ApiError."""
-        response = self.client.request('POST', '/rest/run_service', json_body=body)
+        response = self.request_service('POST', '/rest/run_service', 'run', json_body=body)
         answer = response.json_object()
         if answer.get('error'):
             raise ApiError(PLATFORM, 'eNMS refused to run %r' % body['name'], method='POST', url=response.url,
@@ -113,9 +124,32 @@ class EnmsApi(object):
                            status=response.status, detail=describe_errors(answer.get('errors')))
         return answer
 
-    def result(self, name, runtime):
-        """``{status, result}`` of a run, or None while eNMS has no row for it yet."""
-        path = '/rest/result/%s/%s' % (path_segment(name), path_segment(runtime))
+    def request_service(self, method, path, purpose, **kwargs):
+        """A request about one service, whose 403 says what eNMS's 403 can mean."""
+        try:
+            return self.client.request(method, path, **kwargs)
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = FORBIDDEN_HINT % purpose
+            raise
+
+    def service(self, name, purpose='read'):
+        """The service or workflow ``name`` (its full name) as ``GET /rest/instance/service/<name>`` gives it."""
+        response = self.request_service('GET', '/rest/instance/service/%s' % path_segment(name), purpose)
+        return response.json_object('the service %r' % name)
+
+    def scoped_name(self, name):
+        """The name eNMS keeps ``name``'s results under: its ``scoped_name``, one read."""
+        service = self.service(name)
+        scoped = service.get('scoped_name')
+        if not isinstance(scoped, str) or not scoped:
+            raise ApiError(PLATFORM, 'eNMS gave the service %r without a scoped_name, under which its results are kept' % name,
+                           detail=to_text(sorted(service)))
+        return scoped
+
+    def result(self, scoped_name, runtime):
+        """``{status, result}`` of a run, or None while eNMS has no row for it (yet)."""
+        path = '/rest/result/%s/%s' % (path_segment(scoped_name), path_segment(runtime))
         response = self.client.request('GET', path)
         answer = response.json_object()
         if answer.get('error'):
@@ -125,6 +159,14 @@ class EnmsApi(object):
                            status=response.status, detail=to_text(answer['error']))
         return answer
 
-    def wait_result(self, name, runtime, timeout, max_interval):
-        return wait_for(lambda: self.result(name, runtime), run_finished, timeout, max_interval,
-                        'eNMS run of %r at %s' % (name, runtime))
+    def wait_result(self, name, scoped_name, runtime, params):
+        """Poll until the run has finished; fail once eNMS has not known the run for ``not_found_timeout``."""
+        return wait_for(lambda: self.result(scoped_name, runtime), run_finished, params['wait_timeout'], params['poll_interval'],
+                        describe_run(name, scoped_name, runtime), missing=lambda answer: answer is None,
+                        not_found_timeout=params['not_found_timeout'])
+
+
+def describe_run(name, scoped_name, runtime):
+    if scoped_name == name:
+        return 'the eNMS run of %r at %s' % (name, runtime)
+    return 'the eNMS run of %r (results kept under its scoped name %r) at %s' % (name, scoped_name, runtime)

@@ -11,9 +11,14 @@ module: enms_result_info
 short_description: Read the result of an eNMS run, optionally waiting for it to finish
 version_added: 0.1.0
 description:
-  - Reads C(GET /rest/result/<name>/<runtime>) for a run started by M(netops.bridge.enms_service_run) or otherwise.
-  - eNMS answers that it has no result until the run exists. Without O(wait), that answer is returned as
-    RV(found=false); with O(wait=true), the module keeps polling until the run exists and has finished.
+  - Reads the result of a run started by M(netops.bridge.enms_service_run) or otherwise.
+  - Give O(name) as the run was started with, the service's full name (for example V([Shared] Backup)). eNMS keeps
+    results under the service's scoped name (V(Backup)), so the module first reads the service
+    (C(GET /rest/instance/service/<name>)) to learn it, then reads C(GET /rest/result/<scoped name>/<runtime>):
+    two requests, or one more per poll.
+  - eNMS answers that it has no result until the run exists, and for a runtime it does not know. Without O(wait),
+    that answer is returned as RV(found=false); with O(wait=true), the module keeps polling until the run exists and
+    has finished, and fails when eNMS still does not know the run after O(not_found_timeout) seconds.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
@@ -43,6 +48,15 @@ options:
     description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
     type: float
     default: 5
+  not_found_timeout:
+    description:
+      - With O(wait=true), seconds for which eNMS may answer that it has no run for the scoped name and O(runtime)
+        before the task fails, naming the service, the scoped name and the runtime it looked up.
+      - A run started a moment ago may not be visible yet; a runtime with a typo never will be. V(0) fails at the first
+        such answer.
+    type: float
+    default: 10
+    version_added: 1.1.0
 seealso:
   - module: netops.bridge.enms_service_run
 '''
@@ -75,7 +89,7 @@ finished:
   type: bool
   sample: true
 status:
-  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD))).
+  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD\))).
   returned: when RV(found=true)
   type: str
   sample: Completed
@@ -108,6 +122,12 @@ result:
   description: The whole result as eNMS returns it (empty while the run has no result yet).
   returned: when RV(found=true)
   type: dict
+scoped_name:
+  description: The service's scoped name, under which eNMS keeps its results.
+  returned: always
+  type: str
+  sample: Backup
+  version_added: 1.1.0
 polls:
   description: How many times the result was read.
   returned: always
@@ -120,10 +140,12 @@ from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModu
 
 def run(module):
     params = module.params
+    scoped_name = module.api.scoped_name(params['name'])
+    module.result['scoped_name'] = scoped_name
     if params['wait']:
-        answer, polls = module.api.wait_result(params['name'], params['runtime'], params['wait_timeout'], params['poll_interval'])
+        answer, polls = module.api.wait_result(params['name'], scoped_name, params['runtime'], params)
     else:
-        answer, polls = module.api.result(params['name'], params['runtime']), 1
+        answer, polls = module.api.result(scoped_name, params['runtime']), 1
     module.result.update(found=answer is not None, finished=run_finished(answer), polls=polls)
     if answer is not None:
         module.result.update(run_outcome(answer))

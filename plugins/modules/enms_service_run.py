@@ -14,8 +14,14 @@ description:
   - Runs an eNMS service or workflow by name (C(POST /rest/run_service)) on devices, pools and IP addresses, or
     on the service's own targets when none is given.
   - The run is always started asynchronously (C(async) is sent explicitly, since eNMS changed its default across
-    versions). With O(wait=true), the module then polls C(GET /rest/result/<name>/<runtime>) until the run has
-    finished, tolerating the short time in which eNMS does not know the run yet.
+    versions). With O(wait=true), the module then polls C(GET /rest/result/<scoped name>/<runtime>) until the run
+    has finished, tolerating the short time (O(not_found_timeout)) in which eNMS does not know the run yet.
+  - eNMS keeps a run's results under the service's scoped name, not under the full name the run is started with
+    (V([Shared] Backup) is started as V([Shared] Backup) and its results are kept under V(Backup); a service in a
+    workflow is named V([<workflow>] <name>)). With O(wait=true), and in check mode, the module first reads the
+    service (C(GET /rest/instance/service/<name>), one request) to learn its scoped name, so the eNMS user needs
+    access to C(GET /rest/instance) and C(GET /rest/result) as well as C(POST /rest/run_service). Give O(name) as
+    you would to C(run_service), the full name.
   - Running a service is not idempotent. Every run that is not in check mode starts the service again and reports
     C(changed=true). The run request is sent exactly once; it is never retried, even on a network error after which
     it may or may not have reached eNMS (the error then says so).
@@ -31,7 +37,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: In check mode nothing is sent; the module returns in RV(would_run) what it would run and reports C(changed=true).
+    details:
+      - In check mode the service is read (which proves that it exists and that the credentials work) and the run is
+        not started; the module returns in RV(would_run) what it would run and reports C(changed=true).
   diff_mode:
     support: none
 options:
@@ -80,6 +88,16 @@ options:
     description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
     type: float
     default: 5
+  not_found_timeout:
+    description:
+      - With O(wait=true), seconds for which eNMS may answer that it has no run for the service's scoped name and the
+        runtime (C(There are no results or on-going services ...)) before the task fails, naming the service, the
+        scoped name and the runtime it looked up.
+      - A new run becomes visible a moment after eNMS answers C(run_service); on a server whose task queue is busy
+        that moment can be longer, so raise this there. V(0) fails at the first such answer.
+    type: float
+    default: 10
+    version_added: 1.1.0
   fail_on_failure:
     description: Fail the task when the finished run's C(success) is false, naming the devices that failed.
     type: bool
@@ -122,7 +140,7 @@ runtime:
   type: str
   sample: "2024-03-12 10:11:12.123456"
 status:
-  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD))).
+  description: The run's status (V(Running), V(Completed), V(Aborted), V(Aborted (RELOAD\))).
   returned: when O(wait=true) and the run was started
   type: str
   sample: Completed
@@ -162,6 +180,17 @@ errors:
   type: list
   elements: str
   sample: ["No device with the name 'Boston'"]
+scoped_name:
+  description: The service's scoped name, under which eNMS keeps the run's results.
+  returned: when O(wait=true), and in check mode
+  type: str
+  sample: Backup
+  version_added: 1.1.0
+polls:
+  description: How many times the result was read.
+  returned: when O(wait=true) and the run was started
+  type: int
+  sample: 3
 would_run:
   description: The request the module would send.
   returned: in check mode
@@ -171,7 +200,7 @@ would_run:
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (
-    RUN_REQUEST_KEYS, EnmsModule, run_outcome, wait_argument_spec)
+    RUN_REQUEST_KEYS, EnmsModule, describe_run, run_outcome, wait_argument_spec)
 
 
 def run_request(params):
@@ -191,6 +220,11 @@ def run_request(params):
 def run(module):
     params = module.params
     body = run_request(params)
+    scoped_name = None
+    if params['wait'] or module.check_mode:
+        # Read before running: results are kept under the scoped name, and a run we could not wait on is not started.
+        scoped_name = module.api.scoped_name(params['name'])
+        module.result['scoped_name'] = scoped_name
     if module.check_mode:
         module.result.update(changed=True, would_run=body)
         return
@@ -205,14 +239,15 @@ def run(module):
         module.ansible.warn('eNMS: %s' % error)
     if not params['wait']:
         return
-    answer, polls = module.api.wait_result(params['name'], answer['runtime'], params['wait_timeout'], params['poll_interval'])
+    what = describe_run(params['name'], scoped_name, module.result['runtime'])
+    answer, polls = module.api.wait_result(params['name'], scoped_name, answer['runtime'], params)
     outcome = run_outcome(answer)
     module.result.update(outcome, polls=polls)
     if outcome['status'] != 'Completed':
-        module.fail('the eNMS run of %r at %s ended with status %s.' % (params['name'], module.result['runtime'], outcome['status']))
+        module.fail('%s ended with status %s.' % (what, outcome['status']))
     if params['fail_on_failure'] and outcome['success'] is False:
         failed = ', '.join(outcome['summary']['failure']) or 'none named'
-        module.fail('the eNMS run of %r at %s failed on: %s.' % (params['name'], module.result['runtime'], failed))
+        module.fail('%s failed on: %s.' % (what, failed))
 
 
 def main():

@@ -43,7 +43,11 @@ def test_run_on_devices_waits_for_the_result(enms, ansible):
 def test_shared_service_and_workflow_return_their_results(enms, ansible):
     shared = run_service(ansible, enms, 'name: "%s"\npoll_interval: 0.5' % SHARED_SERVICE)
     assert shared.results['run']['summary']['success'] == ['Atlanta', 'Washington'], shared
-    assert '%5BShared%5D%20Ping' in enms.requests(route='get_result')[0]['path']
+    assert shared.results['run']['scoped_name'] == 'Ping'
+    # Run under the full name, read once under the full name, results polled under the scoped name.
+    assert [r['path'] for r in enms.requests(route='get_instance')] == ['/rest/instance/service/%5BShared%5D%20Ping']
+    assert json.loads(enms.requests(route='run_service')[0]['body'])['name'] == SHARED_SERVICE
+    assert all(r['path'].startswith('/rest/result/Ping/') for r in enms.requests(route='get_result'))
     workflow = run_service(ansible, enms, 'name: Upgrade Workflow\npoll_interval: 0.5')
     assert workflow.results['run']['success'] is True and workflow.results['run']['summary']['success'] == ['Atlanta', 'Washington']
 
@@ -57,19 +61,20 @@ def test_failed_devices_fail_the_task_unless_told_otherwise(enms, ansible):
     assert tolerated.results['run'].get('failed') is not True and tolerated.results['run']['success'] is False
 
 
-@pytest.mark.parametrize('options,setup,words', [
-    ('name: Configuration Backup\ndevices: [Nowhere]', None, "No device with the name 'Nowhere'"),
-    ('name: Configuration Backup\npools: [Nope]', None, "No pool with the name 'Nope'"),
-    ('name: Configuration Backup', {'rest_api_allowed': False}, 'Runs from the REST API are not allowed on this server.'),
-    ('name: Disabled Workflow', None, 'The workflow is disabled.'),
-    ('name: No Such Service', None, 'HTTP 403 Forbidden: Error 403 - Not Authorized.'),
+@pytest.mark.parametrize('options,setup,words,runs_sent', [
+    ('name: Configuration Backup\ndevices: [Nowhere]', None, "No device with the name 'Nowhere'", 1),
+    ('name: Configuration Backup\npools: [Nope]', None, "No pool with the name 'Nope'", 1),
+    ('name: Configuration Backup', {'rest_api_allowed': False}, 'Runs from the REST API are not allowed on this server.', 1),
+    ('name: Disabled Workflow', None, 'The workflow is disabled.', 1),
+    ('name: No Such Service', None, 'HTTP 403 Forbidden: eNMS answers HTTP 403 both when no service has this name', 0),
+    ('name: No Such Service\nwait: false', None, 'HTTP 403 Forbidden: eNMS answers HTTP 403 both when no service has this name', 1),
 ])
-def test_refusals_fail_with_enms_words(enms, ansible, options, setup, words):
+def test_refusals_fail_with_enms_words(enms, ansible, options, setup, words, runs_sent):
     if setup:
         enms.patch_state(setup)
     result = run_service(ansible, enms, options).results['run']
     assert result['failed'] is True and words in result['msg'] and result['changed'] is False, result
-    assert enms.count(route='run_service') == 1 and enms.count(route='get_result') == 0
+    assert enms.count(route='run_service') == runs_sent and enms.count(route='get_result') == 0
     assert enms.dump_state()['runs'] == {}
 
 
@@ -118,7 +123,7 @@ def test_bad_input_and_check_mode_send_nothing(enms, ansible):
     check = run_service(ansible, enms, 'name: Configuration Backup\ndevices: [Washington]', args=['--check'])
     assert check.results['run']['changed'] is True
     assert check.results['run']['would_run'] == {'name': 'Configuration Backup', 'async': True, 'devices': ['Washington']}
-    assert enms.requests() == []
+    assert [(r['method'], r['route']) for r in enms.requests()] == [('GET', 'get_instance')]
 
 
 def test_result_info_and_adhoc(enms, ansible):

@@ -1,9 +1,13 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""eNMS REST API emulator (/rest), after the seed and api-contracts.md section 2 (the code's behaviour).
+"""eNMS REST API emulator (/rest), after the seed and api-contracts.md section 2 (the code's behaviour),
+checked against a real eNMS 4.6.
 
-HTTP Basic only; per-service run rights; run_service with async defaulting to true, HTTP-200
+HTTP Basic only; per-service run and read rights; run_service with async defaulting to true, HTTP-200
 refusals ({"error"} / {"errors"} without runtime); runs that finish after a delay with
-per-device success; /rest/result answering 200 with an error until the run row exists.
+per-device success; /rest/result answering 200 with an error until the run row exists, and for ever
+when asked under a name that is not the service's scoped name (a shared service is run as
+"[Shared] X" and its results are kept under "X", a service in a workflow W is named "[W] X");
+GET /rest/instance/<type>/<name> giving the object (a service with its scoped_name), 403 when unknown.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,22 +22,34 @@ from emulators.base import Emulator, Response
 
 NO_RESULTS = 'There are no results or on-going services for the requested service and runtime.'
 SHARED_SERVICE = '[Shared] Ping'
+WORKFLOW_SERVICE = '[Upgrade Workflow] Check Version'
+RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
+
+
+def service(kind='service', scoped_name=None, devices=(), pools=(), shared=False, workflows=(), **extra):
+    """A service as the emulator keeps it; its full name is the key it is stored under."""
+    value = {'type': kind, 'scoped_name': scoped_name, 'devices': list(devices), 'pools': list(pools),
+             'shared': shared, 'workflows': list(workflows)}
+    value.update(extra)
+    return value
 
 
 def default_seed():
     return {
         'users': {
             'admin': {'password': 'admin-pass', 'admin': True, 'run': []},
-            'operator': {'password': 'operator-pass', 'admin': False, 'run': ['Configuration Backup', SHARED_SERVICE]},
+            'operator': {'password': 'operator-pass', 'admin': False, 'run': ['Configuration Backup', SHARED_SERVICE],
+                         'read': ['Upgrade Workflow']},
             'auditor': {'password': 'auditor-pass', 'admin': False, 'run': []},
         },
         'devices': {'Washington': '10.0.0.1', 'Atlanta': '10.0.0.2', 'Boston': '10.0.0.3'},
         'pools': {'Core': ['Washington', 'Atlanta'], 'Edge': ['Boston']},
         'services': {
-            'Configuration Backup': {'type': 'service', 'devices': ['Washington'], 'pools': []},
-            SHARED_SERVICE: {'type': 'service', 'devices': ['Washington', 'Atlanta'], 'pools': []},
-            'Upgrade Workflow': {'type': 'workflow', 'devices': [], 'pools': ['Core']},
-            'Disabled Workflow': {'type': 'workflow', 'devices': ['Atlanta'], 'pools': [], 'disabled': True},
+            'Configuration Backup': service(scoped_name='Configuration Backup', devices=['Washington']),
+            SHARED_SERVICE: service(scoped_name='Ping', devices=['Washington', 'Atlanta'], shared=True),
+            'Upgrade Workflow': service('workflow', 'Upgrade Workflow', pools=['Core']),
+            WORKFLOW_SERVICE: service(scoped_name='Check Version', devices=['Atlanta'], workflows=['Upgrade Workflow']),
+            'Disabled Workflow': service('workflow', 'Disabled Workflow', devices=['Atlanta'], disabled=True),
         },
         'failing_devices': ['Boston'],
         'rest_api_allowed': True,
@@ -53,6 +69,7 @@ class EnmsEmulator(Emulator):
         self.route('GET', '/rest/is_alive', self.is_alive, 'is_alive')
         self.route('POST', '/rest/run_service', self.run_service, 'run_service')
         self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
+        self.route('GET', '/rest/instance/<instance_type>/<name>', self.get_instance, 'get_instance')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -85,9 +102,8 @@ class EnmsEmulator(Emulator):
             return self.alert(500)
         if not isinstance(body, dict):
             return self.alert(500)
-        user = self.state['users'][login]
-        service = self.state['services'].get(body.get('name'))
-        if service is None or not (user['admin'] or body.get('name') in user['run']):
+        service = self.service_for(login, body.get('name'), 'run')
+        if service is None:
             return self.alert(403)
         if not self.state['rest_api_allowed']:
             return Response.json({'error': 'Runs from the REST API are not allowed on this server.'})
@@ -100,13 +116,12 @@ class EnmsEmulator(Emulator):
         if run_name and any(run['run_name'] == run_name for run in self.state['runs'].values()):
             return Response.json({'error': 'There is already a run with the same name.'})
         runtime = self.new_runtime()
-        payload = dict((k, v) for k, v in body.items()
-                       if k not in ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets'))
+        payload = dict((k, v) for k, v in body.items() if k not in RUN_REQUEST_KEYS)
         now = time.time()
         self.state['runs'][runtime] = {
-            'service': body['name'], 'targets': targets, 'payload': payload, 'run_name': run_name,
-            'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
-            'done_at': now + self.state['run_delay'], 'aborted': False,
+            'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload,
+            'run_name': run_name, 'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
+            'done_at': now + service.get('run_delay', self.state['run_delay']), 'aborted': False,
         }
         if not body.get('async', True):
             self.state['runs'][runtime]['row_at'] = self.state['runs'][runtime]['done_at'] = now
@@ -114,6 +129,37 @@ class EnmsEmulator(Emulator):
             result['errors'] = errors
             return Response.json(result)
         return Response.json({'errors': errors, 'runtime': runtime})
+
+    def service_for(self, login, name, right):
+        """The service ``name`` if it exists and ``login`` has ``right`` on it; eNMS's db.fetch raises (403) otherwise."""
+        user = self.state['users'][login]
+        found = self.state['services'].get(name)
+        allowed = user['admin'] or name in user['run'] or (right == 'read' and name in user.get('read', []))
+        return found if found is not None and allowed else None
+
+    def get_instance(self, request):
+        login = self.authenticate(request)
+        if login is None:
+            return self.alert(401)
+        kind, name = request.params['instance_type'], request.params['name']
+        if kind == 'service':
+            found = self.service_for(login, name, 'read')
+            if found is None:
+                return self.alert(403)
+            return Response.json(self.service_properties(name, found))
+        if kind == 'device' and name in self.state['devices']:
+            return Response.json({'name': name, 'type': 'device', 'ip_address': self.state['devices'][name]})
+        if kind == 'pool' and name in self.state['pools']:
+            return Response.json({'name': name, 'type': 'pool', 'devices': list(self.state['pools'][name])})
+        if kind not in ('service', 'device', 'pool', 'link', 'user', 'task', 'result', 'run'):
+            return self.alert(500)
+        return self.alert(403)
+
+    def service_properties(self, name, found):
+        """What eNMS's to_dict(relation_names_only=True) gives for a service, in the keys the modules may read."""
+        return {'name': name, 'scoped_name': found['scoped_name'], 'type': found['type'], 'shared': found['shared'],
+                'workflows': list(found['workflows']), 'devices': list(found['devices']), 'pools': list(found['pools']),
+                'disabled': bool(found.get('disabled')), 'status': 'Idle', 'skip_value': 'success'}
 
     def new_runtime(self):
         stamp = datetime.now()
@@ -146,13 +192,15 @@ class EnmsEmulator(Emulator):
 
     def result_of(self, runtime):
         run = self.state['runs'][runtime]
-        failed = [d for d in run['targets'] if d in self.state['failing_devices']]
+        found = self.state['services'].get(run['service']) or {}
+        failed = [d for d in run['targets'] if found.get('fails') or d in self.state['failing_devices']]
         succeeded = [d for d in run['targets'] if d not in failed]
         return {
-            'runtime': runtime, 'success': not failed, 'duration': '0:00:01', 'trigger': 'REST',
-            'summary': {'success': succeeded, 'failure': failed},
-            'devices': dict((d, {'success': d not in failed, 'result': 'ok' if d not in failed else 'error'}) for d in run['targets']),
+            'runtime': runtime, 'success': not failed, 'duration': '0:00:01', 'trigger': 'REST API',
+            'summary': {'success': succeeded, 'failure': failed, 'discard': []},
+            'devices': dict((d, {'device_target': d, 'success': d not in failed, 'runtime': runtime}) for d in run['targets']),
             'payload': copy.deepcopy(run['payload']),
+            'properties': self.service_properties(run['service'], found) if found else {},
         }
 
     def get_result(self, request):
@@ -160,7 +208,8 @@ class EnmsEmulator(Emulator):
             return self.alert(401)
         run = self.state['runs'].get(request.params['runtime'])
         now = time.time()
-        if run is None or run['service'] != request.params['name'] or now < run['row_at']:
+        # eNMS looks the run up by its service_name, the service's scoped name, never by the full name.
+        if run is None or run['service_name'] != request.params['name'] or now < run['row_at']:
             return Response.json({'error': NO_RESULTS})
         if run['aborted']:
             return Response.json({'status': 'Aborted', 'result': 'No results yet.'})

@@ -5,7 +5,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import WaitTimeout
+from ansible_collections.netops.bridge.plugins.module_utils._errors import NeverFound, WaitTimeout
 from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
 
 
@@ -49,3 +49,36 @@ def test_timeout_carries_the_last_value_and_never_oversleeps():
     assert caught.value.last == {'state': 'running'}
     assert 'job 7 did not finish within wait_timeout=3.0s' in str(caught.value)
     assert fake.now == pytest.approx(3.0)
+
+
+def test_a_thing_never_found_ends_the_wait_after_its_grace_period():
+    fake = FakeTime()
+    with pytest.raises(NeverFound) as caught:
+        wait_for(lambda: None, lambda v: False, 3600.0, 5.0, 'run X at T', clock=fake.clock, sleep=fake.sleep,
+                 missing=lambda v: v is None, not_found_timeout=10.0)
+    assert fake.now == pytest.approx(10.0)
+    assert 'run X at T was never found' in str(caught.value) and 'not_found_timeout=10.0s' in str(caught.value)
+    assert caught.value.polls <= 9
+
+
+def test_a_thing_found_late_but_within_grace_is_waited_for_to_the_end():
+    fake = FakeTime()
+    value, _polls = wait_for(lambda: None if fake.now < 8 else fake.now, lambda now: now is not None and now >= 40,
+                             3600.0, 5.0, 'job', clock=fake.clock, sleep=fake.sleep,
+                             missing=lambda v: v is None, not_found_timeout=10.0)
+    assert 40 <= value <= 45
+
+
+def test_zero_grace_fails_at_the_first_unknown_answer():
+    fake = FakeTime()
+    with pytest.raises(NeverFound) as caught:
+        wait_for(lambda: None, lambda v: False, 60.0, 5.0, 'job', clock=fake.clock, sleep=fake.sleep,
+                 missing=lambda v: v is None, not_found_timeout=0)
+    assert caught.value.polls == 1 and fake.sleeps == []
+
+
+def test_without_a_grace_period_unknown_is_polled_until_the_timeout():
+    fake = FakeTime()
+    with pytest.raises(WaitTimeout) as caught:
+        wait_for(lambda: None, lambda v: False, 30.0, 5.0, 'job', clock=fake.clock, sleep=fake.sleep)
+    assert not isinstance(caught.value, NeverFound) and fake.now == pytest.approx(30.0)

@@ -86,8 +86,12 @@ def invalid_values(spec):
     return None
 
 
+# Zero is a meaningful grace period (fail at the first "not known"); only a negative one is refused.
+NOT_NEGATIVE = ('not_found_timeout',)
+
+
 def positive_only(name, spec):
-    return name.endswith(('timeout', 'interval')) and spec.get('type') in ('int', 'float')
+    return name.endswith(('timeout', 'interval')) and spec.get('type') in ('int', 'float') and name not in NOT_NEGATIVE
 
 
 DURATION = re.compile(r'^\s*\d+(?:\.\d+)?(ms|s|m)?\s*$')
@@ -107,6 +111,8 @@ for _module_name, (_module, _base) in sorted(MODULES.items()):
             CASES.append((_module_name, _option, 'type'))
         if positive_only(_option, _spec):
             CASES.append((_module_name, _option, 'positive'))
+        if _option in NOT_NEGATIVE:
+            CASES.append((_module_name, _option, 'not negative'))
         if _module_name == 'zitadel_target' and _option == 'timeout':
             CASES.append((_module_name, _option, 'duration'))
 
@@ -123,6 +129,8 @@ def test_invalid_option_is_refused_before_any_request(server, module_name, optio
     spec = argument_spec(module)[option]
     if family == 'positive':
         value = data.draw(st.one_of(st.just(0), st.floats(max_value=0, allow_nan=False, allow_infinity=False)), label=option)
+    elif family == 'not negative':
+        value = data.draw(st.floats(max_value=-0.001, allow_nan=False, allow_infinity=False), label=option)
     elif family == 'duration':
         value = data.draw(INVALID_DURATIONS, label=option)
     else:

@@ -1,0 +1,112 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The eNMS server the server-facing end-to-end tests run against: the emulator (default), or a real eNMS
+(``bash scripts/test.sh real-enms``, NETOPS_ENMS_SERVER=real and ENMS_REAL_URL/USERNAME/PASSWORD).
+
+Both make the same fixtures: devices, services that succeed or fail after some seconds, shared ones and ones
+in a workflow. On a real eNMS they are created over its REST API with unique names and deleted afterwards.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import uuid
+from urllib.parse import quote
+
+import requests
+
+from emulators.enms import EnmsEmulator, service
+
+SNIPPET = 'import time\ntime.sleep(%s)\nresults["success"] = %s\nresults["result"] = "netops.bridge test"\n'
+
+
+def wanted():
+    return os.environ.get('NETOPS_ENMS_SERVER', 'emulator')
+
+
+class EmulatedEnms(object):
+    """The emulator, with fixtures written into its state."""
+
+    kind = 'emulator'
+
+    def __init__(self):
+        self.emulator = EnmsEmulator()
+        self.prefix = 'nb-'
+
+    def __enter__(self):
+        self.emulator.start()
+        self.url, self.username, self.password = self.emulator.url, 'admin', 'admin-pass'
+        return self
+
+    def __exit__(self, *exc):
+        self.emulator.stop()
+
+    def add_device(self, name, address):
+        with self.emulator.lock:
+            self.emulator.state['devices'][name] = address
+
+    def add_service(self, name, scoped_name, succeeds=True, seconds=0, shared=False, workflow=None):
+        with self.emulator.lock:
+            if workflow is not None and workflow not in self.emulator.state['services']:
+                self.emulator.state['services'][workflow] = service('workflow', workflow)
+            self.emulator.state['services'][name] = service(
+                scoped_name=scoped_name, shared=shared, workflows=[workflow] if workflow else [],
+                fails=not succeeds, run_delay=max(0.3, float(seconds)))
+
+    def requests_to(self, route):
+        return self.emulator.requests(route=route)
+
+
+class RealEnms(object):
+    """A real eNMS: fixtures over its REST API (POST /rest/instance/<type>), removed again on exit."""
+
+    kind = 'real'
+
+    def __init__(self):
+        self.url = os.environ['ENMS_REAL_URL'].rstrip('/')
+        self.username = os.environ.get('ENMS_REAL_USERNAME', 'admin')
+        self.password = os.environ.get('ENMS_REAL_PASSWORD', 'admin')
+        self.prefix = 'nb-%s-' % uuid.uuid4().hex[:8]
+        self.session = requests.Session()
+        self.session.auth = (self.username, self.password)
+        self.created = []
+
+    def __enter__(self):
+        answer = self.session.get(self.url + '/rest/is_alive', timeout=10)
+        answer.raise_for_status()
+        return self
+
+    def __exit__(self, *exc):
+        # Services first (a workflow last), then devices: eNMS refuses nothing here, but order keeps its log readable.
+        for kind, name in reversed(self.created):
+            self.session.delete('%s/rest/instance/%s/%s' % (self.url, kind, quote(name, safe='')), timeout=30)
+        self.session.close()
+
+    def create(self, kind, properties, listed_as):
+        answer = self.session.post('%s/rest/instance/%s' % (self.url, kind), json=properties, timeout=30)
+        answer.raise_for_status()
+        outcome = answer.json()
+        assert outcome.get('success') == [properties['name']], 'eNMS did not create %s: %s' % (properties['name'], json.dumps(outcome)[:2000])
+        self.created.append((listed_as, properties['name']))
+
+    def add_device(self, name, address):
+        self.create('device', {'name': name, 'ip_address': address}, 'device')
+
+    def add_service(self, name, scoped_name, succeeds=True, seconds=0, shared=False, workflow=None):
+        if workflow is not None and ('service', workflow) not in self.created:
+            # skip_value: the model's default makes every run fail with KeyError: 'True' (an eNMS 4.6 bug).
+            self.create('workflow', {'name': workflow, 'scoped_name': workflow, 'skip_value': 'success'}, 'service')
+        properties = {'name': name, 'scoped_name': scoped_name, 'skip_value': 'success',
+                      'source_code': SNIPPET % (seconds, bool(succeeds))}
+        if shared:
+            properties['shared'] = True
+        if workflow is not None:
+            properties['workflows'] = [workflow]
+        self.create('python_snippet_service', properties, 'service')
+
+    def requests_to(self, route):
+        return None
+
+
+def server():
+    return RealEnms() if wanted() == 'real' else EmulatedEnms()
