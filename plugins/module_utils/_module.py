@@ -66,6 +66,10 @@ class PlatformModule(object):
             if value is not None and value <= 0:
                 self.fail('%s must be greater than 0, got %s.' % (name, value))
 
+    def validate_wait(self):
+        self.require_positive('wait_timeout', 'poll_interval')
+        self.require_not_negative('not_found_timeout')
+
     def require_not_negative(self, *names):
         for name in names:
             value = self.params.get(name)

@@ -14,8 +14,14 @@ FIRST_INTERVAL = 0.25
 GROWTH = 1.5
 
 
-def not_found_timeout_spec(default):
-    return dict(not_found_timeout=dict(type='float', default=default))
+def wait_argument_spec(default_wait, default_timeout, default_not_found_timeout):
+    """The options of every module that can wait; PlatformModule.validate_wait checks them."""
+    return dict(
+        wait=dict(type='bool', default=default_wait),
+        wait_timeout=dict(type='float', default=default_timeout),
+        poll_interval=dict(type='float', default=5),
+        not_found_timeout=dict(type='float', default=default_not_found_timeout),
+    )
 
 
 def poll_intervals(max_interval, first=FIRST_INTERVAL, growth=GROWTH):

@@ -19,7 +19,7 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
-from ansible_collections.netops.bridge.plugins.module_utils._wait import not_found_timeout_spec, wait_for
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_for
 
 PLATFORM = 'eNMS'
 RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
@@ -45,13 +45,7 @@ def enms_argument_spec():
 
 
 def wait_argument_spec(default_wait):
-    spec = dict(
-        wait=dict(type='bool', default=default_wait),
-        wait_timeout=dict(type='float', default=3600),
-        poll_interval=dict(type='float', default=5),
-    )
-    spec.update(not_found_timeout_spec(DEFAULT_NOT_FOUND_TIMEOUT))
-    return spec
+    return generic_wait_argument_spec(default_wait, 3600, DEFAULT_NOT_FOUND_TIMEOUT)
 
 
 def run_finished(answer):
@@ -89,10 +83,6 @@ class EnmsModule(PlatformModule):
         return ApiClient(PLATFORM, self.params['url'], BasicAuth(self.params['username'], self.params['password']),
                          validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                          timeout=self.params['request_timeout'])
-
-    def validate_wait(self):
-        self.require_positive('wait_timeout', 'poll_interval')
-        self.require_not_negative('not_found_timeout')
 
 
 def describe_errors(errors):

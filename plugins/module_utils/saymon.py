@@ -20,10 +20,12 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
-from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_for
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_for
 
 PLATFORM = 'SAYMON'
 ENTITY_KINDS = {'link': 'links', 'object': 'objects'}
+# Longer than eNMS's: SAYMON's docs leave open whether a job is readable before its script has finished.
+DEFAULT_NOT_FOUND_TIMEOUT = 30
 
 
 def saymon_argument_spec():
@@ -165,12 +167,16 @@ class SaymonApi(object):
             return None
         return response.json_object('the job')
 
-    def wait_job(self, job_id, timeout, max_interval):
-        """Poll until the job has finished. A 404 right after execution is tolerated while waiting,
+    def wait_job(self, job_id, params):
+        """Poll until the job has finished. A 404 right after execution is tolerated for ``not_found_timeout``,
         since the docs leave open whether a job exists before its script has finished."""
-        job, polls = wait_for(lambda: self.get_job(job_id, missing_ok=True), job_finished,
-                              timeout, max_interval, 'SAYMON job %s' % job_id)
-        return job, polls
+        return wait_for(lambda: self.get_job(job_id, missing_ok=True), job_finished, params['wait_timeout'],
+                        params['poll_interval'], 'SAYMON job %s' % job_id, missing=lambda job: job is None,
+                        not_found_timeout=params['not_found_timeout'])
+
+
+def wait_argument_spec(default_wait):
+    return generic_wait_argument_spec(default_wait, 300, DEFAULT_NOT_FOUND_TIMEOUT)
 
 
 def job_summary(job):

@@ -14,7 +14,8 @@ description:
   - Reads a job (C(GET /node/api/jobs/:id)), such as the one M(netops.bridge.saymon_operation) returns in RV(netops.bridge.saymon_operation#module:job_id).
   - SAYMON jobs have no status field. A script job counts as finished once its exit code is present, an MQTT job at once.
   - With O(wait=true), polls until the job has finished. While waiting, a job that SAYMON does not know yet (HTTP 404,
-    right after execution) is polled again; without waiting, an unknown job fails the task.
+    right after execution) is polled again for up to O(not_found_timeout) seconds, then the task fails with "never
+    found"; without waiting, an unknown job fails the task at once.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
@@ -40,6 +41,15 @@ options:
     description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
     type: float
     default: 5
+  not_found_timeout:
+    description:
+      - With O(wait=true), seconds for which SAYMON may answer HTTP 404 for the job before the task fails with
+        "never found", naming the job ID. A job may not be readable at once after execution; a mistyped ID never is.
+      - SAYMON's documentation leaves open whether a job can be read before its script has finished; if your server
+        answers 404 until then, set this to the script's longest run time. V(0) fails at the first 404.
+    type: float
+    default: 30
+    version_added: 1.1.0
 seealso:
   - module: netops.bridge.saymon_operation
 '''
@@ -101,30 +111,27 @@ polls:
   sample: 1
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary
+from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary, wait_argument_spec
 
 
 def run(module):
     params = module.params
     if params['wait']:
-        job, polls = module.api.wait_job(params['job_id'], params['wait_timeout'], params['poll_interval'])
+        job, polls = module.api.wait_job(params['job_id'], params)
     else:
         job, polls = module.api.get_job(params['job_id']), 1
     module.result.update(job=job, polls=polls, **job_summary(job))
 
 
 def main():
+    spec = dict(job_id=dict(type='str', required=True))
+    spec.update(wait_argument_spec(default_wait=False))
     module = SaymonModule(
-        argument_spec=dict(
-            job_id=dict(type='str', required=True),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='float', default=300),
-            poll_interval=dict(type='float', default=5),
-        ),
+        argument_spec=spec,
         supports_check_mode=True,
     )
     module.require_non_empty('job_id')
-    module.require_positive('wait_timeout', 'poll_interval')
+    module.validate_wait()
     module.run(run)
 
 

@@ -78,6 +78,15 @@ options:
         pause grows up to this value, so short jobs are seen quickly and long ones are not polled too often.
     type: float
     default: 5
+  not_found_timeout:
+    description:
+      - With O(wait=true), seconds for which SAYMON may answer HTTP 404 for the job before the task fails with
+        "never found", naming the job ID. A job may not be readable at once after execution; a mistyped ID never is.
+      - SAYMON's documentation leaves open whether a job can be read before its script has finished; if your server
+        answers 404 until then, set this to the script's longest run time. V(0) fails at the first 404.
+    type: float
+    default: 30
+    version_added: 1.1.0
   fail_on_error:
     description:
       - When O(wait=true), fail the task if the job's exit code is not 0. With V(false), the exit code is only returned.
@@ -165,7 +174,7 @@ polls:
 '''
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary
+from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary, wait_argument_spec
 
 
 def entity_of(params):
@@ -213,7 +222,7 @@ def run(module):
     module.result['job_id'] = job_id
     if not params['wait']:
         return
-    job, polls = module.api.wait_job(job_id, params['wait_timeout'], params['poll_interval'])
+    job, polls = module.api.wait_job(job_id, params)
     summary = job_summary(job)
     module.result.update(job=job, exit_code=summary['exit_code'], stdout=summary['stdout'], polls=polls)
     if params['fail_on_error'] and summary['exit_code'] not in (None, 0):
@@ -222,24 +231,23 @@ def run(module):
 
 
 def main():
+    spec = dict(
+        link_id=dict(type='str'),
+        object_id=dict(type='str'),
+        operation_id=dict(type='str'),
+        operation_name=dict(type='str'),
+        arguments=dict(type='dict'),
+        fail_on_error=dict(type='bool', default=True),
+    )
+    spec.update(wait_argument_spec(default_wait=False))
     module = SaymonModule(
-        argument_spec=dict(
-            link_id=dict(type='str'),
-            object_id=dict(type='str'),
-            operation_id=dict(type='str'),
-            operation_name=dict(type='str'),
-            arguments=dict(type='dict'),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='float', default=300),
-            poll_interval=dict(type='float', default=5),
-            fail_on_error=dict(type='bool', default=True),
-        ),
+        argument_spec=spec,
         mutually_exclusive=[('link_id', 'object_id'), ('operation_id', 'operation_name')],
         required_one_of=[('link_id', 'object_id'), ('operation_id', 'operation_name')],
         supports_check_mode=True,
     )
     module.require_non_empty('link_id', 'object_id', 'operation_id', 'operation_name')
-    module.require_positive('wait_timeout', 'poll_interval')
+    module.validate_wait()
     module.run(run)
 
 

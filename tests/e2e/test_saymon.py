@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function
 
 import base64
 import json
+import time
 
 from conftest import saymon_env
 from emulators.saymon import (LINK_L1, OBJECT_O1, OP_FAIL, OP_PING, OP_RESTART_A, OP_RESTART_B,
@@ -290,6 +291,25 @@ def test_job_info_with_and_without_wait(saymon, ansible):
     assert res['early']['finished'] is False and res['early']['exit_code'] is None and res['early']['changed'] is False
     assert res['late']['finished'] is True and res['late']['exit_code'] == 0 and res['late']['changed'] is False
     assert res['unknown']['failed'] is True and 'HTTP 404' in res['unknown']['msg']
+
+
+def test_waiting_for_a_job_that_does_not_exist_ends_with_never_found(saymon, ansible):
+    started = time.monotonic()
+    run = ansible.playbook(play('''
+    - netops.bridge.saymon_job_info:
+        job_id: 00000000000000000000typo
+        wait: true
+        not_found_timeout: 2
+      register: typo
+      ignore_errors: true
+''', '{"typo": typo}'), env=saymon_env(saymon))
+    elapsed = time.monotonic() - started
+    typo = run.results['typo']
+    assert typo['failed'] is True and typo['changed'] is False, typo
+    assert 'SAYMON job 00000000000000000000typo was never found' in typo['msg'] and 'not_found_timeout=2.0s' in typo['msg']
+    # Before, it polled until wait_timeout (300 s by default) and said "did not finish".
+    assert 2 <= typo['polls'] <= 8 and elapsed < 40, (typo['polls'], elapsed)
+    assert saymon.count(route='get_job') == typo['polls']
 
 
 def test_adhoc_execute(saymon, ansible):
