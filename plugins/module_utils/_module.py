@@ -17,6 +17,11 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_R
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, WaitTimeout
 
 
+# Returned in check mode where a module would have got an ID from the server (a session, a run, a job), so that later
+# tasks of the same check run can be given it; a module given it in check mode reads nothing that would need it.
+CHECK_MODE_PLACEHOLDER = 'netops.bridge-check-mode-placeholder'
+
+
 class PlatformModule(object):
     """An AnsibleModule bound to one platform's API."""
 
@@ -28,6 +33,8 @@ class PlatformModule(object):
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self.result = {'changed': False}
+        # Passed on as a session ID, it would be masked everywhere in the result; it is no secret.
+        self.ansible.no_log_values.discard(CHECK_MODE_PLACEHOLDER)
         self._client = None
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -65,6 +72,14 @@ class PlatformModule(object):
             value = self.params.get(name)
             if value is not None and value <= 0:
                 self.fail('%s must be greater than 0, got %s.' % (name, value))
+
+    def placeholder_given(self, *names):
+        """True when one of ``names`` holds the check-mode placeholder; outside check mode that fails the task."""
+        given = [name for name in names if self.params.get(name) == CHECK_MODE_PLACEHOLDER]
+        if given and not self.check_mode:
+            self.fail('%s is the placeholder that netops.bridge modules return in check mode, not a real ID: it comes from '
+                      'a task that ran in check mode.' % given[0])
+        return bool(given)
 
     def validate_wait(self):
         self.require_positive('wait_timeout', 'poll_interval')

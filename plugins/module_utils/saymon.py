@@ -80,14 +80,24 @@ class SaymonModule(PlatformModule):
         if auth_required and not self.params.get('session_id') and not (self.params.get('username') and self.params.get('password')):
             self.ansible.fail_json(msg='SAYMON credentials are missing: set session_id, or username and password '
                                        '(options or SAYMON_SESSION_ID, SAYMON_USERNAME, SAYMON_PASSWORD).')
+        self.placeholder_given('session_id')
 
     @classmethod
     def connection_argument_spec(cls):
         return saymon_argument_spec()
 
+    @property
+    def session_placeholder(self):
+        """Check mode, given the check-mode session of saymon_session: use the login if there is one, else read nothing."""
+        return self.placeholder_given('session_id')
+
+    @property
+    def can_read(self):
+        return not self.session_placeholder or bool(self.params.get('username') and self.params.get('password'))
+
     def default_auth(self):
         """Session cookie when a session ID is given, HTTP Basic otherwise."""
-        if self.params.get('session_id'):
+        if self.params.get('session_id') and not self.session_placeholder:
             return CookieSessionAuth('sid', self.params['session_id'])
         if self.params.get('username') and self.params.get('password'):
             return BasicAuth(self.params['username'], self.params['password'])
@@ -137,6 +147,10 @@ class SaymonApi(object):
                 return False
             raise self.client.http_error(response, auth)
         return response.json() is True
+
+    def current_user(self, auth):
+        """The user ``auth`` logs in as (GET /node/api/users/current): proves credentials without creating a session."""
+        return self.client.request('GET', '/node/api/users/current', auth=auth).json_object('the current user')
 
     def delete_session(self, session_id):
         self.client.request('DELETE', '/node/api/users/session', auth=CookieSessionAuth('sid', session_id))

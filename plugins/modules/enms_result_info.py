@@ -19,6 +19,9 @@ description:
   - eNMS answers that it has no result until the run exists, and for a runtime it does not know. Without O(wait),
     that answer is returned as RV(found=false); with O(wait=true), the module keeps polling until the run exists and
     has finished, and fails when eNMS still does not know the run after O(not_found_timeout) seconds.
+  - In check mode, given the placeholder V(netops.bridge-check-mode-placeholder) that M(netops.bridge.enms_service_run)
+    returns as its runtime in check mode, the module reads the service only, warns, and returns RV(found=false).
+    Outside check mode the placeholder fails the task before any request.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
@@ -142,6 +145,11 @@ def run(module):
     params = module.params
     scoped_name = module.api.scoped_name(params['name'])
     module.result['scoped_name'] = scoped_name
+    if module.placeholder_given('runtime'):
+        module.ansible.warn('check mode: runtime is the placeholder of an enms_service_run that ran in check mode; '
+                            'the service was read, no result.')
+        module.result.update(found=False, finished=False, polls=0)
+        return
     if params['wait']:
         answer, polls = module.api.wait_result(params['name'], scoped_name, params['runtime'], params)
     else:
@@ -157,6 +165,7 @@ def main():
     module = EnmsModule(argument_spec=spec, supports_check_mode=True)
     module.require_non_empty('name', 'runtime')
     module.validate_wait()
+    module.placeholder_given('runtime')
     module.run(run)
 
 

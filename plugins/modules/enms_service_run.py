@@ -39,7 +39,9 @@ attributes:
     support: full
     details:
       - In check mode the service is read (which proves that it exists and that the credentials work) and the run is
-        not started; the module returns in RV(would_run) what it would run and reports C(changed=true).
+        not started; the module returns in RV(would_run) what it would run, reports C(changed=true), and returns the
+        placeholder V(netops.bridge-check-mode-placeholder) as RV(runtime), which M(netops.bridge.enms_result_info)
+        accepts in check mode.
   diff_mode:
     support: none
 options:
@@ -135,8 +137,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 runtime:
-  description: The run's runtime, its identifier in eNMS.
-  returned: when the run was started
+  description: The run's runtime, its identifier in eNMS; in check mode the placeholder V(netops.bridge-check-mode-placeholder).
+  returned: when the run was started, and in check mode
   type: str
   sample: "2024-03-12 10:11:12.123456"
 status:
@@ -199,6 +201,7 @@ would_run:
 '''
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (
     RUN_REQUEST_KEYS, EnmsModule, describe_run, run_outcome, wait_argument_spec)
 
@@ -226,7 +229,7 @@ def run(module):
         scoped_name = module.api.scoped_name(params['name'])
         module.result['scoped_name'] = scoped_name
     if module.check_mode:
-        module.result.update(changed=True, would_run=body)
+        module.result.update(changed=True, would_run=body, runtime=CHECK_MODE_PLACEHOLDER)
         return
     try:
         answer = module.api.run_service(body)

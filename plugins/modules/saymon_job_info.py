@@ -16,6 +16,10 @@ description:
   - With O(wait=true), polls until the job has finished. While waiting, a job that SAYMON does not know yet (HTTP 404,
     right after execution) is polled again for up to O(not_found_timeout) seconds, then the task fails with "never
     found"; without waiting, an unknown job fails the task at once.
+  - In check mode, given the placeholder V(netops.bridge-check-mode-placeholder) that M(netops.bridge.saymon_operation)
+    returns as its job ID in check mode (or that M(netops.bridge.saymon_session) returns as its session ID, with no
+    O(username) and O(password)), the module reads nothing, warns, and returns RV(finished=false). Outside check mode
+    the placeholder fails the task before any request.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
@@ -116,6 +120,11 @@ from ansible_collections.netops.bridge.plugins.module_utils.saymon import Saymon
 
 def run(module):
     params = module.params
+    if module.placeholder_given('job_id') or not module.can_read:
+        module.ansible.warn('check mode: job_id or session_id is a placeholder from a task that ran in check mode; '
+                            'no job was read.')
+        module.result.update(job=None, polls=0, **job_summary(None))
+        return
     if params['wait']:
         job, polls = module.api.wait_job(params['job_id'], params)
     else:
@@ -132,6 +141,7 @@ def main():
     )
     module.require_non_empty('job_id')
     module.validate_wait()
+    module.placeholder_given('job_id')
     module.run(run)
 
 

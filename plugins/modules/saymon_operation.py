@@ -33,7 +33,10 @@ attributes:
     details:
       - In check mode the link or object and the operation are looked up (an operation given by ID that is not among
         the entity's own operations only warns, since it may be inherited from the entity's class), nothing is
-        executed, and the module reports C(changed=true).
+        executed, and the module reports C(changed=true) and the placeholder V(netops.bridge-check-mode-placeholder)
+        as RV(job_id), which M(netops.bridge.saymon_job_info) accepts in check mode.
+      - Given the check-mode placeholder of M(netops.bridge.saymon_session) as O(session_id) and no O(username) and
+        O(password), nothing is looked up (the module warns).
   diff_mode:
     support: none
 options:
@@ -132,8 +135,8 @@ EXAMPLES = r'''
 
 RETURN = r'''
 job_id:
-  description: ID of the job that executes the operation.
-  returned: when the operation was executed (not in check mode)
+  description: ID of the job that executes the operation; in check mode the placeholder V(netops.bridge-check-mode-placeholder).
+  returned: when the operation was executed, and in check mode
   type: str
   sample: 62de902eb238aa0131bd3b8b
 operation_id:
@@ -174,6 +177,7 @@ polls:
 '''
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
 from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary, wait_argument_spec
 
 
@@ -208,10 +212,15 @@ def resolve_operation(module, kind, entity_id):
 def run(module):
     params = module.params
     kind, entity_id = entity_of(params)
+    if not module.can_read:
+        module.ansible.warn('check mode: session_id is the placeholder of a check-mode saymon_session and there is no '
+                            'username and password, so %s %s and its operation were not looked up.' % (kind, entity_id))
+        module.result.update(changed=True, operation_id=params.get('operation_id'), job_id=CHECK_MODE_PLACEHOLDER)
+        return
     operation_id = resolve_operation(module, kind, entity_id)
     module.result['operation_id'] = operation_id
     if module.check_mode:
-        module.result['changed'] = True
+        module.result.update(changed=True, job_id=CHECK_MODE_PLACEHOLDER)
         return
     try:
         job_id = module.api.execute(kind, entity_id, operation_id, params.get('arguments'))

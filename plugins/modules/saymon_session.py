@@ -25,7 +25,14 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: In check mode, an existing session is verified but no session is created or deleted.
+    details:
+      - In check mode no session is created or deleted. An existing O(session_id) is verified; where a session would
+        be created, O(username) and O(password) are verified with one read (C(GET /node/api/users/current)) and
+        RV(session_id) is the placeholder V(netops.bridge-check-mode-placeholder), so that the tasks after it run in
+        check mode too.
+      - The other SAYMON modules, given that placeholder in check mode, use O(username) and O(password) when they
+        have them and otherwise read nothing that needs a session (and warn). Outside check mode they refuse it
+        before any request. O(state=absent) with the placeholder reports C(changed=true) and sends nothing.
   diff_mode:
     support: none
 options:
@@ -77,13 +84,16 @@ EXAMPLES = r'''
 
 RETURN = r'''
 session_id:
-  description: The valid session ID. Absent after O(state=absent) and in check mode when a session would be created.
-  returned: when O(state=present) and a session exists or was created
+  description:
+    - The valid session ID. Absent after O(state=absent).
+    - In check mode, where a session would be created, the placeholder V(netops.bridge-check-mode-placeholder).
+  returned: when O(state=present)
   type: str
   sample: a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d
 '''
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth
+from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
 from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule
 
 
@@ -98,6 +108,9 @@ def ensure_present(module):
     params = module.params
     session_id = params.get('session_id')
     can_login = bool(params.get('username') and params.get('password'))
+    if module.session_placeholder:
+        module.result.update(changed=True, session_id=CHECK_MODE_PLACEHOLDER)
+        return
     if session_id and module.api.session_valid(session_id, verify_auth(params)):
         # The caller asked for this very value back; without this Ansible would mask it in the result.
         module.ansible.no_log_values.discard(session_id)
@@ -107,12 +120,18 @@ def ensure_present(module):
         module.fail('the SAYMON session is no longer valid, and username and password are needed to create a new one.')
     module.result['changed'] = True
     if module.check_mode:
+        # No session: check mode's logout could not delete it. The login is proven all the same, with one read.
+        module.api.current_user(BasicAuth(params['username'], params['password']))
+        module.result['session_id'] = CHECK_MODE_PLACEHOLDER
         return
     module.result['session_id'] = module.api.create_session(params['username'], params['password'])
 
 
 def ensure_absent(module):
     session_id = module.params.get('session_id')
+    if module.session_placeholder:
+        module.result['changed'] = True
+        return
     if not module.api.session_valid(session_id, verify_auth(module.params)):
         return
     module.result['changed'] = True

@@ -113,7 +113,10 @@ from ansible_collections.netops.bridge.plugins.module_utils.zitadel import Zitad
 
 
 def resolve(module, wanted, known):
-    """Target IDs for the names or IDs in ``wanted``; fails before any write on an unknown one."""
+    """Target IDs for the names or IDs in ``wanted``; fails before any write on an unknown one.
+
+    In check mode an unknown name stands for itself: an earlier task of the same check run may have planned to create
+    it (zitadel_target creates nothing in check mode), so the module warns and shows the name in the diff instead."""
     by_id = dict((t.get('id'), t) for t in known)
     by_name = {}
     for target in known:
@@ -128,8 +131,12 @@ def resolve(module, wanted, known):
             module.fail('more than one target is named %r (IDs %s); give the ID instead.' % (ref, ', '.join(by_name[ref])))
         else:
             unknown.append(ref)
-    if unknown:
+            ids.append(ref)
+    if unknown and not module.check_mode:
         module.fail('unknown target(s): %s. Create them first with netops.bridge.zitadel_target.' % ', '.join(unknown))
+    if unknown:
+        module.ansible.warn('check mode: no target is named %s yet; assuming an earlier task creates it (outside check mode '
+                            'this fails).' % ', '.join(unknown))
     return ids
 
 
