@@ -61,10 +61,15 @@ def run_outcome(answer):
     return {
         'status': answer.get('status') if isinstance(answer, dict) else None,
         'success': result.get('success'),
-        'summary': {'success': list(summary.get('success') or []), 'failure': list(summary.get('failure') or [])},
+        'summary': dict((key, device_names(summary.get(key))) for key in ('success', 'failure', 'discard')),
         'duration': result.get('duration'),
         'result': result,
     }
+
+
+def device_names(value):
+    """A summary list as names; anything else a server may send there counts as none."""
+    return [to_text(name) for name in value] if isinstance(value, list) else []
 
 
 class EnmsModule(PlatformModule):

@@ -116,6 +116,12 @@ summary:
       type: list
       elements: str
       returned: always
+    discard:
+      description: Devices the run skipped (eNMS's C(discard)).
+      type: list
+      elements: str
+      returned: always
+      version_added: 1.1.0
 duration:
   description: How long the run took.
   returned: when RV(found=true)

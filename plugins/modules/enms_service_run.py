@@ -51,7 +51,12 @@ options:
     type: str
     required: true
   devices:
-    description: Names of the devices to run on. Any of O(devices), O(pools) and O(ip_addresses) replaces the service's own targets.
+    description:
+      - Names of the devices to run on. Any of O(devices), O(pools) and O(ip_addresses) replaces the service's own
+        targets; with none of them, the run is on the service's own targets.
+      - eNMS runs a service given only empty lists on its own targets. So that an empty list (an empty inventory
+        group, say) never runs a change on every device of the service, the module refuses it before any request
+        unless O(allow_empty_targets=true).
     type: list
     elements: str
   pools:
@@ -71,6 +76,13 @@ options:
   run_name:
     description: A name for this run (eNMS's C(form.name)). eNMS refuses a name that a run already has.
     type: str
+  allow_empty_targets:
+    description:
+      - When O(devices), O(pools) and O(ip_addresses) are given but all empty, run on the service's own targets
+        instead of failing before any request.
+    type: bool
+    default: false
+    version_added: 1.1.0
   ignore_invalid_targets:
     description:
       - Run on the valid targets even when some devices, pools or IP addresses are unknown to eNMS. The unknown
@@ -152,7 +164,7 @@ success:
   type: bool
   sample: true
 summary:
-  description: Names of the devices on which the run succeeded and failed.
+  description: Names of the devices on which the run succeeded, failed and was skipped, as eNMS's own summary has them.
   returned: when O(wait=true) and the run was started
   type: dict
   contains:
@@ -166,7 +178,13 @@ summary:
       type: list
       elements: str
       returned: always
-  sample: {"success": ["Washington"], "failure": ["Atlanta"]}
+    discard:
+      description: Devices the run skipped (eNMS's C(discard)).
+      type: list
+      elements: str
+      returned: always
+      version_added: 1.1.0
+  sample: {"success": ["Washington"], "failure": ["Atlanta"], "discard": []}
 duration:
   description: How long the run took, as eNMS reports it.
   returned: when O(wait=true) and the run was started
@@ -202,6 +220,8 @@ would_run:
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
+
+TARGET_KEYS = ('devices', 'pools', 'ip_addresses')
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (
     RUN_REQUEST_KEYS, EnmsModule, describe_run, run_outcome, wait_argument_spec)
 
@@ -210,7 +230,7 @@ def run_request(params):
     body = dict(params.get('payload') or {})
     body['name'] = params['name']
     body['async'] = True
-    for key in ('devices', 'pools', 'ip_addresses'):
+    for key in TARGET_KEYS:
         if params.get(key):
             body[key] = params[key]
     if params['ignore_invalid_targets']:
@@ -262,6 +282,7 @@ def main():
         payload=dict(type='dict'),
         run_name=dict(type='str'),
         ignore_invalid_targets=dict(type='bool', default=False),
+        allow_empty_targets=dict(type='bool', default=False),
         fail_on_failure=dict(type='bool', default=True),
     )
     spec.update(wait_argument_spec(default_wait=True))
@@ -275,7 +296,17 @@ def main():
     for key in ('devices', 'pools', 'ip_addresses'):
         if any(not (item or '').strip() for item in module.params.get(key) or []):
             module.fail('%s must not contain empty names.' % key)
+    refuse_only_empty_targets(module)
     module.run(run)
+
+
+def refuse_only_empty_targets(module):
+    given = [key for key in TARGET_KEYS if module.params.get(key) is not None]
+    if given and not any(module.params[key] for key in given) and not module.params['allow_empty_targets']:
+        module.fail('%s %s empty: eNMS would run %r on its own targets instead. Give targets, leave %s out to run on the '
+                    "service's own targets, or set allow_empty_targets=true." % (
+                        ' and '.join(given), 'is' if len(given) == 1 else 'are', module.params['name'],
+                        'it' if len(given) == 1 else 'them'))
 
 
 if __name__ == '__main__':

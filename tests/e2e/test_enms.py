@@ -90,6 +90,21 @@ def test_duplicate_run_name_and_permissions(enms, ansible):
     assert 'not-the-password' not in wrong.output
 
 
+@pytest.mark.parametrize('targets', ['devices: []', 'pools: []', 'devices: []\nip_addresses: []'])
+def test_only_empty_target_lists_fail_before_any_request(enms, ansible, targets):
+    result = run_service(ansible, enms, 'name: "%s"\n%s' % (SHARED_SERVICE, targets)).results['run']
+    assert result['failed'] is True and result['changed'] is False, result
+    assert "eNMS would run '[Shared] Ping' on its own targets instead" in result['msg'] and 'allow_empty_targets' in result['msg']
+    assert enms.requests() == []
+
+
+def test_empty_targets_run_on_the_service_targets_when_allowed(enms, ansible):
+    result = run_service(ansible, enms, 'name: "%s"\ndevices: []\nallow_empty_targets: true\npoll_interval: 0.5' % SHARED_SERVICE).results['run']
+    assert result.get('failed') is not True, result
+    assert result['summary']['success'] == ['Atlanta', 'Washington']
+    assert 'devices' not in json.loads(enms.requests(route='run_service')[0]['body'])
+
+
 def test_ignore_invalid_targets_runs_and_warns(enms, ansible):
     run = run_service(ansible, enms, 'name: Configuration Backup\ndevices: [Washington, Ghost]\nignore_invalid_targets: true\npoll_interval: 0.5')
     result = run.results['run']

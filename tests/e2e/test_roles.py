@@ -164,6 +164,36 @@ enms_service_poll_interval: 0.3
     assert 'admin-pass' not in run.output
 
 
+def test_enms_service_given_an_empty_group_runs_nothing_unless_told(enms, ansible):
+    role_vars = '''
+enms_service_name: "[Shared] Ping"
+enms_service_devices: "{{ groups['nowhere'] | default([]) }}"
+'''
+    run = ansible.playbook(role_play('enms_service', role_vars), env=enms_env(enms))
+    assert run.rc != 0 and 'No device, pool, IP address or play host' in run.stdout, run
+    assert enms.requests() == []
+    opted_in = ansible.playbook(role_play('enms_service', role_vars + 'enms_service_allow_empty_targets: true\nenms_service_poll_interval: 0.3\n',
+                                          save='enms_service_summary'), env=enms_env(enms))
+    assert opted_in.rc == 0, opted_in
+    # The service's own targets ran, and the summary counts them from eNMS's own summary.
+    assert 'devices' not in json.loads(enms.requests(route='run_service')[0]['body'])
+    assert sorted(opted_in.results['succeeded']) == ['Atlanta', 'Washington']
+    assert 'succeeded on 2 device(s)' in opted_in.stdout
+
+
+def test_enms_service_on_pools_counts_what_enms_says_ran(enms, ansible):
+    role_vars = '''
+enms_service_name: Configuration Backup
+enms_service_pools: [Core, Edge]
+enms_service_fail_on_failure: false
+enms_service_poll_interval: 0.3
+'''
+    run = ansible.playbook(role_play('enms_service', role_vars, save='enms_service_summary'), env=enms_env(enms))
+    assert run.rc == 0, run
+    assert sorted(run.results['succeeded']) == ['Atlanta', 'Washington'] and run.results['failed'] == ['Boston']
+    assert 'succeeded on 2 device(s), failed on 1' in run.stdout
+
+
 def test_enms_service_refuses_batches_of_pools_before_any_request(enms, ansible):
     role_vars = '''
 enms_service_name: Configuration Backup

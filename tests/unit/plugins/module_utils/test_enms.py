@@ -22,11 +22,13 @@ def test_run_finished(answer, finished):
 
 def test_run_outcome_tolerates_a_result_that_is_not_a_dict():
     outcome = run_outcome({'status': 'Running', 'result': 'No results yet.'})
-    assert outcome == {'status': 'Running', 'success': None, 'summary': {'success': [], 'failure': []},
+    assert outcome == {'status': 'Running', 'success': None, 'summary': {'success': [], 'failure': [], 'discard': []},
                        'duration': None, 'result': {}}
     result = {'success': False, 'duration': '0:00:02', 'summary': {'success': ['a'], 'failure': ['b']}}
     done = run_outcome({'status': 'Completed', 'result': result})
-    assert done['success'] is False and done['summary'] == {'success': ['a'], 'failure': ['b']}
+    assert done['success'] is False and done['summary'] == {'success': ['a'], 'failure': ['b'], 'discard': []}
+    odd = run_outcome({'status': 'Completed', 'result': {'summary': {'success': 'a', 'failure': 3, 'discard': None}}})
+    assert odd['summary'] == {'success': [], 'failure': [], 'discard': []}
 
 
 def test_run_request_always_sends_async_and_only_given_targets():
