@@ -83,15 +83,26 @@ def test_saymon_operations_failed_job_gives_a_table_and_still_logs_out(saymon, a
 saymon_operations_poll_interval: 0.3
 saymon_operations_list:
   - {link_id: "%s", operation_name: fail, label: failing script}
-  - {link_id: "%s", operation_name: no-such-operation}
   - {link_id: "%s", operation_name: set-maintenance}
-''' % (LINK_L1, LINK_L1, LINK_L1)
+''' % (LINK_L1, LINK_L1)
     run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
     assert run.rc != 0, run
-    assert '3 requested, 1 succeeded, 2 failed' in run.stdout
+    assert '2 requested, 1 succeeded, 1 failed' in run.stdout
     assert 'failing script' in run.stdout and 'exit code 2; stdout: boom' in run.stdout
-    assert "no operation named 'no-such-operation'" in run.stdout
     assert saymon.count(route='execute_link_operation') == 2
+    assert saymon.count(route='delete_session') == 1
+
+
+def test_saymon_operations_checks_every_name_before_executing_any(saymon, ansible):
+    role_vars = '''
+saymon_operations_list:
+  - {link_id: "%s", operation_name: set-maintenance}
+  - {link_id: "%s", operation_name: no-such-operation}
+''' % (LINK_L1, LINK_L1)
+    run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
+    assert run.rc != 0, run
+    assert 'Nothing was executed' in run.stdout and "no operation named 'no-such-operation'" in run.stdout
+    assert saymon.count(route='execute_link_operation') == 0
     assert saymon.count(route='delete_session') == 1
 
 
@@ -248,6 +259,20 @@ def test_omn_project_peos_from_extra_vars_alone(omn, ansible):
     assert 'omn-token' not in run.output
 
 
+def test_omn_project_peos_exact_with_nothing_declared_needs_an_opt_in(omn, ansible):
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_mode: exact
+'''
+    before = omn.dump_state()['links']
+    run = ansible.playbook(role_play('omn_project_peos', role_vars), env=omn_env(omn))
+    assert run.rc != 0 and 'would unlink every PEO of project acc0000232' in run.stdout, run
+    assert omn.requests() == [] and omn.dump_state()['links'] == before
+    opted_in = ansible.playbook(role_play('omn_project_peos', role_vars + 'omn_project_peos_allow_empty: true\n'), env=omn_env(omn))
+    assert opted_in.rc == 0, opted_in
+    assert not [link for link in omn.dump_state()['links'] if link[1] == 'acc0000232']
+
+
 def test_omn_project_peos_check_mode_sends_no_write(omn, ansible):
     role_vars = '''
 omn_project_peos_project_tid: acc0000232
@@ -398,6 +423,19 @@ def test_network_change_failed_device_still_runs_the_after_operations(saymon, en
     assert 'failed on 1 (Boston)' in run.stdout
     assert 'after: 1 operation(s), 1 succeeded, 0 failed' in run.stdout
     assert 'admin-pass' not in run.output
+
+
+def test_network_change_recap_marks_the_host_whose_device_failed(saymon, enms, ansible, tmp_path):
+    hosts = tmp_path / 'change.ini'
+    hosts.write_text('[routers]\nWashington\nboston-rtr enms_device_name=Boston\natlanta-rtr enms_device_name=Atlanta\n\n'
+                     '[routers:vars]\nansible_connection=local\n')
+    role_vars = (NETWORK_CHANGE % (LINK_L1, '[]', LINK_L1)) + 'network_change_play_hosts: true\n'
+    run = ansible.playbook(role_play('network_change', role_vars, hosts='routers'), env=both(saymon_env(saymon), enms_env(enms)),
+                           args=['-i', str(hosts)])
+    assert run.rc != 0, run
+    assert run.recap['boston-rtr']['failed'] == 1, run.recap
+    assert run.recap['Washington']['failed'] == 0 and run.recap['atlanta-rtr']['failed'] == 0, run.recap
+    assert 'failed on 1 (Boston)' in run.stdout
 
 
 def test_network_change_failed_before_operation_skips_the_change_but_not_the_after(saymon, enms, ansible):
