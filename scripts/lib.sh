@@ -38,11 +38,13 @@ python_hint() {
 }
 
 find_python() {
-  # find_python 3.12 -> path of a python3.12 from pyenv or the system that can make a virtual environment
+  # find_python 3.12 -> path of a python3.12 from pyenv or the system (or a python3 that is 3.12) that can make a
+  # virtual environment
   local version="$1" candidate
-  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python "$(command -v "python$version" || true)"; do
+  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python "$(command -v "python$version" || true)" \
+      "$(command -v python3 || true)"; do
     if [ -n "$candidate" ] && [ -x "$candidate" ] && [ "$(python_minor "$candidate")" = "$version" ]; then
-      echo "$candidate"; return 0
+      real_python "$candidate"; return 0
     fi
   done
   echo "Python $version is needed ($(python_hint "$version"))." >&2

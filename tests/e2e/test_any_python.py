@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""scripts/showcase.sh on a machine whose only Python is the system's 3.11 (Debian 12): a PATH holding one directory
+"""scripts/showcase.sh, and what scripts/test.sh says it lacks, on a machine whose only Python is the system's 3.11 (Debian 12): a PATH holding one directory
 with a ``python3`` link to a 3.11 interpreter and the basic tools, a fresh HOME (so no pyenv), and the showcase must pick
 that Python and ansible-core 2.19, install only what it needs and run both passes.
 
@@ -47,16 +47,17 @@ def clean_path():
                            if part and '.pyenv' not in part and not os.path.exists(os.path.join(part, 'activate')))
 
 
-def machine(tmp_path, python=None):
-    """A bin directory holding the basic tools and, when given, python3 -> PYTHON; and a HOME with nothing in it."""
+def machine(tmp_path, python=None, without=()):
+    """A bin directory holding the basic tools (but those named in WITHOUT) and, when given, python3 -> PYTHON; and a
+    HOME with nothing in it."""
     bin_dir = tmp_path / 'bin'
     bin_dir.mkdir()
     search = clean_path()
     for tool in TOOLS:
-        found = shutil.which(tool, path=search)
+        found = shutil.which(tool, path=search) if tool not in without else None
         if found:
             (bin_dir / tool).symlink_to(found)
-    for needed in ('bash', 'sh', 'git', 'mktemp', 'seq', 'sleep'):
+    for needed in set(('bash', 'sh', 'git', 'mktemp', 'seq', 'sleep')) - set(without):
         assert (bin_dir / needed).exists(), 'this machine has no %s' % needed
     if python:
         (bin_dir / 'python3').symlink_to(python)
@@ -104,3 +105,26 @@ def test_showcase_says_which_python_it_needs(tmp_path):
     assert 'The showcase needs Python 3.11 or later that can make a virtual environment, and found none.' in proc.stderr, proc.stderr
     assert 'NETOPS_BRIDGE_PYTHON' in proc.stderr
     assert not (tmp_path / 'cache').exists()
+
+
+def test_the_test_command_says_first_what_it_lacks(tmp_path):
+    python = python311()
+    if python is None:
+        pytest.skip('no Python 3.11 that can make a virtual environment on this machine')
+    env = machine(tmp_path, python, without=('git', 'openssl'))
+    env['NETOPS_BRIDGE_CACHE'] = str(tmp_path / 'cache')
+    proc = subprocess.run([env['PATH'] + '/bash', str(REPO_ROOT / 'scripts' / 'test.sh')], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    # Python 3.11 (python3 here) is found; pandoc is missing because this PATH has neither it nor apt-get.
+    lines = proc.stderr.splitlines()
+    assert lines[0] == 'scripts/test.sh sanity lint docs units core219 e2e: this machine lacks what these stages need:', proc.stderr
+    assert [line.split(':')[0] for line in lines[1:-1]] == [
+        '  - Python 3.12 that can make a virtual environment', '  - git', '  - openssl', '  - pandoc'], proc.stderr
+    assert lines[-1].startswith('Nothing was run.'), proc.stderr
+    assert proc.stdout == '' and not (tmp_path / 'cache').exists()
+
+    # An unknown stage is refused before anything else.
+    proc = subprocess.run([env['PATH'] + '/bash', str(REPO_ROOT / 'scripts' / 'test.sh'), 'unit'], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith('unknown stage: unit (sanity lint docs units core219 e2e)'), proc.stderr
