@@ -152,3 +152,24 @@ def test_help_explains_every_option_and_a_busy_port_is_named(cli):
                               env=dict(os.environ, PYTHONPATH=str(REPO_ROOT / 'tests')), capture_output=True, text=True, timeout=30,
                               check=False)
     assert proc.returncode == 2 and 'port %d is in use' % port in proc.stderr, proc.stderr
+
+
+def test_docs_list_every_seeded_credential_and_id():
+    from emulators import enms, omn, saymon, zitadel  # pylint: disable=import-outside-toplevel
+    text = (REPO_ROOT / 'docs' / 'emulators.md').read_text()
+    expected = []
+    seed = saymon.default_seed()
+    expected += [name for name in seed['users']] + [user['password'] for user in seed['users'].values()]
+    for kind in ('links', 'objects'):
+        for entity_id, entity in seed[kind].items():
+            expected += [entity_id] + [op['id'] for op in entity['operations']] + [op['name'] for op in entity['operations']]
+    seed = enms.default_seed()
+    expected += list(seed['users']) + [user['password'] for user in seed['users'].values()]
+    expected += list(seed['services']) + list(seed['devices']) + list(seed['devices'].values()) + list(seed['pools'])
+    seed = omn.default_seed()
+    expected += list(seed['tokens']) + list(seed['refresh_tokens']) + list(seed['projects'])
+    expected += [project['id'] for project in seed['projects'].values()] + ['peo-0001', 'peo-0030', 'peo-secret', omn.TOKEN_PATH]
+    seed = zitadel.default_seed()
+    expected += list(seed['tokens']) + zitadel.ALL_PERMISSIONS
+    missing = sorted(set(item for item in expected if item not in text))
+    assert not missing, 'docs/emulators.md does not list: %s' % missing
