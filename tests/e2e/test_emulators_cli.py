@@ -62,9 +62,20 @@ def exported(line):
     return dict(part.split('=', 1) for part in shlex.split(line.strip())[1:])
 
 
+def eventually(check, seconds=5.0):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
 def free_ports(count):
     """COUNT successive ports that are free on 127.0.0.1 now."""
-    for _ in range(50):
+    tries = 50
+    while tries:
+        tries -= 1
         with socket.socket() as probe:
             probe.bind(('127.0.0.1', 0))
             first = probe.getsockname()[1]
@@ -123,19 +134,14 @@ def test_all_emulators_on_successive_ports_and_a_log_file(cli, tmp_path):
         urls.update(exported(every.until(lambda line, p=platform: 'export %s_URL=' % p in line)))
     assert [urls[p + '_URL'] for p in ('SAYMON', 'ENMS', 'OMN', 'ZITADEL')] == ['http://127.0.0.1:%d' % (port + i) for i in range(4)]
     every.until(lambda line: line.startswith('requests (') and str(log) in line)
-    for _ in range(50):
-        if env_file.exists():
-            break
-        time.sleep(0.1)
+    assert eventually(env_file.exists)
     assert [exported(line)['OMN_TOKEN'] for line in env_file.read_text().splitlines() if 'OMN_URL' in line] == [urls['OMN_TOKEN']]
     answer = requests.post(urls['ZITADEL_URL'] + '/v2/actions/targets/search', json={},
                            headers={'Authorization': 'Bearer ' + urls['ZITADEL_TOKEN']}, timeout=10)
     assert answer.status_code == 200, answer.text
-    for _ in range(50):
-        if log.exists() and 'zitadel POST   /v2/actions/targets/search 200' in log.read_text():
-            break
-        time.sleep(0.1)
-    assert 'zitadel POST   /v2/actions/targets/search 200' in log.read_text()
+    assert eventually(lambda: log.exists() and 'zitadel POST   /v2/actions/targets/search 200' in log.read_text()), \
+        log.read_text() if log.exists() else 'no log file'
+
     assert every.stop() == 0
 
 
@@ -159,7 +165,7 @@ def test_docs_list_every_seeded_credential_and_id():
     text = (REPO_ROOT / 'docs' / 'emulators.md').read_text()
     expected = []
     seed = saymon.default_seed()
-    expected += [name for name in seed['users']] + [user['password'] for user in seed['users'].values()]
+    expected += list(seed['users']) + [user['password'] for user in seed['users'].values()]
     for kind in ('links', 'objects'):
         for entity_id, entity in seed[kind].items():
             expected += [entity_id] + [op['id'] for op in entity['operations']] + [op['name'] for op in entity['operations']]

@@ -62,7 +62,7 @@ def parse(argv):
                         help='serve HTTPS with this PEM certificate and key (then set validate_certs or ca_path)')
     log_options = parser.add_mutually_exclusive_group()
     log_options.add_argument('--log', metavar='FILE', default='-',
-                         help='append the request log to FILE instead of standard output (- for standard output)')
+                             help='append the request log to FILE instead of standard output (- for standard output)')
     log_options.add_argument('--quiet', action='store_true', help='no request log')
     args = parser.parse_args(argv)
     if args.platform == 'all' and (args.url_file or args.seed):
@@ -81,11 +81,11 @@ class RequestLog(object):
 
     def listener(self, platform):
         def log(method, raw_path, status, seconds):
-            path, _, query = raw_path.partition('?')
+            path, query = (raw_path.split('?', 1) + [''])[:2]
             if query:
                 path += '?' + '&'.join(sorted(set(part.split('=', 1)[0] for part in query.split('&') if part)))
-            line = '%s %-7s %-6s %s %s %dms\n' % (time.strftime('%H:%M:%S'), platform, method, path,
-                                                   status if status is not None else 'dropped', seconds * 1000)
+            shown = status if status is not None else 'dropped'
+            line = '%s %-7s %-6s %s %s %dms\n' % (time.strftime('%H:%M:%S'), platform, method, path, shown, seconds * 1000)
             with self.lock:
                 self.stream.write(line)
                 self.stream.flush()
@@ -144,8 +144,8 @@ def main(argv=None):
                 handle.write(started[0][1].url)
         stopped.wait()
     finally:
-        for _, emulator in started:
-            emulator.stop()
+        for started_one in started:
+            started_one[1].stop()
         if log_stream and log_stream is not out:
             log_stream.close()
     return 0
