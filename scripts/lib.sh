@@ -81,6 +81,9 @@ find_newest_python() {
     for candidate in "$(command -v "python$version" || true)" "$HOME"/.pyenv/versions/"$version".*/bin/python; do
       if [ -z "$candidate" ] || [ ! -x "$candidate" ]; then continue; fi
       if [ "$(python_minor "$candidate")" = "$version" ]; then
+        for found in "${unusable[@]}"; do
+          echo "(skipped $found: it cannot make a virtual environment; apt-get install $(basename "$found")-venv)" >&2
+        done
         echo "$(real_python "$candidate") $version"; return 0
       fi
       # A pyenv shim of a version that is not selected does not run: not worth a hint.
