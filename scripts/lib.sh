@@ -96,7 +96,7 @@ find_newest_python() {
     case " $SHOWCASE_PYTHONS " in
       *" ${found:-none} "*) echo "$(real_python "$candidate") $found"; return 0 ;;
     esac
-    [ -n "$found" ] && echo "python3 ($candidate) is Python $found: too old." >&2
+    [ -n "$found" ] && echo "python3 ($candidate) is Python $found, not one of $SHOWCASE_PYTHONS." >&2
   fi
   echo "The showcase needs Python 3.11 or later that can make a virtual environment, and found none." >&2
   for candidate in "${unusable[@]}"; do
