@@ -21,7 +21,8 @@ import sys
 import yaml
 
 # Guides first in this order, any other docs/*.md after them in alphabetical order.
-ORDER = ['getting-started', 'saymon', 'enms', 'omn', 'zitadel', 'roles', 'awx', 'troubleshooting', 'guarantees', 'benchmark']
+ORDER = ['getting-started', 'emulators', 'saymon', 'enms', 'omn', 'zitadel', 'roles', 'awx', 'troubleshooting', 'guarantees',
+         'benchmark']
 SECTION = 'Guides'
 SCHEME = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:')
 

@@ -26,35 +26,137 @@ ensure_pandoc() {
   command -v pandoc >/dev/null 2>&1
 }
 
+python_minor() {
+  # python_minor PYTHON -> its version, e.g. 3.11, when it runs and can make a virtual environment (Debian and Ubuntu
+  # ship the venv module's ensurepip apart, in python3.X-venv); fails otherwise
+  "$1" -c 'import sys, venv, ensurepip; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
+}
+
+python_hint() {
+  # python_hint VERSION -> how to get a Python VERSION that can make virtual environments
+  echo "pyenv install $1, or apt-get install python$1-venv"
+}
+
 find_python() {
-  # find_python 3.12 -> path of a python3.12 from pyenv or the system
+  # find_python 3.12 -> path of a python3.12 from pyenv or the system (or a python3 that is 3.12) that can make a
+  # virtual environment
   local version="$1" candidate
-  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python "$(command -v "python$version" || true)"; do
-    if [ -n "$candidate" ] && [ -x "$candidate" ]; then echo "$candidate"; return 0; fi
+  for candidate in "$HOME"/.pyenv/versions/"$version".*/bin/python "$(command -v "python$version" || true)" \
+      "$(command -v python3 || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && [ "$(python_minor "$candidate")" = "$version" ]; then
+      real_python "$candidate"; return 0
+    fi
   done
-  echo "Python $version is needed (pyenv install $version, or apt-get install python$version-venv)." >&2
+  echo "Python $version is needed ($(python_hint "$version"))." >&2
   return 1
+}
+
+# The Pythons the showcase runs on, newest first, and the newest ansible-core for each (2.20 and later need 3.12).
+SHOWCASE_PYTHONS="3.14 3.13 3.12 3.11"
+showcase_core() {
+  case "$1" in
+    3.11) echo 2.19 ;;
+    *) echo 2.21 ;;
+  esac
+}
+
+find_newest_python() {
+  # find_newest_python -> "PATH VERSION" of the Python the showcase runs on: $NETOPS_BRIDGE_PYTHON when set, else the
+  # newest of python3.14 ... python3.11 on PATH or in pyenv, else plain python3 when it is 3.11 or later. Each must be
+  # able to make a virtual environment. The path is the interpreter itself (symlinks resolved), so that a venv made from
+  # it outlives the link it was found through.
+  local version candidate found unusable=()
+  if [ -n "${NETOPS_BRIDGE_PYTHON:-}" ]; then
+    found="$(python_minor "$NETOPS_BRIDGE_PYTHON")" || {
+      echo "NETOPS_BRIDGE_PYTHON=$NETOPS_BRIDGE_PYTHON does not run, or cannot make a virtual environment (the venv module)." >&2
+      return 1
+    }
+    case " $SHOWCASE_PYTHONS " in
+      *" $found "*) ;;
+      *) echo "NETOPS_BRIDGE_PYTHON=$NETOPS_BRIDGE_PYTHON is Python $found; the showcase needs one of $SHOWCASE_PYTHONS." >&2; return 1 ;;
+    esac
+    echo "$(real_python "$NETOPS_BRIDGE_PYTHON") $found"; return 0
+  fi
+  for version in $SHOWCASE_PYTHONS; do
+    for candidate in "$(command -v "python$version" || true)" "$HOME"/.pyenv/versions/"$version".*/bin/python; do
+      if [ -z "$candidate" ] || [ ! -x "$candidate" ]; then continue; fi
+      if [ "$(python_minor "$candidate")" = "$version" ]; then
+        for found in "${unusable[@]}"; do
+          echo "(skipped $found: it cannot make a virtual environment; apt-get install $(basename "$found")-venv)" >&2
+        done
+        echo "$(real_python "$candidate") $version"; return 0
+      fi
+      # A pyenv shim of a version that is not selected does not run: not worth a hint.
+      case "$candidate" in */.pyenv/shims/*) ;; *) unusable+=("$candidate") ;; esac
+    done
+  done
+  candidate="$(command -v python3 || true)"
+  if [ -n "$candidate" ]; then
+    found="$(python_minor "$candidate" || true)"
+    case " $SHOWCASE_PYTHONS " in
+      *" ${found:-none} "*) echo "$(real_python "$candidate") $found"; return 0 ;;
+    esac
+    [ -n "$found" ] && echo "python3 ($candidate) is Python $found, not one of $SHOWCASE_PYTHONS." >&2
+  fi
+  echo "The showcase needs Python 3.11 or later that can make a virtual environment, and found none." >&2
+  for candidate in "${unusable[@]}"; do
+    echo "  $candidate cannot make one: apt-get install $(basename "$candidate")-venv" >&2
+  done
+  echo "  Install one: apt-get install python3-venv (Debian 12 and Ubuntu 24.04 ship 3.11 and 3.12), or pyenv install 3.12;" >&2
+  echo "  or name one with NETOPS_BRIDGE_PYTHON=/path/to/python3." >&2
+  return 1
+}
+
+real_python() {
+  # real_python PYTHON -> the interpreter behind PYTHON (pyenv shims and symlinks followed)
+  "$1" -c 'import os, sys; print(os.path.realpath(sys.executable))'
+}
+
+venv_is_current() {
+  # venv_is_current NAME REQUIREMENT...: whether $CACHE_DIR/NAME exists, runs, and holds exactly these requirements
+  local name="$1" venv="$CACHE_DIR/$1"; shift
+  [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.netops-requirements" 2>/dev/null)" = "$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]
+}
+
+make_venv() {
+  # make_venv NAME PYTHON REQUIREMENT... -> (re)creates $CACHE_DIR/NAME from PYTHON with these requirements; prints its bin
+  local name="$1" python="$2"; shift 2
+  local venv="$CACHE_DIR/$name" wanted
+  wanted="$(printf '%s\n' "$@" | sort | tr '\n' ' ')"
+  log "creating $venv ($python): $wanted"
+  rm -rf "$venv"
+  mkdir -p "$CACHE_DIR"
+  "$python" -m venv "$venv" >&2 || { echo "$python could not make a virtual environment in $venv" >&2; return 1; }
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2 || return 1
+  # shellcheck disable=SC2068
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check $@ >&2 || {
+    echo "pip could not install $wanted into $venv (is PyPI, or the index PIP_INDEX_URL names, reachable?)" >&2
+    rm -rf "$venv"; return 1
+  }
+  printf '%s' "$wanted" > "$venv/.netops-requirements"
+  echo "$venv/bin"
 }
 
 ensure_venv() {
   # ensure_venv NAME PYTHON_VERSION REQUIREMENT... -> prints the venv's bin directory
-  local name="$1" version="$2"; shift 2
-  local venv="$CACHE_DIR/$name" stamp wanted python
-  wanted="$(printf '%s\n' "$@" | sort | tr '\n' ' ')"
-  stamp="$venv/.netops-requirements"
-  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
-    echo "$venv/bin"; return 0
-  fi
+  local name="$1" version="$2" python; shift 2
+  if venv_is_current "$name" "$@"; then echo "$CACHE_DIR/$name/bin"; return 0; fi
   python="$(find_python "$version")" || return 1
-  log "creating $venv (Python $version): $wanted"
-  rm -rf "$venv"
-  mkdir -p "$CACHE_DIR"
-  "$python" -m venv "$venv" >&2
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2
-  # shellcheck disable=SC2068
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check $@ >&2
-  printf '%s' "$wanted" > "$stamp"
-  echo "$venv/bin"
+  make_venv "$name" "$python" "$@"
+}
+
+showcase_venv() {
+  # The showcase's own venv, on the newest Python found (find_newest_python) with the newest ansible-core for it and
+  # only what the modules need: e.g. showcase-core219-py311 (ansible-core 2.19) on Debian 12's Python 3.11.
+  local found python version core name
+  found="$(find_newest_python)" || return 1
+  python="${found% *}"; version="${found##* }"; core="$(showcase_core "$version")"
+  name="showcase-core${core/./}-py${version/./}"
+  # shellcheck disable=SC2086
+  set -- "ansible-core>=$core,<2.$((${core#2.} + 1))" $RUNTIME_REQUIREMENTS
+  log "showcase: Python $version ($python), ansible-core $core"
+  if venv_is_current "$name" "$@"; then echo "$CACHE_DIR/$name/bin"; return 0; fi
+  make_venv "$name" "$python" "$@"
 }
 
 main_venv() {
@@ -92,6 +194,12 @@ lint_collection_docs() {
 
 oldest_venv() {
   ensure_venv core216-py311 3.11 'ansible-core>=2.16,<2.17'
+}
+
+core219_venv() {
+  # ansible-core 2.19, the newest on Python 3.11 (Debian 12's system Python): units and part of the integration tests.
+  # shellcheck disable=SC2086
+  ensure_venv core219-py311 3.11 'ansible-core>=2.19,<2.20' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
 }
 
 install_get_pip_standins() {

@@ -2,11 +2,16 @@
 # The main job: the showcase playbook against the embedded emulators, which this script starts
 # on ephemeral 127.0.0.1 ports and stops again. Runs the playbook twice (the second run shows
 # what is idempotent). Extra arguments go to ansible-playbook, e.g. -v or --check.
+# Runs on the newest Python 3.11+ it finds (python3.14 ... python3.11 on PATH or in pyenv, else python3; or the one
+# NETOPS_BRIDGE_PYTHON names) with the newest ansible-core for it (2.21 on 3.12+, 2.19 on 3.11), in a venv of its own
+# under ${NETOPS_BRIDGE_CACHE:-~/.cache/netops-bridge} holding only ansible-core, requests and lxml.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-bin="$(main_venv)"
+bin="$(showcase_venv)"
+log "$("$bin/python" -c 'import sys; from ansible.release import __version__ as core
+print("ansible-core %s on Python %s (%s)" % (core, sys.version.split()[0], getattr(sys, "_base_executable", sys.executable)))')"
 work="$(mktemp -d)"
 pids=()
 cleanup() {

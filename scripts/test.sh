@@ -1,15 +1,61 @@
 #!/usr/bin/env bash
 # The whole test suite of netops.bridge, in its own virtual environments:
 #   bash scripts/test.sh                 # every stage
-#   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, e2e
+#   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, core219, e2e
 #   bash scripts/test.sh real-enms       # opt-in: the eNMS server tests against the real eNMS named by
 #                                        # ENMS_REAL_URL, ENMS_REAL_USERNAME, ENMS_REAL_PASSWORD (scripts/real-enms.sh)
+# It needs Python 3.12 (every stage) and 3.11 (sanity, core219, e2e), each able to make a virtual environment, git,
+# openssl (units, core219), pandoc (docs; installed with apt when run as root) and PyPI (the venvs, the first time);
+# it says at the start what of that is missing.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
+ALL_STAGES=(sanity lint docs units core219 e2e)
+OPT_IN_STAGES=(real-enms)
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(sanity lint docs units e2e)
+[ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
+for stage in "${stages[@]}"; do
+  case " ${ALL_STAGES[*]} ${OPT_IN_STAGES[*]} " in
+    *" $stage "*) ;;
+    *) echo "unknown stage: $stage (${ALL_STAGES[*]}; opt-in: ${OPT_IN_STAGES[*]})" >&2; exit 2 ;;
+  esac
+done
+
+preflight() {
+  # What the chosen stages need and this machine lacks, said once, before anything runs.
+  local stage missing=() needs=" " version
+  for stage in "${stages[@]}"; do
+    case "$stage" in
+      sanity) needs+="3.11 " ;;              # ansible-test sanity on ansible-core 2.16
+      docs) needs+="pandoc " ;;              # the site's guides (scripts/docs.sh)
+      units) needs+="openssl " ;;            # a certificate for the TLS unit tests
+      core219) needs+="3.11 openssl " ;;     # ansible-core 2.19 on Python 3.11
+      e2e) needs+="3.11 " ;;                 # the showcase on a system Python 3.11 alone (test_any_python.py)
+    esac
+  done
+  for version in 3.12 3.11; do
+    if [ "$version" = 3.12 ] || [[ "$needs" == *" $version "* ]]; then
+      find_python "$version" >/dev/null 2>&1 || missing+=("Python $version that can make a virtual environment: $(python_hint "$version")")
+    fi
+  done
+  command -v git >/dev/null 2>&1 || missing+=("git: the collection trees the stages test are listed with git ls-files (apt-get install git)")
+  command -v xargs >/dev/null 2>&1 || missing+=("xargs (apt-get install findutils)")
+  if [[ "$needs" == *" openssl "* ]] && ! command -v openssl >/dev/null 2>&1; then
+    missing+=("openssl: the TLS tests make their certificates with it (apt-get install openssl)")
+  fi
+  if [[ "$needs" == *" pandoc "* ]] && ! command -v pandoc >/dev/null 2>&1 && ! { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
+    missing+=("pandoc: the docs site converts the guides with it (apt-get install pandoc; this script does it when run as root)")
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  {
+    echo "scripts/test.sh ${stages[*]}: this machine lacks what these stages need:"
+    printf '  - %s\n' "${missing[@]}"
+    echo "Nothing was run. Install them, or choose stages that need less (scripts/test.sh STAGE...), and run again."
+  } >&2
+  exit 2
+}
+preflight
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -37,10 +83,10 @@ sanity_with() {
 }
 
 units() {
-  local bin="$1" tree
+  local bin="$1" python="${2:-3.12}" tree
   install_get_pip_standins "$bin"
-  tree="$(collection_tree "$work/units")"
-  (cd "$tree" && PATH="$bin:$PATH" ansible-test units --venv --python 3.12 --color no --requirements)
+  tree="$(collection_tree "$work/units-$python")"
+  (cd "$tree" && PATH="$bin:$PATH" ansible-test units --venv --python "$python" --color no --requirements)
 }
 
 lint() {
@@ -94,6 +140,14 @@ real_enms() {
   (cd "$REPO_ROOT" && NETOPS_ENMS_SERVER=real PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e/test_enms_server.py -p no:cacheprovider -q -rs)
 }
 
+# Run by the core219 stage on ansible-core 2.19 (the newest on Python 3.11): a representative part of the integration tests.
+CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_enms.py)
+
+e2e_part() {
+  local bin="$1"; shift
+  (cd "$REPO_ROOT" && PATH="$bin:$PATH" "$bin/python" -m pytest "$@" -p no:cacheprovider -q -n 2)
+}
+
 main_bin="$(main_venv)"
 for stage in "${stages[@]}"; do
   case "$stage" in
@@ -106,6 +160,10 @@ for stage in "${stages[@]}"; do
       run_stage "docs site (scripts/docs.sh)" site
       run_stage "packaging (ansible-builder, galaxy-importer)" packaging "$main_bin" ;;
     units) run_stage units units "$main_bin" ;;
+    core219)
+      core219_bin="$(core219_venv)"
+      run_stage "units (ansible-core 2.19, Python 3.11)" units "$core219_bin" 3.11
+      run_stage "integration, SAYMON and eNMS (ansible-core 2.19, Python 3.11)" e2e_part "$core219_bin" "${CORE219_E2E[@]}" ;;
     e2e) run_stage "integration (e2e)" e2e "$main_bin" ;;
     real-enms)
       if [ -z "${ENMS_REAL_URL:-}" ]; then
@@ -113,7 +171,6 @@ for stage in "${stages[@]}"; do
       else
         run_stage "real eNMS at $ENMS_REAL_URL" real_enms "$main_bin"
       fi ;;
-    *) echo "unknown stage: $stage (sanity, lint, docs, units, e2e, real-enms)" >&2; exit 2 ;;
   esac
 done
 

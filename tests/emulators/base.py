@@ -1,7 +1,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The emulator framework: routing, a request log, fault injection and a control API.
 
-An emulator binds 127.0.0.1 on an ephemeral port, serves in a daemon thread, and records every
+An emulator binds 127.0.0.1 on an ephemeral port (or the one given to start), serves in a daemon thread, and records every
 request it receives (except its own control API under /_emulator/) so tests can assert exactly
 what a module sent. Faults replace or follow the real handling of matching requests.
 """
@@ -127,6 +127,9 @@ class Emulator(object):
         self.tls = tls
         self.server = None
         self.thread = None
+        # Called as listener(method, raw_path, status, seconds) after each request, the control API's too; status is None
+        # when the connection was dropped without an answer (the command line's request log).
+        self.listeners = []
 
     # -- subclass hooks ---------------------------------------------------------------------------
     def default_seed(self):
@@ -151,13 +154,13 @@ class Emulator(object):
     def route(self, method, template, handler, name=None):
         self.routes.append(Route(method, template, handler, name))
 
-    def start(self):
+    def start(self, port=0):
         emulator = self
 
         class Handler(_Handler):
             owner = emulator
 
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server = ThreadingHTTPServer(('127.0.0.1', port), Handler)
         self.server.daemon_threads = True
         if self.tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -209,6 +212,13 @@ class Emulator(object):
             self.log = []
             self.faults = []
             self.reset_state()
+
+    def notify(self, method, raw_path, status, seconds):
+        for listener in list(self.listeners):
+            try:
+                listener(method, raw_path, status, seconds)
+            except Exception:  # pylint: disable=broad-except  # a broken log must not break the emulator
+                pass
 
     # -- request handling -----------------------------------------------------------------------
     def find_route(self, method, path):
@@ -297,6 +307,15 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _serve(self):
+        started = time.time()
+        status = None
+        try:
+            status = self._answer()
+        finally:
+            self.owner.notify(self.command, self.path, status, time.time() - started)
+
+    def _answer(self):
+        """Serves the request; returns the status sent, or None when the connection was dropped."""
         length = int(self.headers.get('Content-Length') or 0)
         body = self.rfile.read(length) if length else b''
         headers = dict((k.lower(), v) for k, v in self.headers.items())
@@ -308,7 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.connection.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            return
+            return None
         try:
             self.send_response(response.status)
             self.send_header('Content-Type', response.content_type)
@@ -321,5 +340,6 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up first (its request_timeout was shorter than a 'delay' fault): nothing to answer.
             self.close_connection = True
+        return response.status
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
