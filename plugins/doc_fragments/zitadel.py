@@ -14,6 +14,8 @@ options:
   url:
     description:
       - Base URL of the ZITADEL instance, for example V(https://zitadel.example.com).
+        It must start with C(http://) or C(https://), and must not end in C(/v2) or C(/v2beta) (the modules add
+        O(api_version)) or carry credentials (C(user:password@)): use O(token). Such a URL is refused before any request.
       - If not set, the value of the E(ZITADEL_URL) environment variable is used.
     type: str
     required: true
@@ -39,7 +41,9 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's (or a
+        directory of them prepared with C(c_rehash)). A path that does not exist, or a file with no usable CA
+        certificate, is refused before any request.
       - If not set, the value of the E(ZITADEL_CA_PATH) environment variable is used.
     type: path
   request_timeout:

@@ -71,6 +71,8 @@ def job_finished(job):
 
 class SaymonModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = ('/node/api',)
+    credential_options = 'username and password, or session_id'
 
     def __init__(self, argument_spec, auth_required=True, **kwargs):
         super(SaymonModule, self).__init__(argument_spec, **kwargs)

@@ -151,6 +151,8 @@ def execution_target_ids(execution):
 
 class ZitadelModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = ('/v2beta', '/v2')
+    credential_options = 'token'
 
     def __init__(self, argument_spec, **kwargs):
         super(ZitadelModule, self).__init__(argument_spec, **kwargs)
