@@ -130,6 +130,17 @@ class PlatformModule(object):
             if value is not None and value <= 0:
                 self.fail('%s must be greater than 0, got %s.' % (name, value))
 
+    def apply(self, action, *args):
+        """Send one change and set ``changed`` from its outcome: true once it succeeded, or when its outcome is unknown
+        (it may have reached the server); false when the server refused it, since a refusal changed nothing."""
+        try:
+            answer = action(*args)
+        except ApiError as exc:
+            self.result['changed'] = exc.maybe_applied
+            raise
+        self.result['changed'] = True
+        return answer
+
     def fail(self, msg, **extra):
         result = dict(self.result)
         result.update(extra)
