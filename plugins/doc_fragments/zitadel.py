@@ -23,6 +23,7 @@ options:
     description:
       - A personal access token of a service user, sent in the C(Authorization) header as a Bearer token. The user needs the
         C(action.target.*) and C(action.execution.*) permissions the module uses (for example the IAM_OWNER role).
+        An HTTP 401 means ZITADEL does not accept the token (invalid or expired); an HTTP 403 names the missing permission.
       - If not set, the value of the E(ZITADEL_TOKEN) environment variable is used.
     type: str
     required: true

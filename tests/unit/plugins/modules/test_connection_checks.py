@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The connection options of every module checked before any request (url, ca_path), and what a refused
-or unanswered request makes a module report (changed)."""
+or unanswered request makes a module report (changed, the hint for a refused ZITADEL token)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.netops.bridge.plugins.modules import saymon_operation, saymon_session, zitadel_execution
+from ansible_collections.netops.bridge.plugins.modules import saymon_operation, saymon_session, zitadel_execution, zitadel_target, zitadel_target_info
 from .module_runner import run
 from .test_invalid_input import MODULES
 
@@ -146,6 +146,16 @@ def test_zitadel_execution_write_refused_changes_nothing(server):
     module, args = args_for('zitadel_execution', server)
     out = run(zitadel_execution, args)
     assert out.failed and out.result['changed'] is False, out.result
+
+
+@pytest.mark.parametrize('module', [zitadel_target, zitadel_target_info])
+def test_zitadel_wrong_token_is_called_invalid_not_a_missing_permission(server, module):
+    server.answers = [zitadel_refusal(401, 16, 'Errors.Token.Invalid (AUTH-7fs1e)')]
+    args = dict(MODULES[module.__name__.rsplit('.', 1)[-1]][1], url=server.url)
+    out = run(module, args)
+    assert out.failed and 'HTTP 401' in out.result['msg'], out.result
+    assert 'invalid or expired' in out.result['msg'] and 'permission' not in out.result['msg'], out.result['msg']
+    assert out.result['changed'] is False
 
 
 @pytest.mark.parametrize('body', ['{}', 'not json'])
