@@ -326,7 +326,8 @@ def tls_reason(error):
 
 def certificate_names(url, verify, timeout):
     """The names in the certificate a server shows, read with a second handshake that checks the CA but not the
-    name (so only after the CA was accepted); no request is sent. Best effort: an empty list on any failure."""
+    name (so only after the CA was accepted); no request is sent. Best effort, direct (not through a proxy), within
+    a short timeout: an empty list on any failure, and the message then goes without the names."""
     parts = urlsplit(url)
     try:
         context = ssl.create_default_context()
