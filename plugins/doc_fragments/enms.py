@@ -14,6 +14,8 @@ options:
   url:
     description:
       - Base URL of the eNMS server, for example V(https://enms.example.com). The API lives under C(/rest).
+        It must start with C(http://) or C(https://) and must not carry credentials (C(user:password@)): use
+        O(username) and O(password). Such a URL is refused before any request.
       - If not set, the value of the E(ENMS_URL) environment variable is used.
     type: str
     required: true
@@ -37,7 +39,9 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's (or a
+        directory of them prepared with C(c_rehash)). A path that does not exist, or a file with no usable CA
+        certificate, is refused before any request.
       - If not set, the value of the E(ENMS_CA_PATH) environment variable is used.
     type: path
   request_timeout:

@@ -14,6 +14,8 @@ options:
   url:
     description:
       - Base URL of the OMN server, for example V(https://omn.example.com). The API lives under C(/api/core/v1).
+        It must start with C(http://) or C(https://), and must not end in C(/api/core/v1) (the modules add it) or
+        carry credentials (C(user:password@)): use O(token). Such a URL is refused before any request.
       - If not set, the value of the E(OMN_URL) environment variable is used.
     type: str
     required: true
@@ -35,6 +37,7 @@ options:
   token_url:
     description:
       - Keycloak token endpoint, for example V(https://omn.example.com/auth/realms/OMN/protocol/openid-connect/token).
+        It must start with C(http://) or C(https://) and must not carry credentials (C(user:password@)).
       - If not set, the value of the E(OMN_TOKEN_URL) environment variable is used.
     type: str
   client_id:
@@ -58,7 +61,9 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's (or a
+        directory of them prepared with C(c_rehash)). A path that does not exist, or a file with no usable CA
+        certificate, is refused before any request.
       - If not set, the value of the E(OMN_CA_PATH) environment variable is used.
     type: path
   request_timeout:

@@ -14,6 +14,8 @@ options:
   url:
     description:
       - Base URL of the SAYMON server, for example V(https://saymon.example.com). The API lives under C(/node/api).
+        It must start with C(http://) or C(https://), and must not end in C(/node/api) (the modules add it) or carry
+        credentials (C(user:password@)): use O(username) and O(password). Such a URL is refused before any request.
       - If not set, the value of the E(SAYMON_URL) environment variable is used.
     type: str
     required: true
@@ -41,7 +43,9 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's (or a
+        directory of them prepared with C(c_rehash)). A path that does not exist, or a file with no usable CA
+        certificate, is refused before any request.
       - If not set, the value of the E(SAYMON_CA_PATH) environment variable is used.
     type: path
   request_timeout:
@@ -58,6 +62,8 @@ notes:
   - Requests that only read (GET) are retried with backoff on connection errors, HTTP 429 (honouring
     C(Retry-After)), 500, 502, 503 and 504. A request that executes or changes something is never re-sent once it
     may have reached the server.
+  - A change the server refuses (for example HTTP 401, 403 or 409) has changed nothing: the task fails with C(changed=false).
+    Only a change that may have reached the server without an answer (the error then says so) fails with C(changed=true).
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:
   - requests >= 2.25

@@ -14,6 +14,8 @@ options:
   url:
     description:
       - Base URL of the ZITADEL instance, for example V(https://zitadel.example.com).
+        It must start with C(http://) or C(https://), and must not end in C(/v2) or C(/v2beta) (the modules add
+        O(api_version)) or carry credentials (C(user:password@)): use O(token). Such a URL is refused before any request.
       - If not set, the value of the E(ZITADEL_URL) environment variable is used.
     type: str
     required: true
@@ -21,6 +23,7 @@ options:
     description:
       - A personal access token of a service user, sent in the C(Authorization) header as a Bearer token. The user needs the
         C(action.target.*) and C(action.execution.*) permissions the module uses (for example the IAM_OWNER role).
+        An HTTP 401 means ZITADEL does not accept the token (invalid or expired); an HTTP 403 names the missing permission.
       - If not set, the value of the E(ZITADEL_TOKEN) environment variable is used.
     type: str
     required: true
@@ -39,7 +42,9 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's.
+      - A PEM file of CA certificates to verify the server's certificate against, instead of the system's (or a
+        directory of them prepared with C(c_rehash)). A path that does not exist, or a file with no usable CA
+        certificate, is refused before any request.
       - If not set, the value of the E(ZITADEL_CA_PATH) environment variable is used.
     type: path
   request_timeout:
@@ -56,6 +61,8 @@ notes:
   - Requests that only read (searches) are retried with backoff on connection errors, HTTP 429 (honouring
     C(Retry-After)), 500, 502, 503 and 504. Setting an execution (PUT) and deleting a target (DELETE) are idempotent
     and retried too; creating or updating a target is never re-sent once it may have reached the server.
+  - A change the server refuses (for example HTTP 401, 403 or 409) has changed nothing: the task fails with C(changed=false).
+    Only a change that may have reached the server without an answer (the error then says so) fails with C(changed=true).
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:
   - requests >= 2.25

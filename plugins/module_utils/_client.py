@@ -13,7 +13,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import random
+import re
+import socket
+import ssl
 import time
 import traceback
 from email.utils import parsedate_to_datetime
@@ -22,7 +26,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import NewConnectionError
+    from urllib3.exceptions import NewConnectionError, ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:
@@ -39,6 +43,8 @@ RETRY_STATUSES = frozenset([429, 500, 502, 503, 504])
 UNKNOWN_OUTCOME_STATUSES = frozenset([500, 502, 503, 504])
 MAX_RETRY_AFTER = 60.0
 DETAIL_LIMIT = 500
+# A cut server answer ends in this marker, not in '...', so that no message shows a doubled period.
+CUT_MARKER = ' [cut]'
 
 
 def user_agent():
@@ -88,18 +94,21 @@ class ApiResponse(object):
     def text(self):
         return to_text(self.content, errors='surrogate_or_replace')
 
-    def json(self):
-        """The body parsed as JSON; a body that is not JSON becomes an ApiError, not a traceback."""
+    def json(self, maybe_applied=False):
+        """The body parsed as JSON; a body that is not JSON becomes an ApiError, not a traceback.
+
+        ``maybe_applied``: the request was a change the server answered with success, so it was acted on even though
+        its answer cannot be read."""
         try:
             return json.loads(self.text)
         except ValueError as exc:
             raise ApiError(self.platform, 'the response body is not valid JSON (%s)' % exc,
                            method=self.method, url=self.url, status=self.status, detail=snippet(self.text),
-                           body=self.text)
+                           body=self.text, maybe_applied=maybe_applied)
 
     def json_object(self, what='the answer', maybe_applied=False):
         """The body parsed as a JSON object; any other JSON value becomes an ApiError quoting it."""
-        value = self.json()
+        value = self.json(maybe_applied=maybe_applied)
         if not isinstance(value, dict):
             raise ApiError(self.platform, 'expected %s as a JSON object' % what, method=self.method, url=self.url,
                            status=self.status, detail=snippet(self.text), body=self.text, maybe_applied=maybe_applied)
@@ -109,7 +118,7 @@ class ApiResponse(object):
 def snippet(text):
     text = (text or '').strip()
     if len(text) > DETAIL_LIMIT:
-        return text[:DETAIL_LIMIT] + '...'
+        return text[:DETAIL_LIMIT] + CUT_MARKER
     return text
 
 
@@ -215,19 +224,65 @@ class ApiClient(object):
                                         auth=auth, timeout=self.timeout, verify=self.verify,
                                         allow_redirects=method in SAFE_METHODS)
         except requests.exceptions.SSLError as exc:
-            raise ApiError(self.platform, 'TLS verification failed (%s). Give the CA bundle that signed the server '
-                                          'certificate in ca_path, or set validate_certs to false (insecure)' % first_line(exc))
+            # The TLS handshake comes before the request is written: nothing reached the server.
+            raise ApiError(self.platform, self.tls_failure(exc, url))
         except requests.exceptions.ConnectTimeout:
-            raise _Retryable('could not connect within request_timeout=%ss' % self.timeout, never_sent=True)
+            raise _Retryable('could not connect within request_timeout=%gs' % self.timeout, never_sent=True)
         except requests.exceptions.ReadTimeout:
-            raise _Retryable('no response within request_timeout=%ss' % self.timeout)
+            raise _Retryable('no response within request_timeout=%gs (raise request_timeout for a slow server)' % self.timeout)
         except requests.exceptions.ConnectionError as exc:
-            reason = getattr(exc.args[0], 'reason', None) if exc.args else None
+            reason = exc.args[0] if exc.args else None
+            if isinstance(reason, ReadTimeoutError):
+                # requests reports a body that stops arriving as a ConnectionError, yet it is the read timeout.
+                raise _Retryable('the response stopped arriving within request_timeout=%gs (raise request_timeout '
+                                 'for a slow server)' % self.timeout)
+            reason = getattr(reason, 'reason', None)
             never_sent = isinstance(reason, NewConnectionError)
             cause = to_text(reason).split('): ', 1)[-1] if reason is not None else first_line(exc)
-            raise _Retryable('connection failed: %s' % cause, never_sent=never_sent)
+            raise _Retryable('connection failed: %s' % cause.rstrip('.'), never_sent=never_sent)
         except requests.exceptions.RequestException as exc:
-            raise ApiError(self.platform, 'request failed (%s)' % first_line(exc))
+            raise ApiError(self.platform, 'request failed (%s)' % first_line(exc).rstrip('.'))
+        except OSError as exc:
+            # requests checks a CA bundle named by REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE only here, before sending.
+            raise ApiError(self.platform, 'the request could not be sent: %s' % first_line(exc))
+
+    def tls_failure(self, exc, url):
+        """What went wrong in the TLS handshake, in words, with the advice that fits that failure only."""
+        inner = ssl_cause(exc)
+        reason = tls_reason(inner) if inner is not None else first_line(exc)
+        text = (to_text(exc) + ' ' + reason).lower()
+        verifying = self.verify is not False
+        ca_path = self.verify if isinstance(self.verify, str) else None
+        if any(marker in text for marker in NOT_TLS):
+            return ('the server did not answer with TLS (%s): it may serve plain HTTP on this port. Use an http:// url '
+                    'for it, or the port where it serves HTTPS' % reason)
+        if verifying and any(marker in text for marker in HOSTNAME_MISMATCH):
+            names = certificate_names(url, self.verify, min(self.timeout, 5.0))
+            listed = ' (the certificate names %s)' % ', '.join(names) if names else ''
+            return ('TLS verification failed: the server certificate is not valid for the host in url (%s). Use in url '
+                    'the host name the certificate was issued for%s, or have the certificate reissued with this name'
+                    % (reason, listed))
+        if verifying and 'certificate has expired' in text:
+            return ('TLS verification failed: the server certificate has expired (%s). Renew the certificate on the '
+                    'server, or check the clock of this machine' % reason)
+        if verifying and 'not yet valid' in text:
+            return ('TLS verification failed: the server certificate is not valid yet (%s). Check the clock of this '
+                    'machine and of the server' % reason)
+        if any(marker in text for marker in UNUSABLE_CA):
+            where = 'ca_path %s' % ca_path if ca_path else 'the CA bundle %s' % default_ca_bundle()
+            return ('%s holds no usable CA certificate (%s). Give a PEM file of CA certificates, or a directory of them '
+                    'prepared with c_rehash' % (where, reason))
+        if verifying and any(marker in text for marker in UNKNOWN_CA):
+            if ca_path:
+                return ('TLS verification failed: the server certificate is not signed by a CA in ca_path %s (%s). Give '
+                        'in ca_path the CA bundle that signed it, or set validate_certs to false (insecure)' % (ca_path, reason))
+            return ('TLS verification failed: the server certificate is signed by a CA this machine does not trust, such '
+                    'as a self-signed or private CA (%s). Give that CA bundle in ca_path, or set validate_certs to false '
+                    '(insecure)' % reason)
+        if verifying and 'certificate verify failed' in text:
+            return ('TLS verification failed (%s). Give in ca_path the CA bundle that signed the server certificate, '
+                    'or set validate_certs to false (insecure)' % reason)
+        return 'the TLS handshake failed (%s)' % reason
 
 
 class _Retryable(Exception):
@@ -235,6 +290,71 @@ class _Retryable(Exception):
         self.summary = summary
         self.never_sent = never_sent
         super(_Retryable, self).__init__(summary)
+
+
+# OpenSSL's words for a peer that does not speak TLS at all (a plain HTTP server answering the ClientHello).
+NOT_TLS = ('wrong_version_number', 'wrong version number', 'record_layer_failure', 'record layer failure',
+           'packet_length_too_long', 'packet length too long', 'unknown protocol', 'http_request')
+HOSTNAME_MISMATCH = ('hostname mismatch', 'ip address mismatch', "doesn't match", 'does not match')
+UNKNOWN_CA = ('self-signed certificate', 'self signed certificate', 'unable to get local issuer certificate',
+              'unable to get issuer certificate', 'unable to verify the first certificate', 'unable to verify leaf signature')
+UNUSABLE_CA = ('no_certificate_or_crl_found', 'no certificate or crl found', 'pem lib', '[x509')
+SSL_LOCATION = re.compile(r'\s*\(_ssl\.c:\d+\)$')
+
+
+def ssl_cause(exc):
+    """The ssl.SSLError inside what requests and urllib3 wrapped around it, or None."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            return current
+        for nested in list(getattr(current, 'args', ())) + [getattr(current, 'reason', None), current.__cause__, current.__context__]:
+            if isinstance(nested, BaseException):
+                pending.append(nested)
+    return None
+
+
+def tls_reason(error):
+    """OpenSSL's reason without the C source location: 'self-signed certificate', '[SSL: WRONG_VERSION_NUMBER] ...'."""
+    text = getattr(error, 'verify_message', None) or to_text(error.args[1] if len(error.args) > 1 else error)
+    return SSL_LOCATION.sub('', to_text(text)).strip().rstrip('.')
+
+
+def certificate_names(url, verify, timeout):
+    """The names in the certificate a server shows, read with a second handshake that checks the CA but not the
+    name (so only after the CA was accepted); no request is sent. Best effort, direct (not through a proxy), within
+    a short timeout: an empty list on any failure, and the message then goes without the names."""
+    parts = urlsplit(url)
+    try:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        load_ca(context, verify if isinstance(verify, str) else default_ca_bundle())
+        with socket.create_connection((parts.hostname, parts.port or 443), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=parts.hostname) as tls:
+                certificate = tls.getpeercert() or {}
+    except Exception:  # pylint: disable=broad-except
+        return []
+    names = [to_text(value) for kind, value in certificate.get('subjectAltName', ()) if kind in ('DNS', 'IP Address')]
+    if not names:
+        names = [to_text(value) for rdn in certificate.get('subject', ()) for key, value in rdn if key == 'commonName']
+    return names
+
+
+def load_ca(context, location):
+    """Load a CA bundle file, or a directory of hashed CA files, into an SSL context (ssl.SSLError if unusable)."""
+    if os.path.isdir(location):
+        context.load_verify_locations(capath=location)
+    else:
+        context.load_verify_locations(cafile=location)
+
+
+def default_ca_bundle():
+    """The bundle requests verifies with when given no ca_path: the environment's, else certifi's."""
+    return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or requests.utils.DEFAULT_CA_BUNDLE_PATH
 
 
 def first_line(exc):

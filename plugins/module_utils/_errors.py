@@ -41,10 +41,10 @@ class ApiError(Exception):
         else:
             text = '%s: %s' % (self.platform, self.summary)
         if self.detail:
-            text += ': %s' % self.detail
+            text = '%s: %s' % (unfinished(text), self.detail)
         if self.maybe_applied:
-            text += ('. The request may have reached the server and been acted on; it was not re-sent. '
-                     'Check on the server before running it again')
+            text = unfinished(text) + ('. The request may have reached the server and been acted on; it was not re-sent. '
+                                       'Check on the server before running it again')
         return text
 
     def redact(self, secrets):
@@ -65,6 +65,11 @@ class ApiError(Exception):
         if self.detail is not None:
             result['error'] = self.detail
         return result
+
+
+def unfinished(text):
+    """Text without its closing period(s), since the message goes on after it: no message may show '..'."""
+    return text.rstrip().rstrip('.')
 
 
 class WaitTimeout(Exception):

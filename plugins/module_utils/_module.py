@@ -11,9 +11,14 @@ options and one function that reads, compares, writes and fills ``result``. Erro
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+import re
+import ssl
+from urllib.parse import urlsplit, urlunsplit
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, load_ca
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, WaitTimeout
 
 
@@ -26,6 +31,10 @@ class PlatformModule(object):
     """An AnsibleModule bound to one platform's API."""
 
     platform = None
+    # Where the platform's API lives below the server's base URL; the client adds it, so url must not end in it.
+    api_prefixes = ()
+    # The options that carry the credentials, named when someone puts them in url instead (token platforms override).
+    credential_options = 'username and password'
 
     def __init__(self, argument_spec, **kwargs):
         spec = self.connection_argument_spec()
@@ -39,6 +48,8 @@ class PlatformModule(object):
         if not HAS_REQUESTS:
             self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self.require_positive('request_timeout')
+        self.require_url('url', base=True)
+        self.require_paths()
         if not self.params.get('validate_certs', True):
             self.ansible.warn('validate_certs is false: the %s server certificate is not verified, '
                               'so credentials can be intercepted. Prefer ca_path.' % self.platform)
@@ -67,6 +78,59 @@ class PlatformModule(object):
             if value is not None and not value.strip():
                 self.fail('%s must not be empty.' % name)
 
+    def require_url(self, name, base=False):
+        """Refuse a URL the client cannot use before any request, with the fix: credentials in it (they would be
+        shown at -vvv and in errors), no http:// or https://, or (for the base ``url``) the API path already in it."""
+        value = self.params.get(name)
+        if value is None:
+            return
+        text = value.strip()
+        if not text:
+            self.fail('%s must not be empty.' % name)
+        userinfo = re.split(r'[/?#]', text.split('://', 1)[-1], 1)[0].rpartition('@')[0]
+        if userinfo:
+            # Masked like a no_log value, so that the invocation shown with this failure does not reveal them.
+            self.ansible.no_log_values.update(part for part in (userinfo, userinfo.partition(':')[2]) if part)
+            self.fail('%s must not contain credentials (user:password@ before the host): give them in %s instead.'
+                      % (name, self.credential_options))
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in ('http', 'https') or not text.lower().startswith(('http://', 'https://')):
+            self.fail('%s must start with http:// or https://, got %r.' % (name, value))
+        if not parts.hostname:
+            self.fail('%s must name a server after %s://, got %r.' % (name, parts.scheme, value))
+        if not base:
+            return
+        if parts.query or parts.fragment:
+            self.fail('%s must be the server\'s base URL without ?query or #fragment: use %s.'
+                      % (name, urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip('/'), '', ''))))
+        path = parts.path.rstrip('/') + '/'
+        for prefix in self.api_prefixes:
+            at = path.find(prefix + '/')
+            if at >= 0:
+                self.fail("%s must be the server's base URL without %s: use %s."
+                          % (name, prefix, urlunsplit((parts.scheme, parts.netloc, path[:at], '', ''))))
+
+    def require_paths(self):
+        """Every ``type: path`` option names something that exists, and ca_path a CA bundle the client can load:
+        otherwise requests would stop with a traceback naming no option."""
+        for name, spec in sorted(self.ansible.argument_spec.items()):
+            value = self.params.get(name)
+            if spec.get('type') != 'path' or value is None:
+                continue
+            # The value may come from an environment variable the user no longer has in mind: name both.
+            source = 'the %s option%s' % (name, ''.join(' or %s' % var for var in (spec.get('fallback') or ((), ()))[1]))
+            if not os.path.exists(value):
+                self.fail('%s %s does not exist (set by %s).' % (name, value, source))
+            if name != 'ca_path':
+                continue
+            try:
+                load_ca(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), value)
+            except ssl.SSLError as exc:
+                self.fail('%s %s holds no usable CA certificate (%s, set by %s): give a PEM file of the CA certificates '
+                          'that sign the %s server certificate.' % (name, value, exc.reason or exc, source, self.platform))
+            except OSError as exc:
+                self.fail('%s %s cannot be read (%s, set by %s).' % (name, value, exc.strerror or exc, source))
+
     def require_positive(self, *names):
         for name in names:
             value = self.params.get(name)
@@ -90,6 +154,17 @@ class PlatformModule(object):
             value = self.params.get(name)
             if value is not None and value < 0:
                 self.fail('%s must not be negative, got %s.' % (name, value))
+
+    def apply(self, action, *args):
+        """Send one change and set ``changed`` from its outcome: true once it succeeded, or when its outcome is unknown
+        (it may have reached the server); false when the server refused it, since a refusal changed nothing."""
+        try:
+            answer = action(*args)
+        except ApiError as exc:
+            self.result['changed'] = exc.maybe_applied
+            raise
+        self.result['changed'] = True
+        return answer
 
     def fail(self, msg, **extra):
         result = dict(self.result)

@@ -74,6 +74,7 @@ def device_names(value):
 
 class EnmsModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = ('/rest',)
 
     def __init__(self, argument_spec, **kwargs):
         super(EnmsModule, self).__init__(argument_spec, **kwargs)

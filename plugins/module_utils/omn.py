@@ -21,7 +21,8 @@ from ansible_collections.netops.bridge.plugins.module_utils._module import Platf
 from ansible_collections.netops.bridge.plugins.module_utils import omn_xml
 
 PLATFORM = 'OMN'
-API = '/api/core/v1/peo/peos'
+API_PREFIX = '/api/core/v1'
+API = API_PREFIX + '/peo/peos'
 XML_TYPE = 'application/xml; charset=UTF-8'
 SCHEMA_VERSION = re.compile(r'^[0-9]+(\.[0-9]+)*$')
 
@@ -54,6 +55,8 @@ def omn_error_detail(response):
 
 class OmnModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = (API_PREFIX, '/api/core')
+    credential_options = 'token, or refresh_token with token_url'
 
     def __init__(self, argument_spec, **kwargs):
         super(OmnModule, self).__init__(argument_spec, **kwargs)
@@ -66,6 +69,8 @@ class OmnModule(PlatformModule):
             self.fail('refresh_token needs token_url, the Keycloak token endpoint '
                       '(for example https://omn.example.com/auth/realms/OMN/protocol/openid-connect/token).')
         self.require_non_empty('url', 'schema_version', 'client_id')
+        # A token_url without a scheme would be taken as a path below url, and its credentials echoed like url's.
+        self.require_url('token_url')
         if not SCHEMA_VERSION.match(params['schema_version']):
             self.fail('schema_version must be a version such as 5.6.0, got %r.' % params['schema_version'])
         self.api = OmnApi(self)

@@ -73,6 +73,8 @@ def job_finished(job):
 
 class SaymonModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = ('/node/api',)
+    credential_options = 'username and password, or session_id'
 
     def __init__(self, argument_spec, auth_required=True, **kwargs):
         super(SaymonModule, self).__init__(argument_spec, **kwargs)
@@ -123,10 +125,12 @@ class SaymonApi(object):
 
     @staticmethod
     def _string_body(response, what):
-        value = response.json()
+        """The JSON string a write answers with. SAYMON answered it with success, so it acted on it: an unusable
+        answer still leaves the login or execution done (maybe_applied), and the task reports changed."""
+        value = response.json(maybe_applied=True)
         if not isinstance(value, str) or not value:
             raise ApiError(PLATFORM, 'expected %s as a JSON string, got %s' % (what, snippet(response.text)),
-                           method=response.method, url=response.url, status=response.status)
+                           method=response.method, url=response.url, status=response.status, maybe_applied=True)
         return value
 
     def create_session(self, login, password):

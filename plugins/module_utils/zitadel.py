@@ -149,8 +149,21 @@ def execution_target_ids(execution):
     return ids
 
 
+def refusal_hint(error, permission):
+    """Why ZITADEL refused the token: 401 (gRPC UNAUTHENTICATED) means it does not accept the token at all, which no
+    permission would fix; only 403 (PERMISSION_DENIED) means a valid token lacks the permission."""
+    detail = (error.detail or '').lower()
+    if error.status == 401 or 'unauthenticated' in detail or 'token.invalid' in detail:
+        return 'the token is invalid or expired: give a valid personal access token of a service user in token'
+    if error.status == 403:
+        return 'the token needs the %s permission' % permission
+    return None
+
+
 class ZitadelModule(PlatformModule):
     platform = PLATFORM
+    api_prefixes = ('/v2beta', '/v2')
+    credential_options = 'token'
 
     def __init__(self, argument_spec, **kwargs):
         super(ZitadelModule, self).__init__(argument_spec, **kwargs)
@@ -190,8 +203,9 @@ class ZitadelApi(object):
         try:
             response = self.client.request(method, self.prefix + path, json_body=body, idempotent=idempotent)
         except ApiError as exc:
-            if exc.status in (401, 403):
-                exc.detail = '%s (the token needs the %s permission)' % (exc.detail, permission)
+            hint = refusal_hint(exc, permission)
+            if hint:
+                exc.detail = '%s (%s)' % (exc.detail, hint) if exc.detail else hint
                 exc.args = (exc.message,)
             raise
         return response.json_object(maybe_applied=method == 'POST' and not idempotent)

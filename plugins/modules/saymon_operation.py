@@ -20,7 +20,8 @@ description:
     an MQTT job at once.
   - Executing an operation is not idempotent. Every run that is not in check mode executes it again and reports
     C(changed=true). The execute request is sent exactly once; it is never retried, even on a network error after
-    which it may or may not have reached SAYMON (the error then says so).
+    which it may or may not have reached SAYMON (the error then says so, and the task reports C(changed=true)).
+    An execute request SAYMON refuses (HTTP 4xx) executed nothing and reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -176,7 +177,6 @@ polls:
   sample: 3
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
 from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, job_summary, wait_argument_spec
 
@@ -222,12 +222,7 @@ def run(module):
     if module.check_mode:
         module.result.update(changed=True, job_id=CHECK_MODE_PLACEHOLDER)
         return
-    try:
-        job_id = module.api.execute(kind, entity_id, operation_id, params.get('arguments'))
-    except ApiError as exc:
-        module.result['changed'] = exc.maybe_applied
-        raise
-    module.result['changed'] = True
+    job_id = module.apply(module.api.execute, kind, entity_id, operation_id, params.get('arguments'))
     module.result['job_id'] = job_id
     if not params['wait']:
         return

@@ -118,13 +118,12 @@ def ensure_present(module):
         return
     if not can_login:
         module.fail('the SAYMON session is no longer valid, and username and password are needed to create a new one.')
-    module.result['changed'] = True
     if module.check_mode:
         # No session: check mode's logout could not delete it. The login is proven all the same, with one read.
         module.api.current_user(BasicAuth(params['username'], params['password']))
-        module.result['session_id'] = CHECK_MODE_PLACEHOLDER
+        module.result.update(changed=True, session_id=CHECK_MODE_PLACEHOLDER)
         return
-    module.result['session_id'] = module.api.create_session(params['username'], params['password'])
+    module.result['session_id'] = module.apply(module.api.create_session, params['username'], params['password'])
 
 
 def ensure_absent(module):
@@ -134,9 +133,10 @@ def ensure_absent(module):
         return
     if not module.api.session_valid(session_id, verify_auth(module.params)):
         return
-    module.result['changed'] = True
-    if not module.check_mode:
-        module.api.delete_session(session_id)
+    if module.check_mode:
+        module.result['changed'] = True
+    else:
+        module.apply(module.api.delete_session, session_id)
 
 
 def run(module):

@@ -158,9 +158,10 @@ def run(module):
     module.result['execution'] = shown(wanted)
     if current == wanted:
         return
-    module.result['changed'] = True
-    if not module.check_mode:
-        module.api.set_execution(condition, wanted)
+    if module.check_mode:
+        module.result['changed'] = True
+    else:
+        module.apply(module.api.set_execution, condition, wanted)
 
 
 def main():

@@ -175,9 +175,10 @@ def run(module):
     if params['state'] == 'absent':
         module.result['target'] = None
         if current:
-            module.result['changed'] = True
-            if not module.check_mode:
-                module.api.delete_target(current['id'])
+            if module.check_mode:
+                module.result['changed'] = True
+            else:
+                module.apply(module.api.delete_target, current['id'])
         return
     wanted = wanted_fields(params)
     if current is None:
@@ -185,21 +186,25 @@ def run(module):
         if missing:
             module.fail('target %r does not exist; creating it needs %s.' % (params['name'], ' and '.join(missing)))
         after = dict(wanted, name=params['name'], id=None)
-        module.result.update(changed=True, target=after)
+        module.result['target'] = after
         module.result['diff']['after'] = after
-        if not module.check_mode:
+        if module.check_mode:
+            module.result['changed'] = True
+        else:
             body = request_body(params, wanted)
             body['name'] = params['name']
-            answer = module.api.create_target(body)
+            answer = module.apply(module.api.create_target, body)
             after['id'] = answer.get('id')
             module.result['signing_key'] = answer.get('signingKey')
         return
     differing = dict((k, v) for k, v in wanted.items() if current.get(k) != v)
     after = dict(current, **differing)
-    module.result.update(target=after, changed=bool(differing))
+    module.result['target'] = after
     module.result['diff']['after'] = after
-    if differing and not module.check_mode:
-        module.api.update_target(current['id'], request_body(params, differing, current))
+    if differing and module.check_mode:
+        module.result['changed'] = True
+    elif differing:
+        module.apply(module.api.update_target, current['id'], request_body(params, differing, current))
 
 
 def main():

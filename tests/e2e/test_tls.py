@@ -100,6 +100,7 @@ def test_unknown_ca_refused_ca_path_accepted_and_unverified_warns(platform, pki,
         assert results['default'].get('failed') is True, results['default']
         message = results['default']['msg']
         assert 'TLS verification failed' in message and 'ca_path' in message, message
+        assert 'does not trust' in message and 'unable to get local issuer certificate' in message, message
         assert emulator.requests(), 'the two tasks that pass TLS reached the emulator'
         for name in ('with_ca', 'unverified'):
             outcome = results[name]
@@ -107,4 +108,47 @@ def test_unknown_ca_refused_ca_path_accepted_and_unverified_warns(platform, pki,
             assert not outcome.get('failed') or 'TLS' not in outcome.get('msg', ''), (name, outcome)
         assert any('validate_certs' in warning for warning in results['unverified'].get('warnings', [])), results['unverified']
         assert not any('validate_certs' in warning for warning in results['with_ca'].get('warnings', []))
+        assert 'Traceback' not in run.output
+
+
+def test_wrong_tls_setups_are_told_apart(pki, ansible):
+    """An https url against a plain HTTP server (with either validate_certs), and a certificate for another name
+    with the right ca_path: each says what happened and gives only the advice that fits."""
+    ca, cert, key = pki
+    with SaymonEmulator() as plain, SaymonEmulator(tls=(cert, key)) as secure:
+        https_to_plain = plain.url.replace('http://', 'https://')
+        by_name = secure.url.replace('127.0.0.1', 'localhost')
+        tasks = ''.join('''
+    - name: %(name)s
+      netops.bridge.saymon_session:
+        url: %(url)s
+        %(extra)s
+      register: outcome
+      ignore_errors: true
+
+    - name: Keep %(name)s
+      ansible.builtin.set_fact:
+        results: "{{ results | default({}) | combine({'%(name)s': outcome}) }}"
+''' % case for case in [
+            {'name': 'plain', 'url': https_to_plain, 'extra': ''},
+            {'name': 'plain_unverified', 'url': https_to_plain, 'extra': 'validate_certs: false'},
+            {'name': 'mismatch', 'url': by_name, 'extra': 'ca_path: %s' % ca},
+        ])
+        tasks += '''
+    - name: Save results
+      ansible.builtin.copy:
+        content: "{{ results | to_json }}"
+        dest: "{{ results_file }}"
+        mode: "0600"
+'''
+        run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + tasks, env=saymon_env(plain))
+        results = run.results
+        assert results, run
+        for name in ('plain', 'plain_unverified'):
+            message = results[name]['msg']
+            assert 'did not answer with TLS' in message and 'http://' in message, message
+            assert 'validate_certs' not in message, message
+        message = results['mismatch']['msg']
+        assert 'not valid for the host in url' in message and '127.0.0.1' in message, message
+        assert 'validate_certs' not in message, message
         assert 'Traceback' not in run.output

@@ -5,15 +5,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class ScriptedServer(object):
-    """``answers`` is a list of (status, headers, body), 'drop', or ('delay', seconds, answer)."""
+    """``answers`` is a list of (status, headers, body), 'drop', ('delay', seconds, answer), or ('stall', seconds, answer):
+    the headers and the first half of the body at once, the rest after ``seconds``. ``tls`` is (certificate, key) files
+    to serve HTTPS with."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.answers = []
         self.received = []
         self.default = (200, {}, b'{}')
@@ -31,9 +34,12 @@ class ScriptedServer(object):
                 server.received.append({'method': self.command, 'path': self.path, 'body': body,
                                         'headers': dict((k.lower(), v) for k, v in self.headers.items())})
                 answer = server.answers.pop(0) if server.answers else server.default
+                stall = 0
                 if isinstance(answer, tuple) and answer[0] == 'delay':
                     time.sleep(answer[1])
                     answer = answer[2]
+                elif isinstance(answer, tuple) and answer[0] == 'stall':
+                    stall, answer = answer[1], answer[2]
                 if answer == 'drop':
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -45,18 +51,34 @@ class ScriptedServer(object):
                     self.send_header(name, value)
                 self.send_header('Content-Length', str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    if stall:
+                        self.wfile.write(payload[:len(payload) // 2])
+                        self.wfile.flush()
+                        time.sleep(stall)
+                        payload = payload[len(payload) // 2:]
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up first
 
             do_GET = do_POST = do_PUT = do_DELETE = serve
 
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever)
+        # A client that gives up (a timeout, a refused TLS handshake) is what a test wants, not a traceback on stderr.
+        self.httpd.handle_error = lambda request, client_address: None
+        self.tls = tls
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        # A short poll interval: stopping the server (after every test) waits for one.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05})
         self.thread.daemon = True
 
     @property
     def url(self):
-        return 'http://127.0.0.1:%d' % self.httpd.server_address[1]
+        return '%s://127.0.0.1:%d' % ('https' if self.tls else 'http', self.httpd.server_address[1])
 
     def start(self):
         self.thread.start()
@@ -65,3 +87,9 @@ class ScriptedServer(object):
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()

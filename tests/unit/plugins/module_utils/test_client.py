@@ -14,9 +14,12 @@ import pytest
 import yaml
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth, BearerAuth
-from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, display_url, path_segment, retry_after_seconds
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, display_url, path_segment, retry_after_seconds, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._version import COLLECTION_VERSION
+
+from .pki import Pki
+from .scripted_server import ScriptedServer
 
 PASSWORD = 'correct-horse-battery'
 
@@ -169,9 +172,85 @@ def test_tls_failure_is_explained(tmp_path):
         with pytest.raises(ApiError) as caught:
             ApiClient('TEST', url, NoAuth(), sleep=lambda s: None).request('GET', '/x')
         assert 'TLS verification failed' in caught.value.message and 'ca_path' in caught.value.message
+        assert 'self-signed certificate' in caught.value.message
         with pytest.raises(ApiError) as answered:
             ApiClient('TEST', url, NoAuth(), ca_path=str(cert), sleep=lambda s: None, retries=0).request('GET', '/x')
         assert answered.value.status == 501
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture(scope='module')
+def pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp('pki'))
+
+
+def tls_message(url, **kwargs):
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', url, NoAuth(), sleep=lambda s: None, retries=0, **kwargs).request('GET', '/x')
+    assert caught.value.status is None and not caught.value.maybe_applied
+    return caught.value.message
+
+
+@pytest.mark.parametrize('validate_certs', [True, False])
+def test_https_against_plain_http_says_the_server_does_not_speak_tls(server, validate_certs):
+    message = tls_message(server.url.replace('http://', 'https://'), validate_certs=validate_certs)
+    assert 'did not answer with TLS' in message and 'http://' in message, message
+    assert 'validate_certs' not in message and 'TLS verification failed' not in message, message
+
+
+def test_hostname_mismatch_with_the_right_ca_names_the_certificate_names(pki):
+    with ScriptedServer(tls=pki.server('other', names=('other.example', 'alt.example'))) as scripted:
+        message = tls_message(scripted.url, ca_path=pki.ca)
+    assert 'not valid for the host in url' in message, message
+    assert 'other.example' in message and 'alt.example' in message, message
+    assert 'validate_certs' not in message, message
+
+
+def test_expired_certificate_is_called_expired(pki):
+    with ScriptedServer(tls=pki.server('expired', expired=True)) as scripted:
+        message = tls_message(scripted.url, ca_path=pki.ca)
+    assert 'has expired' in message and 'Renew' in message, message
+    assert 'validate_certs' not in message, message
+
+
+def test_unknown_ca_suggests_ca_path_then_validate_certs(pki):
+    with ScriptedServer(tls=pki.server('good')) as scripted:
+        message = tls_message(scripted.url)
+        assert 'not trust' in message and 'unable to get local issuer certificate' in message, message
+        assert 'ca_path' in message and 'validate_certs to false' in message, message
+        assert ApiClient('TEST', scripted.url, NoAuth(), ca_path=pki.ca).request('GET', '/x').status == 200
+
+
+def test_a_ca_path_that_did_not_sign_the_certificate_is_named(pki, tmp_path):
+    other = Pki(tmp_path)
+    with ScriptedServer(tls=pki.server('good')) as scripted:
+        message = tls_message(scripted.url, ca_path=other.ca)
+    assert 'not signed by a CA in ca_path %s' % other.ca in message, message
+
+
+def test_a_missing_ca_bundle_from_the_environment_is_an_api_error(server, monkeypatch, tmp_path):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'missing.pem'))
+    message = tls_message(server.url.replace('http://', 'https://'))
+    assert 'could not be sent' in message and 'missing.pem' in message, message
+
+
+def test_a_body_that_stops_arriving_is_the_read_timeout(server):
+    server.answers = [('stall', 1.5, (200, {}, '"a job ID that arrives too late"'))]
+    with pytest.raises(ApiError) as caught:
+        client_for(server, timeout=0.3).request('POST', '/execute')
+    message = caught.value.message
+    assert 'request_timeout=0.3s' in message and 'connection failed' not in message, message
+    assert '..' not in message and caught.value.maybe_applied, message
+
+
+@pytest.mark.parametrize('detail', ['Session expired.', 'Read timed out..', None])
+def test_no_message_shows_a_doubled_period(detail):
+    error = ApiError('TEST', 'no response within request_timeout=1s.', method='POST', url='http://x/y', detail=detail,
+                     maybe_applied=True)
+    assert '..' not in error.message and 'request_timeout=1s' in error.message and error.message.count('. The request') == 1
+
+
+def test_a_long_answer_is_cut_without_dots():
+    assert snippet('x' * 600).endswith('x [cut]')

@@ -83,6 +83,9 @@ def invalid_values(spec):
     if kind == 'list':
         # Ansible turns a string or a number into a one-item list; a mapping is what cannot be one.
         return st.dictionaries(st.text(max_size=5), st.integers(), min_size=1, max_size=2)
+    if kind == 'path':
+        # A path that does not exist (requests would stop at it with a traceback naming no option).
+        return st.text('abcxyz019._-', min_size=1, max_size=12).map('/nonexistent-netops-bridge/{0}'.format)
     return None
 
 
