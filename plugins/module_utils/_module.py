@@ -85,6 +85,9 @@ class PlatformModule(object):
         if value is None:
             return
         text = value.strip()
+        if not text and not base:
+            # Unset: the AWX credential types inject empty variables for the inputs left out.
+            return
         if not text:
             self.fail('%s must not be empty.' % name)
         userinfo = re.split(r'[/?#]', text.split('://', 1)[-1], 1)[0].rpartition('@')[0]
@@ -115,7 +118,8 @@ class PlatformModule(object):
         otherwise requests would stop with a traceback naming no option."""
         for name, spec in sorted(self.ansible.argument_spec.items()):
             value = self.params.get(name)
-            if spec.get('type') != 'path' or value is None:
+            # Empty is unset: the AWX credential types inject an empty *_CA_PATH when no CA is given.
+            if spec.get('type') != 'path' or not value:
                 continue
             # The value may come from an environment variable the user no longer has in mind: name both.
             source = 'the %s option%s' % (name, ''.join(' or %s' % var for var in (spec.get('fallback') or ((), ()))[1]))

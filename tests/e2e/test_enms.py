@@ -28,7 +28,7 @@ def test_run_on_devices_waits_for_the_result(enms, ansible):
     result = run.results['run']
     assert result.get('failed') is not True, result
     assert result['changed'] is True and result['status'] == 'Completed' and result['success'] is True
-    assert result['summary'] == {'success': ['Atlanta', 'Washington'], 'failure': []}
+    assert result['summary'] == {'success': ['Atlanta', 'Washington'], 'failure': [], 'discard': []}
     posts = enms.requests(route='run_service')
     assert len(posts) == 1
     assert json.loads(posts[0]['body']) == {'name': 'Configuration Backup', 'async': True,
