@@ -14,7 +14,7 @@ options:
   url:
     description:
       - Base URL of the eNMS server, for example V(https://enms.example.com). The API lives under C(/rest).
-        It must start with C(http://) or C(https://) and must not carry credentials (C(user:password@)): use
+        It must start with C(http://) or C(https://) and must not carry credentials (C(user:password@)); use
         O(username) and O(password). Such a URL is refused before any request.
       - If not set, the value of the E(ENMS_URL) environment variable is used.
     type: str

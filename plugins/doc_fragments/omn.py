@@ -15,7 +15,7 @@ options:
     description:
       - Base URL of the OMN server, for example V(https://omn.example.com). The API lives under C(/api/core/v1).
         It must start with C(http://) or C(https://), and must not end in C(/api/core/v1) (the modules add it) or
-        carry credentials (C(user:password@)): use O(token). Such a URL is refused before any request.
+        carry credentials (C(user:password@)); use O(token). Such a URL is refused before any request.
       - If not set, the value of the E(OMN_URL) environment variable is used.
     type: str
     required: true

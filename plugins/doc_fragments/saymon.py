@@ -15,7 +15,7 @@ options:
     description:
       - Base URL of the SAYMON server, for example V(https://saymon.example.com). The API lives under C(/node/api).
         It must start with C(http://) or C(https://), and must not end in C(/node/api) (the modules add it) or carry
-        credentials (C(user:password@)): use O(username) and O(password). Such a URL is refused before any request.
+        credentials (C(user:password@)); use O(username) and O(password). Such a URL is refused before any request.
       - If not set, the value of the E(SAYMON_URL) environment variable is used.
     type: str
     required: true

@@ -15,7 +15,7 @@ options:
     description:
       - Base URL of the ZITADEL instance, for example V(https://zitadel.example.com).
         It must start with C(http://) or C(https://), and must not end in C(/v2) or C(/v2beta) (the modules add
-        O(api_version)) or carry credentials (C(user:password@)): use O(token). Such a URL is refused before any request.
+        O(api_version)) or carry credentials (C(user:password@)); use O(token). Such a URL is refused before any request.
       - If not set, the value of the E(ZITADEL_URL) environment variable is used.
     type: str
     required: true
