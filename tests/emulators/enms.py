@@ -41,6 +41,7 @@ def default_seed():
             'operator': {'password': 'operator-pass', 'admin': False, 'run': ['Configuration Backup', SHARED_SERVICE],
                          'read': ['Upgrade Workflow']},
             'auditor': {'password': 'auditor-pass', 'admin': False, 'run': []},
+            'automation': {'password': 'automation-pass', 'admin': True, 'run': []},  # the user of the README's and docs' examples
         },
         'devices': {'Washington': '10.0.0.1', 'Atlanta': '10.0.0.2', 'Boston': '10.0.0.3'},
         'pools': {'Core': ['Washington', 'Atlanta'], 'Edge': ['Boston']},
@@ -50,6 +51,9 @@ def default_seed():
             'Upgrade Workflow': service('workflow', 'Upgrade Workflow', pools=['Core']),
             WORKFLOW_SERVICE: service(scoped_name='Check Version', devices=['Atlanta'], workflows=['Upgrade Workflow']),
             'Disabled Workflow': service('workflow', 'Disabled Workflow', devices=['Atlanta'], disabled=True),
+            # Named by the README's and docs' examples.
+            'Push Configuration': service(scoped_name='Push Configuration', devices=['Washington']),
+            '[Shared] Backup': service(scoped_name='Backup', devices=['Washington'], shared=True),
         },
         'failing_devices': ['Boston'],
         'rest_api_allowed': True,

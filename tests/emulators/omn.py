@@ -41,6 +41,9 @@ def default_seed():
                      'modified': '2026-0%d-01T00:00:00Z' % (1 + number % 9), 'restricted': False}
     peos['peo-<&"\'>'] = {'id': '48000', 'tid': 'peo-<&"\'>', 'name': 'Odd tid', 'product': 'prod-2', 'modified': '2026-01-01T00:00:00Z',
                           'restricted': False}
+    for number, tid in enumerate(('55beafb6-a80b-48ab-8a7b-9e1a98d67b24', '0b0e4d7e-6c2a-4c55-9d1b-4a2e2c0f8a11')):  # the docs' examples
+        peos[tid] = {'id': str(49000 + number), 'tid': tid, 'name': 'Example PEO %d' % (number + 1), 'product': 'prod-2',
+                     'modified': '2026-01-01T00:00:00Z', 'restricted': False}
     peos['peo-secret'] = {'id': '111', 'tid': 'peo-secret', 'name': 'Restricted', 'product': 'prod-2', 'modified': '2026-01-01T00:00:00Z',
                           'restricted': True}
     return {

@@ -19,6 +19,7 @@ from emulators.base import Emulator, Response
 LINK_L1 = '62de902eb238aa0131bd3b01'
 LINK_L2 = '62de902eb238aa0131bd3b02'
 OBJECT_O1 = '5e9465cb00000000000000a1'
+OBJECT_O2 = '5e9465cb00000000000000a2'
 OP_SET_MAINTENANCE = '62de902eb238aa0131bd3c01'
 OP_CLEAR_MAINTENANCE = '62de902eb238aa0131bd3c02'
 OP_FAIL = '62de902eb238aa0131bd3c03'
@@ -27,6 +28,7 @@ OP_RESTART_B = '62de902eb238aa0131bd3c05'
 OP_L2_SET_MAINTENANCE = '62de902eb238aa0131bd3c06'
 OP_PING = '5e9465cb00000000000000c1'
 OP_NOTIFY = '5e9465cb00000000000000c2'
+OP_O2_PING = '5e9465cb00000000000000c3'
 
 EXECUTE = 'execute-operations'
 MANAGE = 'manage-operations'
@@ -46,9 +48,11 @@ def default_seed():
             'admin': {'id': 'u-admin', 'password': 'admin-pass', 'permissions': [EXECUTE, MANAGE], 'entities': '*'},
             'operator': {'id': 'u-operator', 'password': 'operator-pass', 'permissions': [EXECUTE], 'entities': [LINK_L1, OBJECT_O1]},
             'viewer': {'id': 'u-viewer', 'password': 'viewer-pass', 'permissions': [], 'entities': '*'},
+            # The user of the README's and docs' examples.
+            'automation': {'id': 'u-automation', 'password': 'automation-pass', 'permissions': [EXECUTE], 'entities': '*'},
         },
         'links': {
-            LINK_L1: {'id': LINK_L1, 'class_id': 35, 'source': OBJECT_O1, 'target': '5e9465cb00000000000000a2',
+            LINK_L1: {'id': LINK_L1, 'class_id': 35, 'source': OBJECT_O1, 'target': OBJECT_O2,
                       'source_name': 'core-router-1', 'target_name': 'core-router-2', 'state_id': 1,
                       'operations': [
                           _op(OP_SET_MAINTENANCE, 'set-maintenance', stdout='maintenance on'),
@@ -57,7 +61,7 @@ def default_seed():
                           _op(OP_RESTART_A, 'restart'),
                           _op(OP_RESTART_B, 'restart'),
                       ]},
-            LINK_L2: {'id': LINK_L2, 'class_id': 35, 'source': '5e9465cb00000000000000a2', 'target': OBJECT_O1,
+            LINK_L2: {'id': LINK_L2, 'class_id': 35, 'source': OBJECT_O2, 'target': OBJECT_O1,
                       'source_name': 'core-router-2', 'target_name': 'core-router-1', 'state_id': 1,
                       'operations': [_op(OP_L2_SET_MAINTENANCE, 'set-maintenance', stdout='maintenance on')]},
         },
@@ -68,6 +72,8 @@ def default_seed():
                             _op(OP_NOTIFY, 'notify', op_type=1, duration=0,
                                 parameters={'topic': 'alerts/core', 'message': 'hello'}),
                         ]},
+            OBJECT_O2: {'id': OBJECT_O2, 'name': 'core-router-2', 'class_id': 1, 'state_id': 1,
+                        'operations': [_op(OP_O2_PING, 'ping', stdout='PING ok')]},
         },
         'sessions': {},
         'jobs': {},
