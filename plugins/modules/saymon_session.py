@@ -109,7 +109,8 @@ def ensure_present(module):
     session_id = params.get('session_id')
     can_login = bool(params.get('username') and params.get('password'))
     if module.session_placeholder:
-        module.result.update(changed=True, session_id=CHECK_MODE_PLACEHOLDER)
+        # It stands for the session an earlier task would have created, which a real run would find valid.
+        module.result['session_id'] = CHECK_MODE_PLACEHOLDER
         return
     if session_id and module.api.session_valid(session_id, verify_auth(params)):
         # The caller asked for this very value back; without this Ansible would mask it in the result.
