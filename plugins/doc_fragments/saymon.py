@@ -68,3 +68,17 @@ notes:
 requirements:
   - requests >= 2.25
 '''
+
+    # Modules that wait for a job: how long an unknown job is tolerated.
+    JOB_WAIT = r'''
+options:
+  not_found_timeout:
+    description:
+      - With O(wait=true), seconds for which SAYMON may answer HTTP 404 for the job before the task fails with
+        "never found", naming the job ID. A job may not be readable at once after execution; a mistyped ID never is.
+      - SAYMON's documentation leaves open whether a job can be read before its script has finished; if your server
+        answers 404 until then, set this to the script's longest run time. V(0) fails at the first 404.
+    type: float
+    default: 30
+    version_added: 1.1.0
+'''

@@ -25,6 +25,7 @@ author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.saymon
+  - netops.bridge.saymon.job_wait
   - netops.bridge.attributes
   - netops.bridge.attributes.info_module
   - netops.bridge.attributes.saymon_group
@@ -45,15 +46,6 @@ options:
     description: Longest pause, in seconds, between two polls; the pause starts at a quarter of a second and grows.
     type: float
     default: 5
-  not_found_timeout:
-    description:
-      - With O(wait=true), seconds for which SAYMON may answer HTTP 404 for the job before the task fails with
-        "never found", naming the job ID. A job may not be readable at once after execution; a mistyped ID never is.
-      - SAYMON's documentation leaves open whether a job can be read before its script has finished; if your server
-        answers 404 until then, set this to the script's longest run time. V(0) fails at the first 404.
-    type: float
-    default: 30
-    version_added: 1.1.0
 seealso:
   - module: netops.bridge.saymon_operation
 '''

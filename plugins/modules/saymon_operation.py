@@ -26,6 +26,7 @@ author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
   - netops.bridge.saymon
+  - netops.bridge.saymon.job_wait
   - netops.bridge.attributes
   - netops.bridge.attributes.saymon_group
 attributes:
@@ -82,15 +83,6 @@ options:
         pause grows up to this value, so short jobs are seen quickly and long ones are not polled too often.
     type: float
     default: 5
-  not_found_timeout:
-    description:
-      - With O(wait=true), seconds for which SAYMON may answer HTTP 404 for the job before the task fails with
-        "never found", naming the job ID. A job may not be readable at once after execution; a mistyped ID never is.
-      - SAYMON's documentation leaves open whether a job can be read before its script has finished; if your server
-        answers 404 until then, set this to the script's longest run time. V(0) fails at the first 404.
-    type: float
-    default: 30
-    version_added: 1.1.0
   fail_on_error:
     description:
       - When O(wait=true), fail the task if the job's exit code is not 0. With V(false), the exit code is only returned.
