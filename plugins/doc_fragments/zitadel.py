@@ -61,7 +61,7 @@ notes:
   - Requests that only read (searches) are retried with backoff on connection errors, HTTP 429 (honouring
     C(Retry-After)), 500, 502, 503 and 504. Setting an execution (PUT) and deleting a target (DELETE) are idempotent
     and retried too; creating or updating a target is never re-sent once it may have reached the server.
-  - A change the server refuses (for example HTTP 401, 403 or 409) has changed nothing: the task fails with C(changed=false).
+  - A change the server refuses (for example HTTP 401, 403 or 409) has changed nothing, and the task fails with C(changed=false).
     Only a change that may have reached the server without an answer (the error then says so) fails with C(changed=true).
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
 requirements:

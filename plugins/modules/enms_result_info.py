@@ -14,7 +14,7 @@ description:
   - Reads the result of a run started by M(netops.bridge.enms_service_run) or otherwise.
   - Give O(name) as the run was started with, the service's full name (for example V([Shared] Backup)). eNMS keeps
     results under the service's scoped name (V(Backup)), so the module first reads the service
-    (C(GET /rest/instance/service/<name>)) to learn it, then reads C(GET /rest/result/<scoped name>/<runtime>):
+    (C(GET /rest/instance/service/<name>)) to learn it, then reads C(GET /rest/result/<scoped name>/<runtime>);
     two requests, or one more per poll.
   - eNMS answers that it has no result until the run exists, and for a runtime it does not know. Without O(wait),
     that answer is returned as RV(found=false); with O(wait=true), the module keeps polling until the run exists and
