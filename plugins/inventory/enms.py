@@ -253,8 +253,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self.populate(data, settings)
 
     # -- options --------------------------------------------------------------------------------------
-    def fail(self, message):
-        raise AnsibleParserError('%s inventory: %s' % (PLATFORM, message))
+    def fail(self, message, option=True):
+        """One line: the option at fault (named as in the file and as its variable), or the server's own words."""
+        raise AnsibleParserError('netops.bridge.enms: %s' % message if option else message)
 
     def settings(self):
         """The options, checked before any request; every failure names the option (and its variable)."""
@@ -362,7 +363,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 pools[name] = self.pool_members(client, name)
             return {'devices': devices, 'pools': pools}
         except ApiError as exc:
-            self.fail(self.explain(exc))
+            self.fail(self.explain(exc), option=False)
         finally:
             if client is not None:
                 client.close()
@@ -423,7 +424,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             for member in members:
                 member_of.setdefault(member, []).append(pool)
         only = settings['pools']
-        for device in data.get('devices') or []:
+        # By name, so that the graph and the group members read the same whatever order eNMS lists them in.
+        for device in sorted(data.get('devices') or [], key=lambda found: to_text(found['name'])):
             name = to_text(device['name'])
             if only and name not in member_of:
                 continue
