@@ -18,7 +18,7 @@ description:
   - A fixed number of requests per run, whatever the number of devices - C(GET /rest/query/device) once, with the
     O(device_filters) that eNMS can apply sent as query parameters, and C(GET /rest/instance/pool/<name>) once per
     pool read (with O(pool_groups) and no O(pools), C(GET /rest/query/pool) first lists the pools).
-  - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin: netops.bridge.enms).
+  - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin) V(netops.bridge.enms).
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -105,7 +105,7 @@ options:
     default: enms_
   device_filters:
     description:
-      - Only devices whose properties have these values become hosts, for example V({vendor: Arista}).
+      - Only devices whose properties have these values become hosts, for example C(vendor) V(Arista).
       - A single text or number value is sent to eNMS as C(GET /rest/query/device?<property>=<value>), so eNMS
         compares and only matching devices are transferred. eNMS compares exactly (case matters), and answers HTTP 500
         for a property that devices do not have.

@@ -45,7 +45,7 @@ def members(run, group):
 
 def failure_line(run, words):
     """The one warning line that says why the source could not be parsed: it holds ``words``."""
-    lines = [line for line in run.stderr.splitlines() if line.startswith('[WARNING]: Failed to parse inventory') and words in line]
+    lines = [line for line in run.stderr.splitlines() if 'Failed to parse' in line and words in line]
     assert len(lines) == 1, run
     assert 'Traceback' not in run.output, run
     return lines[0]
