@@ -141,6 +141,22 @@ def ansible(collections_path, tmp_path):
             proc = subprocess.run(command, env=environment(env), capture_output=True, text=True, timeout=300, check=False)
             return Run(proc, None)
 
+        def inventory(self, config, env=None, args=('--list',), name='inventory.enms.yml'):
+            """ansible-inventory -i <name> <args> on a plugin configuration file (text or dict); Run.results is the
+            parsed JSON of --list (empty for --graph)."""
+            path = tmp_path / name
+            path.write_text(textwrap.dedent(config) if isinstance(config, str) else json.dumps(config))
+            command = [str(BIN / 'ansible-inventory'), '-i', str(path)] + list(args)
+            proc = subprocess.run(command, env=environment(env), capture_output=True, text=True, timeout=600, check=False,
+                                  cwd=str(tmp_path))
+            run = Run(proc, None)
+            if '--list' in args and proc.returncode == 0:
+                try:
+                    run.results = json.loads(proc.stdout)
+                except ValueError:
+                    pass
+            return run
+
     return Ansible()
 
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import requests
 
-from emulators.enms import EnmsEmulator, service
+from emulators.enms import EnmsEmulator, device, service
 
 SNIPPET = 'import time\ntime.sleep(%s)\nresults["success"] = %s\nresults["result"] = "netops.bridge test"\n'
 
@@ -41,9 +41,21 @@ class EmulatedEnms(object):
     def __exit__(self, *exc):
         self.emulator.stop()
 
-    def add_device(self, name, address):
+    def add_device(self, name, address, **properties):
         with self.emulator.lock:
-            self.emulator.state['devices'][name] = address
+            self.emulator.state['devices'][name] = device(address, **properties)
+
+    def add_devices(self, devices):
+        """Many devices at once: a list of {name, ip_address, ...}."""
+        with self.emulator.lock:
+            for found in devices:
+                found = dict(found)
+                name = found.pop('name')
+                self.emulator.state['devices'][name] = device(found.pop('ip_address'), **found)
+
+    def add_pool(self, name, devices):
+        with self.emulator.lock:
+            self.emulator.state['pools'][name] = list(devices)
 
     def add_service(self, name, scoped_name, succeeds=True, seconds=0, shared=False, workflow=None):
         with self.emulator.lock:
@@ -77,7 +89,7 @@ class RealEnms(object):
         return self
 
     def __exit__(self, *exc):
-        # Services first (a workflow last), then devices: eNMS refuses nothing here, but order keeps its log readable.
+        # Services first (a workflow last), then pools and devices: eNMS refuses nothing here, but order keeps its log readable.
         for kind, name in reversed(self.created):
             self.session.delete('%s/rest/instance/%s/%s' % (self.url, kind, quote(name, safe='')), timeout=30)
         self.session.close()
@@ -89,8 +101,24 @@ class RealEnms(object):
         assert outcome.get('success') == [properties['name']], 'eNMS did not create %s: %s' % (properties['name'], json.dumps(outcome)[:2000])
         self.created.append((listed_as, properties['name']))
 
-    def add_device(self, name, address):
-        self.create('device', {'name': name, 'ip_address': address}, 'device')
+    def add_device(self, name, address, **properties):
+        values = {'name': name, 'ip_address': address}
+        values.update(properties)
+        self.create('device', values, 'device')
+
+    def add_devices(self, devices):
+        """Many devices with one POST /rest/instance/device (eNMS accepts a JSON list): a list of {name, ip_address, ...}."""
+        answer = self.session.post('%s/rest/instance/device' % self.url, json=list(devices), timeout=600)
+        answer.raise_for_status()
+        outcome = answer.json()
+        names = [found['name'] for found in devices]
+        assert sorted(outcome.get('success') or []) == sorted(names), 'eNMS did not create all devices: %s' % json.dumps(outcome)[:2000]
+        self.created.extend(('device', name) for name in names)
+
+    def add_pool(self, name, devices):
+        # manually_defined: POST /rest/update_all_pools would otherwise recompute the members from the (empty)
+        # device_* criteria and empty the pool.
+        self.create('pool', {'name': name, 'devices': list(devices), 'manually_defined': True}, 'pool')
 
     def add_service(self, name, scoped_name, succeeds=True, seconds=0, shared=False, workflow=None):
         if workflow is not None and ('service', workflow) not in self.created:

@@ -171,7 +171,7 @@ def test_docs_list_every_seeded_credential_and_id():
             expected += [entity_id] + [op['id'] for op in entity['operations']] + [op['name'] for op in entity['operations']]
     seed = enms.default_seed()
     expected += list(seed['users']) + [user['password'] for user in seed['users'].values()]
-    expected += list(seed['services']) + list(seed['devices']) + list(seed['devices'].values()) + list(seed['pools'])
+    expected += list(seed['services']) + list(seed['devices']) + [found['ip_address'] for found in seed['devices'].values()] + list(seed['pools'])
     seed = omn.default_seed()
     expected += list(seed['tokens']) + list(seed['refresh_tokens']) + list(seed['projects'])
     expected += [project['id'] for project in seed['projects'].values()] + ['peo-0001', 'peo-0030', 'peo-secret', omn.TOKEN_PATH]

@@ -43,7 +43,8 @@ def _enms(emulator):
         targets = ', '.join(['devices ' + ', '.join(service['devices'])] * bool(service['devices'])
                             + ['pools ' + ', '.join(service['pools'])] * bool(service['pools'])) or 'none'
         lines.append('  %s: %s, %s%s' % (name, service['type'], targets, ' (disabled)' if service.get('disabled') else ''))
-    lines.append('devices: %s' % ', '.join('%s (%s)' % item for item in sorted(state['devices'].items())))
+    lines.append('devices: %s' % ', '.join('%s (%s%s)' % (name, found.get('ip_address'), ''.join(
+        ', %s' % found[key] for key in ('vendor', 'operating_system') if found.get(key))) for name, found in sorted(state['devices'].items())))
     lines.append('pools: %s' % ', '.join('%s (%s)' % (name, ', '.join(members)) for name, members in sorted(state['pools'].items())))
     if state.get('failing_devices'):
         lines.append('runs fail on: %s' % ', '.join(state['failing_devices']))

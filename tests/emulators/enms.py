@@ -7,7 +7,13 @@ refusals ({"error"} / {"errors"} without runtime); runs that finish after a dela
 per-device success; /rest/result answering 200 with an error until the run row exists, and for ever
 when asked under a name that is not the service's scoped name (a shared service is run as
 "[Shared] X" and its results are kept under "X", a service in a workflow W is named "[W] X");
-GET /rest/instance/<type>/<name> giving the object (a service with its scoped_name), 403 when unknown.
+GET /rest/instance/<type>/<name> giving the object (a service with its scoped_name, a pool with its device names),
+403 when unknown; GET /rest/query/<type>[?<property>=<value>...] listing devices with every property (pools without
+members), filtered by equality as eNMS's SQL does it (the first value of a repeated parameter; a boolean column
+matches 1/0, never true/false), 500 for a property the type does not have.
+
+state['devices'] maps a device name to its properties (device(ip_address, vendor=...)); a seed file may still give
+the name -> ip address string of earlier versions. seed_devices(state, count) adds many devices (benchmarks).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -34,6 +40,45 @@ def service(kind='service', scoped_name=None, devices=(), pools=(), shared=False
     return value
 
 
+# The properties GET /rest/query/device gives for every device on eNMS 4.6 (no relations: no pools, services),
+# with the defaults of a device created with name and ip_address only.
+DEVICE_DEFAULTS = {
+    'creator': '', 'description': '', 'down': False, 'icon': 'router', 'ip_address': '', 'latitude': '0.0',
+    'location': '', 'longitude': '0.0', 'model': '', 'napalm_driver': 'ios', 'netconf_driver': 'default',
+    'netmiko_driver': 'cisco_ios', 'operating_system': '', 'os_version': '', 'port': 22, 'reachable': True,
+    'scrapli_driver': 'cisco_iosxe', 'subtype': '', 'type': 'device', 'vendor': '', 'last_modified_by': 'admin',
+}
+for _kind in ('configuration', 'operational_data', 'specialized_data'):
+    for _field in ('duration', 'failure', 'runtime', 'status', 'update'):
+        DEVICE_DEFAULTS['last_%s_%s' % (_kind, _field)] = 'Never'
+# What GET /rest/query/pool gives for a pool (eNMS 4.6 adds a device_<property>, _match and _invert per property).
+POOL_KEYS = ('admin_only', 'creator', 'description', 'device_number', 'id', 'last_modified', 'last_modified_by',
+             'manually_defined', 'name', 'type')
+
+
+def device(ip_address, **properties):
+    """A device's own properties as the emulator keeps them (its name is the key it is stored under)."""
+    value = {'ip_address': ip_address}
+    value.update(properties)
+    return value
+
+
+def seed_devices(state, count, pool=None, prefix='device-'):
+    """Add ``count`` devices (device-00001 ... with addresses in 10.128.0.0/9) to a state, and into ``pool`` if given."""
+    names = []
+    vendors = (('Arista', '7050', 'EOS', '4.30'), ('Cisco', 'ISR4451', 'IOS-XE', '17.9'), ('Juniper', 'MX204', 'Junos', '22.4'))
+    for index in range(1, count + 1):
+        name = '%s%05d' % (prefix, index)
+        vendor, model, system, version = vendors[index % len(vendors)]
+        state['devices'][name] = device('10.%d.%d.%d' % (128 + index // 65536, (index // 256) % 256, index % 256),
+                                        vendor=vendor, model=model, operating_system=system, os_version=version,
+                                        location='Site %d' % (index % 10))
+        names.append(name)
+    if pool is not None:
+        state['pools'].setdefault(pool, []).extend(names)
+    return names
+
+
 def default_seed():
     return {
         'users': {
@@ -43,7 +88,14 @@ def default_seed():
             'auditor': {'password': 'auditor-pass', 'admin': False, 'run': []},
             'automation': {'password': 'automation-pass', 'admin': True, 'run': []},  # the user of the README's and docs' examples
         },
-        'devices': {'Washington': '10.0.0.1', 'Atlanta': '10.0.0.2', 'Boston': '10.0.0.3'},
+        'devices': {
+            'Washington': device('10.0.0.1', vendor='Arista', model='7050SX', operating_system='EOS', os_version='4.30.1F',
+                                 location='Washington'),
+            'Atlanta': device('10.0.0.2', vendor='Cisco', model='ISR4451', operating_system='IOS-XE', os_version='17.9.4',
+                              location='Atlanta'),
+            'Boston': device('10.0.0.3', vendor='Arista', model='7280R', operating_system='EOS', os_version='4.29.2F',
+                             location='Boston'),
+        },
         'pools': {'Core': ['Washington', 'Atlanta'], 'Edge': ['Boston']},
         'services': {
             'Configuration Backup': service(scoped_name='Configuration Backup', devices=['Washington']),
@@ -63,17 +115,37 @@ def default_seed():
     }
 
 
+def sql_equal(value, text):
+    """column == 'text' as eNMS's database compares it: a number by its value, a boolean as 1/0."""
+    if isinstance(value, bool):
+        return text == ('1' if value else '0')
+    if isinstance(value, (int, float)):
+        try:
+            return float(text) == value
+        except ValueError:
+            return False
+    return value == text
+
+
 class EnmsEmulator(Emulator):
     platform = 'enms'
 
     def default_seed(self):
         return default_seed()
 
+    def reset_state(self):
+        super(EnmsEmulator, self).reset_state()
+        devices = self.state.get('devices') or {}
+        for name, value in list(devices.items()):
+            if not isinstance(value, dict):
+                devices[name] = device(value)
+
     def register_routes(self):
         self.route('GET', '/rest/is_alive', self.is_alive, 'is_alive')
         self.route('POST', '/rest/run_service', self.run_service, 'run_service')
         self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
         self.route('GET', '/rest/instance/<instance_type>/<name>', self.get_instance, 'get_instance')
+        self.route('GET', '/rest/query/<instance_type>', self.query, 'query')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -152,12 +224,58 @@ class EnmsEmulator(Emulator):
                 return self.alert(403)
             return Response.json(self.service_properties(name, found))
         if kind == 'device' and name in self.state['devices']:
-            return Response.json({'name': name, 'type': 'device', 'ip_address': self.state['devices'][name]})
+            found = self.device_properties(name)
+            found['pools'] = sorted(pool for pool, members in self.state['pools'].items() if name in members)
+            return Response.json(found)
         if kind == 'pool' and name in self.state['pools']:
-            return Response.json({'name': name, 'type': 'pool', 'devices': list(self.state['pools'][name])})
+            found = self.pool_properties(name)
+            found.update(devices=list(self.state['pools'][name]), links=[], runs=[], tasks=[], target_services=[])
+            return Response.json(found)
         if kind not in ('service', 'device', 'pool', 'link', 'user', 'task', 'result', 'run'):
             return self.alert(500)
         return self.alert(403)
+
+    def device_properties(self, name, index=None):
+        """A device as GET /rest/query/device gives it: every property, the defaults for those never set."""
+        found = dict(DEVICE_DEFAULTS)
+        found.update(self.state['devices'][name])
+        found['name'] = name
+        found['id'] = index if index is not None else self.object_id('devices', name)
+        return found
+
+    def pool_properties(self, name, index=None):
+        """A pool as GET /rest/query/pool gives it: without its members."""
+        return {'admin_only': False, 'creator': '', 'description': '', 'device_number': len(self.state['pools'][name]),
+                'id': index if index is not None else self.object_id('pools', name), 'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin',
+                'manually_defined': True, 'name': name, 'type': 'pool', 'device_name': '', 'device_name_match': 'inclusion',
+                'device_name_invert': False}
+
+    def object_id(self, table, name):
+        for index, known in enumerate(self.state[table], 1):
+            if known == name:
+                return index
+        return 0
+
+    def query(self, request):
+        """GET /rest/query/<type>?<property>=<value>: eNMS's filtering_query, equality on each given column."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        kind = request.params['instance_type']
+        if kind == 'device':
+            rows = [self.device_properties(name, index) for index, name in enumerate(self.state['devices'], 1)]
+        elif kind == 'pool':
+            rows = [self.pool_properties(name, index) for index, name in enumerate(self.state['pools'], 1)]
+        else:
+            return self.alert(500)
+        # The first value of a repeated parameter counts, as in Flask's request.args.to_dict().
+        criteria = dict((key, values[0]) for key, values in (request.query or {}).items())
+        columns = set(DEVICE_DEFAULTS) | set(['name', 'id']) if kind == 'device' else set(POOL_KEYS)
+        if kind == 'device':
+            for values in self.state['devices'].values():
+                columns.update(values)
+        if any(key not in columns for key in criteria):
+            return self.alert(500)
+        return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
 
     def service_properties(self, name, found):
         """What eNMS's to_dict(relation_names_only=True) gives for a service, in the keys the modules may read."""
@@ -182,7 +300,7 @@ class EnmsEmulator(Emulator):
             else:
                 errors.append("No device with the name '%s'" % name)
         for address in body.get('ip_addresses') or []:
-            match = [n for n, ip in self.state['devices'].items() if ip == address]
+            match = [n for n, found in self.state['devices'].items() if found.get('ip_address') == address]
             if match:
                 devices.extend(match)
             else:

@@ -1,0 +1,452 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) netops.bridge contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: enms
+short_description: eNMS devices and pools as an Ansible inventory
+version_added: 1.1.0
+description:
+  - Reads the devices of an eNMS server (all of them, or those of the pools named in O(pools)) and makes each one a
+    host named after the device, with C(ansible_host) set to the device's C(ip_address) and the device's properties
+    as host variables prefixed C(enms_) (O(var_prefix)).
+  - Makes one group per eNMS pool that has hosts (O(pool_groups)), and supports the constructed options
+    (O(compose), O(groups), O(keyed_groups)) and inventory caching.
+  - A fixed number of requests per run, whatever the number of devices - C(GET /rest/query/device) once, with the
+    O(device_filters) that eNMS can apply sent as query parameters, and C(GET /rest/instance/pool/<name>) once per
+    pool read (with O(pool_groups) and no O(pools), C(GET /rest/query/pool) first lists the pools).
+  - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin) V(netops.bridge.enms).
+extends_documentation_fragment:
+  - ansible.builtin.constructed
+  - ansible.builtin.inventory_cache
+options:
+  plugin:
+    description: The name of this plugin; the file is not read as an eNMS inventory source otherwise.
+    type: str
+    required: true
+    choices: [netops.bridge.enms]
+  url:
+    description:
+      - Base URL of the eNMS server, for example V(https://enms.example.com); the API lives under C(/rest).
+      - It must start with C(http://) or C(https://), must not end in C(/rest) and must not carry credentials
+        (C(user:password@)); give them in O(username) and O(password).
+    type: str
+    required: true
+    env:
+      - name: ENMS_URL
+  username:
+    description: eNMS user, for HTTP Basic authentication (the only scheme the eNMS REST API accepts).
+    type: str
+    required: true
+    env:
+      - name: ENMS_USERNAME
+  password:
+    description: Password of O(username). It is never shown, also not with C(-vvv), and never written to the cache.
+    type: str
+    required: true
+    env:
+      - name: ENMS_PASSWORD
+  validate_certs:
+    description: Verify the server's TLS certificate. Set to V(false) only for test servers.
+    type: bool
+    default: true
+    env:
+      - name: ENMS_VALIDATE_CERTS
+  ca_path:
+    description:
+      - A PEM file of CA certificates (or a directory of them prepared with C(c_rehash)) to verify the server's
+        certificate against, instead of the system's. Empty means unset.
+    type: path
+    env:
+      - name: ENMS_CA_PATH
+  request_timeout:
+    description: Seconds to wait for each HTTP request to connect and to answer.
+    type: float
+    default: 30
+    env:
+      - name: ENMS_REQUEST_TIMEOUT
+  pools:
+    description:
+      - Names of eNMS pools, exactly as eNMS shows them; only the devices in at least one of them become hosts.
+      - A name that eNMS does not know fails the run (eNMS answers HTTP 403 for it).
+      - Empty (the default) means every device.
+    type: list
+    elements: str
+    default: []
+  pool_groups:
+    description:
+      - Make one group per pool that has hosts, holding the hosts in that pool.
+      - The group name is O(pool_group_prefix) followed by the pool name, with every character that is not a letter,
+        digit or underscore (and a leading digit) replaced by C(_), so C(Core & Edge) becomes C(Core___Edge).
+      - With O(pools), only those pools become groups; without it every pool of the server is read, one request per pool.
+      - Set to V(false) to make no pool groups and, without O(pools), read no pool at all.
+    type: bool
+    default: true
+  pool_group_prefix:
+    description: Text put before the pool name to make the group name, for example V(pool_).
+    type: str
+    default: ''
+  properties:
+    description:
+      - The device properties to set as host variables (each prefixed with O(var_prefix)), for example
+        V([vendor, model, operating_system, os_version, location]).
+      - Empty (the default) means every property eNMS gives for the device, custom properties included.
+    type: list
+    elements: str
+    default: []
+  var_prefix:
+    description:
+      - Text put before each property name to make the host variable name, so C(vendor) becomes C(enms_vendor).
+      - The pools a host is in (of those read) are set as the variable named O(var_prefix) followed by C(pools).
+    type: str
+    default: enms_
+  device_filters:
+    description:
+      - Only devices whose properties have these values become hosts, for example C(vendor) V(Arista).
+      - A single text or number value is sent to eNMS as C(GET /rest/query/device?<property>=<value>), so eNMS
+        compares and only matching devices are transferred. eNMS compares exactly (case matters), and answers HTTP 500
+        for a property that devices do not have.
+      - A list of values means any of them, and a V(true)/V(false) value is compared as such; eNMS cannot apply these,
+        so they are applied to the devices it returns.
+    type: dict
+    default: {}
+notes:
+  - Every host also gets the variable named O(var_prefix) followed by C(pools) when pools are read.
+  - Requests that only read are retried with backoff on connection errors, HTTP 429, 500, 502, 503 and 504.
+  - A C(~/.netrc) entry for the eNMS host is never used in place of these credentials.
+  - With O(cache), the devices and pool members read are cached, not the password; a cache written for another
+    O(url), O(username), O(pools), O(pool_groups) or O(device_filters) is not used.
+  - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+  - An AWX credential of the C(eNMS (netops.bridge)) type injects the E(ENMS_*) variables into an inventory source too.
+requirements:
+  - requests >= 2.25
+seealso:
+  - name: netops.bridge eNMS guide
+    description: The inventory plugin with an example file, its graph and an AWX inventory source.
+    link: https://github.com/netops/bridge/blob/main/docs/enms.md
+'''
+
+EXAMPLES = r'''
+# inventory/production.enms.yml: every eNMS device, one group per pool, connection from ENMS_URL, ENMS_USERNAME
+# and ENMS_PASSWORD. Run: ansible-inventory -i inventory/production.enms.yml --graph
+plugin: netops.bridge.enms
+
+# The devices of two pools only, Arista devices only (the vendor filter is applied by eNMS), a few properties.
+---
+plugin: netops.bridge.enms
+url: https://enms.example.com
+username: ansible
+password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}"
+pools:
+  - Core & Edge
+  - Data center
+device_filters:
+  vendor: Arista
+properties: [vendor, model, operating_system, os_version, location]
+
+# Groups and variables from the device properties, with the standard constructed options.
+---
+plugin: netops.bridge.enms
+pool_group_prefix: pool_
+compose:
+  ansible_network_os: "'arista.eos.eos' if enms_vendor == 'Arista' else 'cisco.ios.ios'"
+  ansible_port: enms_port
+groups:
+  paris: enms_location == 'Paris'
+keyed_groups:
+  - key: enms_vendor
+    prefix: vendor
+  - key: enms_operating_system | lower
+    prefix: os
+strict: true
+
+# Cache what eNMS answered for an hour: the next runs send no request.
+---
+plugin: netops.bridge.enms
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: ~/.cache/enms-inventory
+cache_timeout: 3600
+'''
+
+import os
+import re
+import ssl
+from urllib.parse import urlsplit, urlunsplit
+
+from ansible.errors import AnsibleParserError
+from ansible.inventory.group import to_safe_group_name
+from ansible.module_utils.common.text.converters import to_text
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, load_ca, path_segment
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+
+PLATFORM = 'eNMS'
+CACHE_FORMAT = 1
+ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
+       'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
+PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+
+
+def option_name(name):
+    """How a user may have set an option: in the file, or with its environment variable."""
+    return '%s (or %s)' % (name, ENV[name]) if name in ENV else name
+
+
+def server_side(value):
+    """A filter value eNMS compares itself: one text or number (eNMS compares a boolean column with 'true' as false)."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def matches(device, filters):
+    for key, wanted in filters.items():
+        value = device.get(key)
+        choices = wanted if isinstance(wanted, list) else [wanted]
+        if not any(same(value, choice) for choice in choices):
+            return False
+    return True
+
+
+def same(value, wanted):
+    if isinstance(wanted, bool) or isinstance(value, bool):
+        return value is wanted
+    return to_text(value) == to_text(wanted)
+
+
+def pool_hint(name):
+    return ('eNMS answers HTTP 403 for a pool name it does not know (or that the user may not read): check the name %r '
+            'in pools, exactly as eNMS shows it (case, spaces)' % name)
+
+
+class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+    NAME = 'netops.bridge.enms'
+
+    def verify_file(self, path):
+        return super(InventoryModule, self).verify_file(path) and path.endswith(('enms.yml', 'enms.yaml'))
+
+    def parse(self, inventory, loader, path, cache=True):
+        super(InventoryModule, self).parse(inventory, loader, path)
+        self._read_config_data(path)
+        settings = self.settings()
+        source = {'format': CACHE_FORMAT, 'url': settings['url'], 'username': settings['username'],
+                  'pools': settings['pools'], 'pool_groups': settings['pool_groups'],
+                  'device_filters': settings['device_filters']}
+        use_cache = self.get_option('cache')
+        key = self.get_cache_key(path)
+        data = None
+        if use_cache and cache:
+            try:
+                cached = self._cache[key]
+            except KeyError:
+                cached = None
+            if isinstance(cached, dict) and cached.get('source') == source:
+                data = cached.get('data')
+        if data is None:
+            data = self.fetch(settings)
+            if use_cache:
+                self._cache[key] = {'source': source, 'data': data}
+        self.populate(data, settings)
+
+    # -- options --------------------------------------------------------------------------------------
+    def fail(self, message, option=True):
+        """One line: the option at fault (named as in the file and as its variable), or the server's own words."""
+        raise AnsibleParserError('netops.bridge.enms: %s' % message if option else message)
+
+    def settings(self):
+        """The options, checked before any request; every failure names the option (and its variable)."""
+        found = {}
+        for name in ('url', 'username', 'password'):
+            value = self.get_option(name)
+            if isinstance(value, str) and self.templar.is_template(value):
+                # For example password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}".
+                value = self.templar.template(value)
+            if value is None or not to_text(value).strip():
+                self.fail('%s is required and must not be empty.' % option_name(name))
+            found[name] = to_text(value)
+        found['url'] = self.checked_url(found['url'].strip())
+        found['validate_certs'] = self.get_option('validate_certs')
+        found['ca_path'] = self.checked_ca_path(self.get_option('ca_path'))
+        timeout = self.get_option('request_timeout')
+        if timeout is None or timeout <= 0:
+            self.fail('%s must be greater than 0, got %s.' % (option_name('request_timeout'), timeout))
+        found['request_timeout'] = float(timeout)
+        found['pools'] = self.names('pools')
+        found['properties'] = self.names('properties')
+        found['pool_groups'] = bool(self.get_option('pool_groups'))
+        found['pool_group_prefix'] = to_text(self.get_option('pool_group_prefix') or '')
+        found['var_prefix'] = to_text(self.get_option('var_prefix') or '')
+        if found['var_prefix'] and not PROPERTY_NAME.match(found['var_prefix']):
+            self.fail('var_prefix must be empty or start with a letter or _ and hold only letters, digits and _, got %r.'
+                      % found['var_prefix'])
+        found['device_filters'] = self.checked_filters(self.get_option('device_filters') or {})
+        return found
+
+    def names(self, option):
+        values = self.get_option(option) or []
+        names = []
+        for value in values:
+            if not isinstance(value, str) or not value.strip():
+                self.fail('%s must be a list of non-empty names, got %r.' % (option, value))
+            if value not in names:
+                names.append(to_text(value))
+        return names
+
+    def checked_url(self, text):
+        userinfo = re.split(r'[/?#]', text.split('://', 1)[-1], 1)[0].rpartition('@')[0]
+        if userinfo:
+            self.fail('%s must not contain credentials (user:password@ before the host): give them in username and '
+                      'password instead.' % option_name('url'))
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in ('http', 'https') or not text.lower().startswith(('http://', 'https://')):
+            self.fail('%s must start with http:// or https://, got %r.' % (option_name('url'), text))
+        if not parts.hostname:
+            self.fail('%s must name a server after %s://, got %r.' % (option_name('url'), parts.scheme, text))
+        base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip('/'), '', ''))
+        if parts.query or parts.fragment:
+            self.fail("%s must be the server's base URL without ?query or #fragment: use %s." % (option_name('url'), base))
+        path = parts.path.rstrip('/') + '/'
+        at = path.find('/rest/')
+        if at >= 0:
+            self.fail("%s must be the server's base URL without /rest: use %s."
+                      % (option_name('url'), urlunsplit((parts.scheme, parts.netloc, path[:at], '', ''))))
+        return base
+
+    def checked_ca_path(self, value):
+        if not value:
+            # Empty is unset: the AWX credential type injects an empty ENMS_CA_PATH when no CA is given.
+            return None
+        value = os.path.expanduser(to_text(value))
+        if not os.path.exists(value):
+            self.fail('%s %s does not exist.' % (option_name('ca_path'), value))
+        try:
+            load_ca(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), value)
+        except ssl.SSLError as exc:
+            self.fail('%s %s holds no usable CA certificate (%s): give a PEM file of the CA certificates that sign the '
+                      'eNMS server certificate.' % (option_name('ca_path'), value, exc.reason or exc))
+        except OSError as exc:
+            self.fail('%s %s cannot be read (%s).' % (option_name('ca_path'), value, exc.strerror or exc))
+        return value
+
+    def checked_filters(self, filters):
+        if not isinstance(filters, dict):
+            self.fail('device_filters must be a mapping of device property to value, got %r.' % (filters,))
+        checked = {}
+        for key, value in filters.items():
+            key = to_text(key)
+            if not PROPERTY_NAME.match(key):
+                self.fail('device_filters: %r is not a device property name.' % key)
+            values = value if isinstance(value, list) else [value]
+            if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+                self.fail('device_filters: %s must be a text, number or true/false, or a list of them, got %r.' % (key, value))
+            checked[key] = value
+        return checked
+
+    # -- requests -------------------------------------------------------------------------------------
+    def fetch(self, settings):
+        """What eNMS knows that the inventory needs, in a fixed number of requests: {'devices': [...], 'pools': {...}}."""
+        client = None
+        try:
+            client = ApiClient(PLATFORM, settings['url'], BasicAuth(settings['username'], settings['password']),
+                               validate_certs=settings['validate_certs'], ca_path=settings['ca_path'],
+                               timeout=settings['request_timeout'])
+            devices = self.devices(client, settings['device_filters'])
+            pools = {}
+            names = settings['pools']
+            if not names and settings['pool_groups']:
+                names = self.pool_names(client)
+            for name in names:
+                pools[name] = self.pool_members(client, name)
+            return {'devices': devices, 'pools': pools}
+        except ApiError as exc:
+            self.fail(self.explain(exc), option=False)
+        finally:
+            if client is not None:
+                client.close()
+
+    def explain(self, error):
+        text = error.message.rstrip().rstrip('.')
+        if error.status == 401:
+            text += ('. Check %s and %s' % (option_name('username'), option_name('password')))
+        elif error.status is None and 'connection failed' in (error.summary or ''):
+            text += '. Check %s: is eNMS listening there' % option_name('url')
+        return text + '.'
+
+    def devices(self, client, filters):
+        params = dict((key, to_text(value)) for key, value in filters.items() if server_side(value))
+        try:
+            response = client.request('GET', '/rest/query/device', params=params or None)
+        except ApiError as exc:
+            if exc.status == 500 and params:
+                exc.summary = ('eNMS answers HTTP 500 for a property that devices do not have: check the property names '
+                               'in device_filters (%s)' % ', '.join(sorted(params)))
+            raise
+        listed = response.json()
+        if not isinstance(listed, list):
+            raise ApiError(PLATFORM, 'expected the devices as a JSON list', method='GET', url=response.url,
+                           status=response.status, detail=response.text[:200])
+        devices = [device for device in listed if isinstance(device, dict) and device.get('name') not in (None, '')]
+        return [device for device in devices if matches(device, filters)]
+
+    def pool_names(self, client):
+        response = client.request('GET', '/rest/query/pool')
+        listed = response.json()
+        if not isinstance(listed, list):
+            raise ApiError(PLATFORM, 'expected the pools as a JSON list', method='GET', url=response.url,
+                           status=response.status, detail=response.text[:200])
+        return [to_text(pool['name']) for pool in listed if isinstance(pool, dict) and pool.get('name')]
+
+    def pool_members(self, client, name):
+        try:
+            response = client.request('GET', '/rest/instance/pool/%s' % path_segment(name))
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = pool_hint(name)
+            raise
+        pool = response.json_object('the pool %r' % name)
+        members = pool.get('devices')
+        if not isinstance(members, list):
+            raise ApiError(PLATFORM, 'eNMS gave the pool %r without its devices' % name, method='GET', url=response.url,
+                           status=response.status)
+        return [to_text(member) for member in members]
+
+    # -- the inventory --------------------------------------------------------------------------------
+    def populate(self, data, settings):
+        strict = self.get_option('strict')
+        prefix, wanted = settings['var_prefix'], settings['properties']
+        pools = data.get('pools') or {}
+        member_of = {}
+        for pool, members in pools.items():
+            for member in members:
+                member_of.setdefault(member, []).append(pool)
+        only = settings['pools']
+        # By name, so that the graph and the group members read the same whatever order eNMS lists them in.
+        for device in sorted(data.get('devices') or [], key=lambda found: to_text(found['name'])):
+            name = to_text(device['name'])
+            if only and name not in member_of:
+                continue
+            self.inventory.add_host(name)
+            address = device.get('ip_address')
+            if address:
+                self.inventory.set_variable(name, 'ansible_host', to_text(address))
+            for key in (wanted or sorted(device)):
+                if key in device:
+                    self.inventory.set_variable(name, prefix + to_text(key), device[key])
+            if pools:
+                self.inventory.set_variable(name, prefix + 'pools', sorted(member_of.get(name, [])))
+            if settings['pool_groups']:
+                for pool in member_of.get(name, []):
+                    group = self.inventory.add_group(self.group_name(settings['pool_group_prefix'] + pool))
+                    self.inventory.add_child(group, name)
+            variables = self.inventory.get_host(name).get_vars()
+            self._set_composite_vars(self.get_option('compose'), variables, name, strict=strict)
+            self._add_host_to_composed_groups(self.get_option('groups'), variables, name, strict=strict)
+            self._add_host_to_keyed_groups(self.get_option('keyed_groups'), variables, name, strict=strict)
+
+    @staticmethod
+    def group_name(text):
+        return to_safe_group_name(text, force=True, silent=True)
