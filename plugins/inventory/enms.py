@@ -134,42 +134,45 @@ EXAMPLES = r'''
 # and ENMS_PASSWORD. Run: ansible-inventory -i inventory/production.enms.yml --graph
 plugin: netops.bridge.enms
 
-# The devices of two pools only, Arista devices only (the vendor filter is applied by eNMS), a few properties.
----
-plugin: netops.bridge.enms
-url: https://enms.example.com
-username: ansible
-password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}"
-pools:
-  - Core & Edge
-  - Data center
-device_filters:
-  vendor: Arista
-properties: [vendor, model, operating_system, os_version, location]
-
-# Groups and variables from the device properties, with the standard constructed options.
----
-plugin: netops.bridge.enms
-pool_group_prefix: pool_
-compose:
-  ansible_network_os: "'arista.eos.eos' if enms_vendor == 'Arista' else 'cisco.ios.ios'"
-  ansible_port: enms_port
-groups:
-  paris: enms_location == 'Paris'
-keyed_groups:
-  - key: enms_vendor
-    prefix: vendor
-  - key: enms_operating_system | lower
-    prefix: os
-strict: true
-
-# Cache what eNMS answered for an hour: the next runs send no request.
----
-plugin: netops.bridge.enms
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/enms-inventory
-cache_timeout: 3600
+# Each of the files below is a whole inventory file of its own.
+#
+# inventory/arista.enms.yml: the devices of two pools only, Arista devices only (the vendor filter is applied by
+# eNMS), a few properties:
+#
+#   plugin: netops.bridge.enms
+#   url: https://enms.example.com
+#   username: ansible
+#   password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}"
+#   pools:
+#     - Core & Edge
+#     - Data center
+#   device_filters:
+#     vendor: Arista
+#   properties: [vendor, model, operating_system, os_version, location]
+#
+# inventory/grouped.enms.yml: groups and variables from the device properties, with the standard constructed options:
+#
+#   plugin: netops.bridge.enms
+#   pool_group_prefix: pool_
+#   compose:
+#     ansible_network_os: "'arista.eos.eos' if enms_vendor == 'Arista' else 'cisco.ios.ios'"
+#     ansible_port: enms_port
+#   groups:
+#     paris: enms_location == 'Paris'
+#   keyed_groups:
+#     - key: enms_vendor
+#       prefix: vendor
+#     - key: enms_operating_system | lower
+#       prefix: os
+#   strict: true
+#
+# inventory/cached.enms.yml: cache what eNMS answered for an hour, so that the next runs send no request:
+#
+#   plugin: netops.bridge.enms
+#   cache: true
+#   cache_plugin: ansible.builtin.jsonfile
+#   cache_connection: ~/.cache/enms-inventory
+#   cache_timeout: 3600
 '''
 
 import os
