@@ -8,7 +8,8 @@ beside the model's fields and reports every key the model does not know, at any 
 ``bytes`` (protojson: base64 in JSON) must hold valid base64. Path parameters of the REST mapping
 (``{id}``, ``{target_id}``, ``{key_id}``) are merged into the request before it is parsed, as the gateway does.
 
-Not judged: requests answered by an injected fault, and error answers. ZITADEL's REST gateway answers errors as
+Not judged: requests answered by an injected fault, requests a test sends wrong on purpose (with the header
+``X-Sdk-Unjudged: 1``, to see the emulator refuse them), and error answers. ZITADEL's REST gateway answers errors as
 ``{code: <number>, message, details}`` (docs/zitadel.md and ../shared/api-contracts.md 4.6); the SDK's
 ``ActionServiceConnectError`` describes the Connect protocol's form, where ``code`` is a string.
 """
@@ -29,6 +30,8 @@ try:
     SDK_ERROR = None
 except ImportError as exc:  # pragma: no cover - the test requirements install it
     SDK_ERROR = exc
+
+UNJUDGED = 'X-Sdk-Unjudged'
 
 # Route name of tests/emulators/zitadel.py (without the version) -> the RPC, and the path parameters' JSON names.
 ROUTES = {
@@ -121,7 +124,8 @@ def judge_message(model_class, value, where):
 
 def judge_entry(emulator, entry):
     """Problems with one logged request and its answer; [] when the SDK agrees or the entry is not judged."""
-    if entry.get('fault') or not entry.get('route') or ' ' not in entry['route']:
+    headers = dict((k.lower(), v) for k, v in (entry.get('headers') or {}).items())
+    if entry.get('fault') or headers.get(UNJUDGED.lower()) or not entry.get('route') or ' ' not in entry['route']:
         return []
     version, name = entry['route'].split(' ', 1)
     if name not in ROUTES:
