@@ -143,6 +143,8 @@ expiration_date:
   sample: "2027-01-31T00:00:00Z"
 '''
 
+from ansible.module_utils.common.text.converters import to_text
+
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
     ZitadelModule, decode_public_key, encode_public_key, normalize_timestamp, parse_public_key, public_key_fingerprint,
     public_key_view)
@@ -156,7 +158,7 @@ def find_target(module, ref):
     if by_id:
         return by_id[0]
     if len(by_name) > 1:
-        module.fail('more than one target is named %r (IDs %s); give the ID instead.' % (ref, ', '.join(t.get('id') for t in by_name)))
+        module.fail('more than one target is named %r (IDs %s); give the ID instead.' % (ref, ', '.join(to_text(t.get('id')) for t in by_name)))
     return by_name[0] if by_name else None
 
 
