@@ -471,7 +471,10 @@ def test_ansible_doc_shows_every_input_of_the_role(role, collections_path, tmp_p
         assert spec['options'][name].get('default') == value, '%s: defaults/main.yml and the argument spec disagree' % name
 
 
-JWE_KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\nEPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n-----END PUBLIC KEY-----\n'
+JWE_KEY = ('-----BEGIN PUBLIC KEY-----\n'
+           'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\n'
+           'EPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n'
+           '-----END PUBLIC KEY-----\n')
 
 
 def test_zitadel_actions_declares_a_targets_public_key(zitadel, ansible):

@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-import zitadel_sdk
 from conftest import zitadel_env
 from test_saymon import play
 

@@ -255,3 +255,20 @@ def test_the_sdk_judge_finds_unknown_keys_and_raw_bytes():
     assert any('$.publicKeys.der' in p for p in zitadel_sdk.judge_message(listed, {'publicKeys': [{'keyId': '1', 'der': 'x'}]}, 'w'))
     assert zitadel_sdk.judge_message(listed, {'publicKeys': [{'keyId': '1', 'active': True, 'publicKey': 'QUJD'}],
                                               'pagination': {'totalResult': '1', 'appliedLimit': '100'}}, 'w') == []
+
+
+def test_target_info_shows_each_targets_keys_on_v2_only(zitadel, ansible, key_file, keys):
+    assert ansible.playbook(play(TARGET + key_task(key_file('a'), extra='expiration_date: "2027-01-31T00:00:00Z"')),
+                            env=zitadel_env(zitadel)).rc == 0
+    info = play('''
+    - netops.bridge.zitadel_target_info:
+      register: info
+''', "{'info': info}")
+    run = ansible.playbook(info, env=zitadel_env(zitadel))
+    (target,) = run.results['info']['targets']
+    (key,) = target['public_keys']
+    assert key['active'] is True and key['fingerprint'] == fingerprint(keys['a']) and key['expiration_date'] == '2027-01-31T00:00:00Z'
+    assert set(key) == {'key_id', 'active', 'fingerprint', 'expiration_date'}
+    assert zitadel.count(route='v2 list_public_keys') == 2  # one by the key task, one by the info task
+    beta = ansible.playbook(info, env=zitadel_env(zitadel, api_version='v2beta'))
+    assert beta.rc == 0 and [t['public_keys'] for t in beta.results['info']['targets']] == [None], beta

@@ -189,8 +189,13 @@ class ZitadelEmulator(Emulator):
             raise Refused(5, 'Errors.Target.NotFound (QUERY-xJ4kZ)')
         return target
 
+    @staticmethod
+    def shown(version, target):
+        # v2beta (ZITADEL 3.x) has no payload type: a target created through v2 does not show it there.
+        return dict((k, v) for k, v in target.items() if version == 'v2' or k != 'payloadType')
+
     def get_target(self, version, request, body):
-        return {'target': self.target(request)}
+        return {'target': self.shown(version, self.target(request))}
 
     def update_target(self, version, request, body):
         self.text(request.params['id'], 'id', 200)
@@ -242,7 +247,7 @@ class ZitadelEmulator(Emulator):
                 items = [t for t in items if t['id'] in search['inTargetIdsFilter'].get('targetIds', [])]
             else:
                 raise Refused(3, 'invalid TargetSearchFilter: exactly one field is required in oneof')
-        return self.page(body, items, 'targets')
+        return self.page(body, [self.shown(version, t) for t in items], 'targets')
 
     # -- public keys (v2) ------------------------------------------------------------------------------
     @staticmethod

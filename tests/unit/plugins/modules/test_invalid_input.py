@@ -22,7 +22,10 @@ SAYMON = dict(username='admin', password='admin-pass')
 ENMS = dict(username='admin', password='admin-pass')
 OMN = dict(token='omn-token')
 ZITADEL = dict(token='admin-token')
-EC_PUBLIC_KEY = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\nEPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n-----END PUBLIC KEY-----\n'
+EC_PUBLIC_KEY = ('-----BEGIN PUBLIC KEY-----\n'
+                 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\n'
+                 'EPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n'
+                 '-----END PUBLIC KEY-----\n')
 
 # Each module with arguments that are valid on their own; every test replaces one option with an invalid value.
 MODULES = {
