@@ -4,7 +4,7 @@
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${NETOPS_BRIDGE_CACHE:-$HOME/.cache/netops-bridge}"
 RUNTIME_REQUIREMENTS="requests>=2.25 lxml>=4.6"
-TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5 ansible-runner>=2.3"
+TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5 ansible-runner>=2.3 zitadel-client>=4.1.9"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 

@@ -5,14 +5,20 @@
 
 Targets and executions are instance-level resources under /v2/actions (ZITADEL 4.x) or
 /v2beta/actions (3.x). Executions are identified by their condition; setting one with no targets
-deletes it. Errors come as {code, message, details} with a gRPC code.
+deletes it. A target's public keys (for JWE payloads, v2 only) live under /v2/actions/targets/{id}/publickeys;
+their ``publicKey`` is protobuf ``bytes``, so JSON carries the PEM text base64-encoded. Errors come as
+{code, message, details} with a gRPC code.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
+import binascii
+import hashlib
 import json
 import re
+from datetime import datetime, timedelta
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_text
@@ -31,6 +37,10 @@ GRPC_CODES = {1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_
               13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED'}
 TARGET_TYPES = {'webhook': 'restWebhook', 'call': 'restCall', 'async': 'restAsync'}
 PAYLOAD_TYPES = {'json': 'PAYLOAD_TYPE_JSON', 'jwt': 'PAYLOAD_TYPE_JWT', 'jwe': 'PAYLOAD_TYPE_JWE'}
+MAX_PUBLIC_KEY_BYTES = 8192
+KEY_ALGORITHMS = {b'\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01': 'RSA', b'\x2a\x86\x48\xce\x3d\x02\x01': 'EC'}
+PEM_BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----', re.S)
+RFC3339 = re.compile(r'^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?([Zz]|[+-]\d\d:\d\d)$')
 CONDITION_KINDS = {'request': ('method', 'service', 'all'), 'response': ('method', 'service', 'all'),
                    'function': ('name',), 'event': ('event', 'group', 'all')}
 
@@ -149,6 +159,122 @@ def execution_target_ids(execution):
     return ids
 
 
+def _der_item(data, at):
+    """(tag, content start, content end) of the DER item at ``at``; ValueError when it does not fit in ``data``."""
+    if at + 2 > len(data):
+        raise ValueError('truncated')
+    tag, length, at = data[at], data[at + 1], at + 2
+    if length & 0x80:
+        count = length & 0x7f
+        if not 1 <= count <= 4 or at + count > len(data):
+            raise ValueError('bad length')
+        length = int(binascii.hexlify(data[at:at + count]), 16)
+        at += count
+    if at + length > len(data):
+        raise ValueError('truncated')
+    return tag, at, at + length
+
+
+def parse_public_key(value, option='public_key'):
+    """(DER SubjectPublicKeyInfo, 'RSA' or 'EC') of one PEM ``PUBLIC KEY`` block; ValueError saying what is wrong.
+
+    A small DER walk (SEQUENCE of the AlgorithmIdentifier and a BIT STRING, nothing after it) is enough to tell an RSA or
+    EC public key from anything else; no crypto library is needed. The key itself is never put in the message."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%s must be the PEM text of an RSA or EC public key (-----BEGIN PUBLIC KEY-----)' % option)
+    blocks = PEM_BLOCK.findall(value)
+    labels = [label for label, _body in blocks]
+    if any('PRIVATE KEY' in label for label in labels):
+        raise ValueError('%s holds a private key: give its public key (openssl pkey -in key.pem -pubout)' % option)
+    if len(blocks) != 1:
+        raise ValueError('%s must hold exactly one PEM block (-----BEGIN PUBLIC KEY-----), found %d' % (option, len(blocks)))
+    label, body = blocks[0]
+    if label == 'CERTIFICATE':
+        raise ValueError('%s is a certificate, not a public key: give its key (openssl x509 -in cert.pem -pubkey -noout)' % option)
+    if label == 'RSA PUBLIC KEY':
+        raise ValueError('%s is a PKCS#1 RSA key: ZITADEL wants a PUBLIC KEY (SubjectPublicKeyInfo) block '
+                         '(openssl rsa -RSAPublicKey_in -in key.pem -pubout)' % option)
+    if label != 'PUBLIC KEY':
+        raise ValueError('%s must be a PEM PUBLIC KEY block, got %s' % (option, label))
+    if len(value.strip().encode('utf-8')) > MAX_PUBLIC_KEY_BYTES:
+        raise ValueError('%s must be at most %d bytes of PEM text' % (option, MAX_PUBLIC_KEY_BYTES))
+    try:
+        der = base64.b64decode(re.sub(r'\s+', '', body), validate=True)
+        tag, start, end = _der_item(der, 0)
+        if tag != 0x30 or end != len(der):
+            raise ValueError('not one SEQUENCE')
+        tag, algorithm_start, algorithm_end = _der_item(der, start)
+        if tag != 0x30:
+            raise ValueError('no AlgorithmIdentifier')
+        tag, oid_start, oid_end = _der_item(der, algorithm_start)
+        if tag != 0x06:
+            raise ValueError('no algorithm OID')
+        tag, key_start, key_end = _der_item(der, algorithm_end)
+        if tag != 0x03 or key_end != end or key_end - key_start < 2:
+            raise ValueError('no BIT STRING')
+    except (ValueError, TypeError, binascii.Error):
+        raise ValueError('%s is not a valid PEM public key (its base64 or DER structure is broken)' % option)
+    kind = KEY_ALGORITHMS.get(der[oid_start:oid_end])
+    if kind is None:
+        raise ValueError('%s must be an RSA or EC public key; ZITADEL accepts no other algorithm (such as Ed25519)' % option)
+    return der, kind
+
+
+def public_key_fingerprint(der):
+    """``SHA256:`` and the unpadded base64 of the SHA-256 of the DER SubjectPublicKeyInfo (the form ZITADEL's API
+    documents for a key's fingerprint)."""
+    return 'SHA256:' + to_text(base64.b64encode(hashlib.sha256(der).digest())).rstrip('=')
+
+
+def encode_public_key(value):
+    """The JSON value of the ``publicKey`` bytes field: base64 of the PEM text's UTF-8 bytes."""
+    return to_text(base64.b64encode((value.strip() + '\n').encode('utf-8')))
+
+
+def decode_public_key(value):
+    """DER of the ``publicKey`` in one of ZITADEL's answers (base64 of PEM bytes), or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        pem = base64.b64decode(value + '=' * (-len(value) % 4), validate=True).decode('utf-8')
+        return parse_public_key(pem)[0]
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def normalize_timestamp(value, option='expiration_date'):
+    """An RFC 3339 time as ZITADEL writes it, in UTC (``2027-01-31T00:00:00Z``); ValueError naming the option."""
+    match = RFC3339.match(to_text(value).strip()) if value is not None else None
+    if not match:
+        raise ValueError('%s must be an RFC 3339 time such as 2027-01-31T00:00:00Z, got %r' % (option, value))
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        raise ValueError('%s is not a valid date and time: %r' % (option, value))
+    if zone not in ('Z', 'z'):
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        stamp = stamp - offset if zone[0] == '+' else stamp + offset
+    fraction = (fraction or '').rstrip('0')
+    return stamp.strftime('%Y-%m-%dT%H:%M:%S') + ('.' + fraction if fraction else '') + 'Z'
+
+
+def public_key_view(key, der=None):
+    """A target's public key in the module's terms: key_id, fingerprint, active, expiration_date."""
+    try:
+        expiration = normalize_timestamp(key['expirationDate']) if key.get('expirationDate') else None
+    except ValueError:
+        expiration = to_text(key.get('expirationDate'))
+    der = der if der is not None else decode_public_key(key.get('publicKey'))
+    fingerprint = key.get('fingerprint') if isinstance(key.get('fingerprint'), str) and key.get('fingerprint') else None
+    return {
+        'key_id': key.get('keyId'),
+        'fingerprint': fingerprint or (public_key_fingerprint(der) if der else None),
+        'active': key.get('active') is True,
+        'expiration_date': expiration,
+    }
+
+
 def refusal_hint(error, permission):
     """Why ZITADEL refused the token: 401 (gRPC UNAUTHENTICATED) means it does not accept the token at all, which no
     permission would fix; only 403 (PERMISSION_DENIED) means a valid token lacks the permission."""
@@ -210,12 +336,12 @@ class ZitadelApi(object):
             raise
         return response.json_object(maybe_applied=method == 'POST' and not idempotent)
 
-    def search(self, what, filters, permission):
-        """Every page of a search, following offsets until totalResult is reached."""
+    def search(self, what, filters, permission, path=None):
+        """Every page of a search, following offsets until totalResult is reached; ``what`` is the answer's list."""
         found, offset = [], 0
         while True:
             body = {'pagination': {'offset': str(offset), 'limit': PAGE_SIZE, 'asc': True}, 'filters': filters}
-            answer = self.call('POST', '/%s/search' % what, permission, body, idempotent=True)
+            answer = self.call('POST', path or '/%s/search' % what, permission, body, idempotent=True)
             page = answer.get(what)
             if page is None:
                 page = answer.get('result') or []
@@ -261,3 +387,22 @@ class ZitadelApi(object):
 
     def set_execution(self, condition, target_ids):
         return self.call('PUT', '/executions', 'action.execution.write', {'condition': condition, 'targets': list(target_ids)})
+
+    # A target's public keys (v2 only): the REST mapping of AddPublicKey, ActivatePublicKey, DeactivatePublicKey,
+    # RemovePublicKey and ListPublicKeys in ../shared/zitadel-actions-v2-contract.json.
+    def public_keys(self, target_id):
+        return self.search('publicKeys', [], 'action.target.read', '/targets/%s/publickeys/search' % path_segment(target_id))
+
+    def add_public_key(self, target_id, body):
+        return self.call('POST', '/targets/%s/publickeys' % path_segment(target_id), 'action.target.write', body)
+
+    def activate_public_key(self, target_id, key_id):
+        return self.call('POST', '/targets/%s/publickeys/%s/activate' % (path_segment(target_id), path_segment(key_id)),
+                         'action.target.write')
+
+    def deactivate_public_key(self, target_id, key_id):
+        return self.call('POST', '/targets/%s/publickeys/%s/deactivate' % (path_segment(target_id), path_segment(key_id)),
+                         'action.target.write')
+
+    def remove_public_key(self, target_id, key_id):
+        return self.call('DELETE', '/targets/%s/publickeys/%s' % (path_segment(target_id), path_segment(key_id)), 'action.target.write')

@@ -12,6 +12,10 @@ short_description: List ZITADEL Actions v2 targets
 version_added: 0.1.0
 description:
   - Lists targets with C(POST /v2/actions/targets/search), following every page, optionally filtered by name or IDs.
+  - With O(api_version=v2), each target also shows its public keys (for JWE payloads): one
+    C(POST /v2/actions/targets/{target_id}/publickeys/search) per target found (one more per 100 keys), so N targets cost
+    N more requests. O(public_keys=false) skips them. With O(api_version=v2beta) (ZITADEL 3.x, which has no public keys)
+    RV(targets[].public_keys) is V(null).
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -32,8 +36,15 @@ options:
     description: Only the targets with these IDs (each at most 200 characters).
     type: list
     elements: str
+  public_keys:
+    description:
+      - Read each target's public keys (O(api_version=v2) only; ignored with V(v2beta)).
+    type: bool
+    default: true
+    version_added: 1.1.0
 seealso:
   - module: netops.bridge.zitadel_target
+  - module: netops.bridge.zitadel_target_public_key
 '''
 
 EXAMPLES = r'''
@@ -48,10 +59,21 @@ EXAMPLES = r'''
 
 RETURN = r'''
 targets:
-  description: The targets, each as M(netops.bridge.zitadel_target) returns it.
+  description:
+    - The targets, each as M(netops.bridge.zitadel_target) returns it, and its public keys.
   returned: always
   type: list
   elements: dict
+  contains:
+    public_keys:
+      description:
+        - The target's public keys as M(netops.bridge.zitadel_target_public_key) returns them (C(key_id), C(active),
+          C(fingerprint), C(expiration_date)).
+        - V(null) with O(api_version=v2beta), where ZITADEL has no public keys, or with O(public_keys=false).
+      type: list
+      elements: dict
+      returned: success
+      version_added: 1.1.0
   sample:
     - id: "337246363446361786"
       name: user-checks
@@ -59,10 +81,15 @@ targets:
       target_type: webhook
       interrupt_on_error: true
       timeout: 10s
-      payload_type: json
+      payload_type: jwe
+      public_keys:
+        - key_id: "337246363446362001"
+          active: true
+          fingerprint: SHA256:STqK+Sd4qgdu+UjiwI8NBjOD6P7UqQ42EZYIdySEyTw
+          expiration_date: "2027-01-31T00:00:00Z"
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, target_view
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, public_key_view, target_view
 
 MATCHES = ['equals', 'equals_ignore_case', 'starts_with', 'starts_with_ignore_case', 'contains', 'contains_ignore_case',
            'ends_with', 'ends_with_ignore_case']
@@ -76,7 +103,13 @@ def run(module):
                                              'method': 'TEXT_FILTER_METHOD_%s' % params['name_match'].upper()}})
     if params.get('ids'):
         filters.append({'inTargetIdsFilter': {'targetIds': params['ids']}})
-    module.result['targets'] = [target_view(t) for t in module.api.targets(filters)]
+    targets = []
+    with_keys = params['public_keys'] and params['api_version'] == 'v2'
+    for target in module.api.targets(filters):
+        view = target_view(target)
+        view['public_keys'] = [public_key_view(k) for k in module.api.public_keys(target['id'])] if with_keys and target.get('id') else None
+        targets.append(view)
+    module.result['targets'] = targets
 
 
 def main():
@@ -85,6 +118,7 @@ def main():
             name=dict(type='str'),
             name_match=dict(type='str', choices=MATCHES, default='equals'),
             ids=dict(type='list', elements='str'),
+            public_keys=dict(type='bool', default=True, no_log=False),
         ),
         supports_check_mode=True,
     )

@@ -22,6 +22,7 @@ from emulators.enms import EnmsEmulator  # noqa: E402  pylint: disable=wrong-imp
 from emulators.omn import OmnEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.saymon import SaymonEmulator  # noqa: E402  pylint: disable=wrong-import-position
 from emulators.zitadel import ZitadelEmulator  # noqa: E402  pylint: disable=wrong-import-position
+import zitadel_sdk  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = Path(sys.executable).parent
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)', re.M)
@@ -47,8 +48,11 @@ def omn():
 
 @pytest.fixture
 def zitadel():
+    """The ZITADEL emulator; after the test, ZITADEL's SDK judges every request and answer it saw (zitadel_sdk.py)."""
     with ZitadelEmulator() as emulator:
         yield emulator
+        problems = zitadel_sdk.judge(emulator)
+    assert not problems, 'ZITADEL\'s SDK disagrees with %d request(s) or answer(s):\n' % len(problems) + '\n'.join(problems)
 
 
 @pytest.fixture(scope='session')

@@ -469,3 +469,29 @@ def test_ansible_doc_shows_every_input_of_the_role(role, collections_path, tmp_p
     for name, value in defaults.items():
         assert name in spec['options'], '%s is in defaults/main.yml but not in the argument spec' % name
         assert spec['options'][name].get('default') == value, '%s: defaults/main.yml and the argument spec disagree' % name
+
+
+JWE_KEY = ('-----BEGIN PUBLIC KEY-----\n'
+           'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\n'
+           'EPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n'
+           '-----END PUBLIC KEY-----\n')
+
+
+def test_zitadel_actions_declares_a_targets_public_key(zitadel, ansible):
+    declared = """
+zitadel_actions_targets:
+  - name: jwe-hook
+    endpoint: "https://hooks.example.com/j"
+    target_type: webhook
+    payload_type: jwe
+    public_key_expiration_date: "2027-01-31T00:00:00Z"
+    public_key: |
+""" + ''.join('      %s\n' % line for line in JWE_KEY.splitlines())
+    run = ansible.playbook(role_play('zitadel_actions', declared, save='zitadel_actions_summary'), env=zitadel_env(zitadel))
+    assert run.rc == 0, run
+    assert run.results['keys_changed'] == ['jwe-hook'] and run.results['changed'] is True
+    (keys,) = zitadel.dump_state()['public_keys'].values()
+    assert len(keys) == 1 and keys[0]['active'] is True and keys[0]['expirationDate'] == '2027-01-31T00:00:00Z'
+    again = ansible.playbook(role_play('zitadel_actions', declared, save='zitadel_actions_summary'), env=zitadel_env(zitadel))
+    assert again.rc == 0 and again.recap['localhost']['changed'] == 0 and again.results['keys_changed'] == [], again
+    assert zitadel.count(route='v2 add_public_key') == 1 and zitadel.count(route='v2 activate_public_key') == 1

@@ -10,6 +10,8 @@ import pytest
 from conftest import zitadel_env
 from test_saymon import play
 
+STAMP = '2026-01-02T03:04:05.000000Z'
+
 TARGETS = '''
     - netops.bridge.zitadel_target:
         name: user-checks
@@ -162,10 +164,10 @@ def test_info_modules_follow_pages(zitadel, ansible):
         target_id = str(zitadel.state['next_id'])
         zitadel.state['targets'][target_id] = {'id': target_id, 'name': 'bulk-%03d' % number, 'endpoint': 'https://h/%d' % number,
                                                'timeout': '5s', 'restCall': {'interruptOnError': False},
-                                               'payloadType': 'PAYLOAD_TYPE_JSON', 'creationDate': 'x', 'changeDate': 'x'}
+                                               'payloadType': 'PAYLOAD_TYPE_JSON', 'creationDate': STAMP, 'changeDate': STAMP}
     first_id = str(zitadel.state['next_id'] - 129)
     zitadel.state['executions']['k'] = {'condition': {'event': {'group': 'user.human'}}, 'targets': [first_id],
-                                        'creationDate': 'x', 'changeDate': 'x'}
+                                        'creationDate': STAMP, 'changeDate': STAMP}
     run = ansible.playbook(play('''
     - netops.bridge.zitadel_target_info:
       register: every

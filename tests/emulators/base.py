@@ -270,6 +270,7 @@ class Emulator(object):
             with self.lock:
                 response = route.handler(request)
         entry['status'] = response.status
+        entry['answer'] = response.body.decode('utf-8', errors='replace')
         if fault is not None and fault.kind == 'after':
             if fault.then == 'drop':
                 raise DropConnection()

@@ -1,10 +1,15 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """ZITADEL Action service emulator for /v2/actions and /v2beta/actions (api-contracts.md section 4 and
 zitadel-actions-v2-rules.md): Bearer tokens with permissions, targets and executions validated by the
-API's rules, search with filters and pagination, protojson conventions and {code, message, details} errors."""
+API's rules, search with filters and pagination, protojson conventions and {code, message, details} errors.
+A target's public keys (v2 only, zitadel-actions-v2-contract.json AddPublicKey ... ListPublicKeys): the JSON of the
+bytes field publicKey is base64 of PEM text, one key content per target, one active key per target."""
 
 from __future__ import absolute_import, division, print_function
 
+import base64
+import binascii
+import hashlib
 import json
 import re
 from datetime import datetime, timezone
@@ -19,6 +24,8 @@ CATALOGUE = {
     'functions': ['preuserinfo', 'preaccesstoken'],
     'events': ['user.human.added', 'user.human.changed', 'user.machine.added'],
 }
+KEY_ALGORITHMS = (b'\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01', b'\x06\x07\x2a\x86\x48\xce\x3d\x02\x01')  # RSA, EC
+TIMESTAMP = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$')
 GRPC_HTTP = {3: 400, 5: 404, 6: 409, 7: 403, 9: 400, 16: 401}
 TEXT_METHODS = {
     'TEXT_FILTER_METHOD_EQUALS': lambda v, q: v == q,
@@ -49,7 +56,7 @@ def now():
 def default_seed():
     return {
         'tokens': {'admin-token': ALL_PERMISSIONS, 'reader-token': ['action.target.read', 'action.execution.read'], 'no-actions-token': []},
-        'targets': {}, 'executions': {}, 'next_id': 337246363446361000, 'max_limit': 1000,
+        'targets': {}, 'executions': {}, 'public_keys': {}, 'next_id': 337246363446361000, 'max_limit': 1000,
     }
 
 
@@ -70,6 +77,16 @@ class ZitadelEmulator(Emulator):
             self.route('PUT', prefix + '/executions', self.guard(version, 'action.execution.write', self.set_execution), '%s set_execution' % version)
             self.route('POST', prefix + '/executions/search', self.guard(version, 'action.execution.read', self.list_executions),
                        '%s list_executions' % version)
+            if version == 'v2':
+                keys = prefix + '/targets/<target_id>/publickeys'
+                self.route('POST', keys, self.guard(version, 'action.target.write', self.add_public_key), 'v2 add_public_key')
+                self.route('POST', keys + '/search', self.guard(version, 'action.target.read', self.list_public_keys), 'v2 list_public_keys')
+                self.route('POST', keys + '/<key_id>/activate', self.guard(version, 'action.target.write', self.activate_public_key),
+                           'v2 activate_public_key')
+                self.route('POST', keys + '/<key_id>/deactivate', self.guard(version, 'action.target.write', self.deactivate_public_key),
+                           'v2 deactivate_public_key')
+                self.route('DELETE', keys + '/<key_id>', self.guard(version, 'action.target.write', self.remove_public_key),
+                           'v2 remove_public_key')
             for what in ('functions', 'methods', 'services'):
                 self.route('GET', prefix + '/executions/' + what, self.guard(version, None, self.catalogue(what)), '%s list_%s' % (version, what))
 
@@ -172,8 +189,13 @@ class ZitadelEmulator(Emulator):
             raise Refused(5, 'Errors.Target.NotFound (QUERY-xJ4kZ)')
         return target
 
+    @staticmethod
+    def shown(version, target):
+        # v2beta (ZITADEL 3.x) has no payload type: a target created through v2 does not show it there.
+        return dict((k, v) for k, v in target.items() if version == 'v2' or k != 'payloadType')
+
     def get_target(self, version, request, body):
-        return {'target': self.target(request)}
+        return {'target': self.shown(version, self.target(request))}
 
     def update_target(self, version, request, body):
         self.text(request.params['id'], 'id', 200)
@@ -193,6 +215,7 @@ class ZitadelEmulator(Emulator):
         self.text(request.params['id'], 'id', 200)
         if self.state['targets'].pop(request.params['id'], None) is None:
             return {}
+        self.state['public_keys'].pop(request.params['id'], None)
         for key, execution in list(self.state['executions'].items()):
             execution['targets'] = [t for t in execution['targets'] if t != request.params['id']]
             if not execution['targets']:
@@ -224,7 +247,100 @@ class ZitadelEmulator(Emulator):
                 items = [t for t in items if t['id'] in search['inTargetIdsFilter'].get('targetIds', [])]
             else:
                 raise Refused(3, 'invalid TargetSearchFilter: exactly one field is required in oneof')
-        return self.page(body, items, 'targets')
+        return self.page(body, [self.shown(version, t) for t in items], 'targets')
+
+    # -- public keys (v2) ------------------------------------------------------------------------------
+    @staticmethod
+    def public_key_der(value):
+        """DER of the PEM public key in the JSON value of the bytes field publicKey; Refused as ZITADEL would."""
+        if not isinstance(value, str):
+            raise Refused(3, 'proto: invalid value for bytes field publicKey')
+        try:
+            # protojson reads bytes as standard or URL-safe base64, padded or not; raw PEM text is none of them.
+            pem = base64.b64decode(value.replace('-', '+').replace('_', '/') + '=' * (-len(value) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            raise Refused(3, 'proto: (line 1:14): invalid value for bytes field publicKey: illegal base64 data')
+        if not 1 <= len(pem) <= 8192:
+            raise Refused(3, 'invalid AddPublicKeyRequest.PublicKey: value length must be between 1 and 8192 bytes')
+        match = re.match(br'^\s*-----BEGIN PUBLIC KEY-----\s+([A-Za-z0-9+/=\s]+?)\s*-----END PUBLIC KEY-----\s*$', pem)
+        try:
+            der = base64.b64decode(re.sub(br'\s+', b'', match.group(1)), validate=True) if match else b''
+        except (binascii.Error, ValueError):
+            der = b''
+        if not der.startswith(b'\x30') or not any(oid in der[:24] for oid in KEY_ALGORITHMS):
+            raise Refused(3, 'Errors.Target.PublicKey.Invalid: must be a PEM encoded RSA or EC public key (COMMAND-Ea5ex)')
+        return der
+
+    def target_keys(self, request):
+        self.text(request.params['target_id'], 'target_id', 200)
+        if request.params['target_id'] not in self.state['targets']:
+            raise Refused(5, 'Errors.Target.NotFound (COMMAND-Mae3ax)')
+        return self.state['public_keys'].setdefault(request.params['target_id'], [])
+
+    def public_key(self, request):
+        keys = self.target_keys(request)
+        self.text(request.params['key_id'], 'key_id', 200)
+        for key in keys:
+            if key['keyId'] == request.params['key_id']:
+                return keys, key
+        raise Refused(5, 'Errors.Target.PublicKey.NotFound (COMMAND-ohj3Fa)')
+
+    def add_public_key(self, version, request, body):
+        unknown = set(body) - {'targetId', 'publicKey', 'expirationDate'}
+        if unknown:
+            raise Refused(3, 'unknown field in request: %s' % ', '.join(sorted(unknown)))
+        keys = self.target_keys(request)
+        if 'publicKey' not in body:
+            raise Refused(3, 'invalid AddPublicKeyRequest.PublicKey: value length must be between 1 and 8192 bytes')
+        der = self.public_key_der(body['publicKey'])
+        if 'expirationDate' in body and not TIMESTAMP.match(body['expirationDate'] if isinstance(body['expirationDate'], str) else ''):
+            raise Refused(3, 'proto: invalid google.protobuf.Timestamp value for expirationDate')
+        if any(self.public_key_der(key['publicKey']) == der for key in keys):
+            raise Refused(6, 'Errors.Target.PublicKey.AlreadyExists (COMMAND-Aeth4o)')
+        self.state['next_id'] += 1
+        key = {'keyId': str(self.state['next_id']), 'active': False, 'publicKey': body['publicKey'],
+               'fingerprint': 'SHA256:' + base64.b64encode(hashlib.sha256(der).digest()).decode('ascii').rstrip('='),
+               'creationDate': now(), 'changeDate': now()}
+        if body.get('expirationDate'):
+            key['expirationDate'] = body['expirationDate']
+        keys.append(key)
+        return {'keyId': key['keyId'], 'creationDate': key['creationDate']}
+
+    def activate_public_key(self, version, request, body):
+        keys, key = self.public_key(request)
+        if key['active']:
+            raise Refused(9, 'Errors.Target.PublicKey.AlreadyActive (COMMAND-Ieb4qu)')
+        for other in keys:
+            if other['active']:
+                other['active'], other['changeDate'] = False, now()
+        key['active'], key['changeDate'] = True, now()
+        return {'changeDate': key['changeDate']}
+
+    def deactivate_public_key(self, version, request, body):
+        _keys, key = self.public_key(request)
+        if not key['active']:
+            raise Refused(9, 'Errors.Target.PublicKey.NotActive (COMMAND-Eeng9o)')
+        key['active'], key['changeDate'] = False, now()
+        return {'changeDate': key['changeDate']}
+
+    def remove_public_key(self, version, request, body):
+        keys, key = self.public_key(request)
+        keys.remove(key)
+        return {'deletionDate': now()}
+
+    def list_public_keys(self, version, request, body):
+        unknown = set(body) - {'targetId', 'pagination', 'sortingColumn', 'filters'}
+        if unknown:
+            raise Refused(3, 'unknown field in request: %s' % ', '.join(sorted(unknown)))
+        items = list(self.target_keys(request))
+        for search in body.get('filters') or []:
+            if 'keyIdsFilter' in search:
+                items = [k for k in items if k['keyId'] in (search['keyIdsFilter'].get('ids') or [])]
+            elif 'activeFilter' in search:
+                items = [k for k in items if k['active'] is bool(search['activeFilter'])]
+            elif 'expirationDateFilter' not in search:
+                raise Refused(3, 'invalid PublicKeySearchFilter: exactly one field is required in oneof')
+        return self.page(body, items, 'publicKeys')
 
     # -- executions --------------------------------------------------------------------------------
     def set_execution(self, version, request, body):
@@ -266,4 +382,5 @@ class ZitadelEmulator(Emulator):
         return handler
 
     def dump_state(self):
-        return {'targets': self.state['targets'], 'executions': list(self.state['executions'].values())}
+        return {'targets': self.state['targets'], 'executions': list(self.state['executions'].values()),
+                'public_keys': self.state['public_keys']}

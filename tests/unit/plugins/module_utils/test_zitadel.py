@@ -3,11 +3,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
+import hashlib
 import json
 
 import pytest
 from hypothesis import given, strategies as st
 
+from ansible_collections.netops.bridge.plugins.module_utils import zitadel
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
     execution_target_ids, format_duration, normalize_condition, parse_duration, target_view, zitadel_error_detail)
 
@@ -76,3 +79,49 @@ def test_target_view_and_execution_ids():
     assert target_view({'id': '2', 'restAsync': {}})['target_type'] == 'async'
     assert execution_target_ids({'targets': ['1', '2']}) == ['1', '2']
     assert execution_target_ids({'targets': [{'target': '3'}, {'include': {}}]}) == ['3']
+
+
+# -- target public keys (issue 17) ---------------------------------------------------------------------------------
+EC_PEM = ('-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\n'
+          'EPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n-----END PUBLIC KEY-----\n')
+
+
+def test_public_key_is_parsed_without_a_crypto_library_and_round_trips_as_base64():
+    der, kind = zitadel.parse_public_key(EC_PEM)
+    assert kind == 'EC' and der[:2] == b'\x30\x59'
+    assert zitadel.parse_public_key('\r\n  ' + EC_PEM.replace('\n', '\r\n'))[0] == der
+    encoded = zitadel.encode_public_key(EC_PEM)
+    assert base64.b64decode(encoded).decode() == EC_PEM and zitadel.decode_public_key(encoded) == der
+    assert zitadel.decode_public_key(encoded.rstrip('=')) == der
+    assert zitadel.decode_public_key(EC_PEM) is None and zitadel.decode_public_key(None) is None
+    assert zitadel.public_key_fingerprint(der) == 'SHA256:' + base64.b64encode(hashlib.sha256(der).digest()).decode().rstrip('=')
+
+
+@pytest.mark.parametrize('text, message', [
+    ('', 'PEM text'),
+    (EC_PEM + EC_PEM, 'exactly one PEM block'),
+    (EC_PEM.replace('PUBLIC KEY', 'PRIVATE KEY'), 'private key'),
+    (EC_PEM.replace('PUBLIC KEY', 'CERTIFICATE'), 'certificate'),
+    (EC_PEM.replace('PUBLIC KEY', 'RSA PUBLIC KEY'), 'PKCS#1'),
+    (EC_PEM.replace('MFkw', 'MFow'), 'not a valid PEM public key'),
+    (EC_PEM.replace('KoZIzj0CAQ', 'KoZIzj0CAg'), 'RSA or EC'),
+    ('-----BEGIN PUBLIC KEY-----\n' + 'A' * 9000 + '\n-----END PUBLIC KEY-----', 'at most 8192 bytes'),
+])
+def test_what_is_not_an_rsa_or_ec_public_key_is_refused(text, message):
+    with pytest.raises(ValueError) as refused:
+        zitadel.parse_public_key(text)
+    assert message in str(refused.value) and 'MFkw' not in str(refused.value)
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('2027-01-31T00:00:00Z', '2027-01-31T00:00:00Z'), ('2027-01-31T02:30:00+02:30', '2027-01-31T00:00:00Z'),
+    ('2027-01-31t00:00:00.120z', '2027-01-31T00:00:00.12Z'), ('2027-01-30T23:00:00-01:00', '2027-01-31T00:00:00Z'),
+])
+def test_expiration_dates_are_normalised_to_utc(value, expected):
+    assert zitadel.normalize_timestamp(value) == expected
+
+
+@pytest.mark.parametrize('value', ['2027-01-31', '2027-13-01T00:00:00Z', 'soon', '2027-01-31T00:00:00', None])
+def test_bad_expiration_dates_are_refused(value):
+    with pytest.raises(ValueError):
+        zitadel.normalize_timestamp(value)

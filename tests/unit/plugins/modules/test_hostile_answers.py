@@ -18,7 +18,8 @@ from .test_invalid_input import MODULES
 KEYS = st.sampled_from(['status', 'result', 'summary', 'success', 'failure', 'runtime', 'duration', 'description', 'exitCode',
                         'stdout', 'topic', 'id', 'name', 'operations', 'targets', 'target', 'details', 'totalResult', 'executions',
                         'condition', 'request', 'method', 'timeout', 'endpoint', 'restWebhook', 'restCall', 'restAsync',
-                        'interruptOnError', 'payloadType', 'code', 'message', 'signingKey', 'creationDate', 'errors'])
+                        'interruptOnError', 'payloadType', 'code', 'message', 'signingKey', 'creationDate', 'errors',
+                        'publicKeys', 'keyId', 'publicKey', 'fingerprint', 'active', 'expirationDate', 'pagination'])
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12))
 DOCUMENTS = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=4),
                                                              st.dictionaries(st.one_of(KEYS, st.text(max_size=6)), children, max_size=6)),

@@ -15,13 +15,17 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netops.bridge.plugins.modules import (
     enms_result_info, enms_service_run, omn_peo_info, omn_peo_project_link, saymon_job_info, saymon_operation, saymon_session,
-    zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info)
+    zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info, zitadel_target_public_key)
 from .module_runner import Exited, run
 
 SAYMON = dict(username='admin', password='admin-pass')
 ENMS = dict(username='admin', password='admin-pass')
 OMN = dict(token='omn-token')
 ZITADEL = dict(token='admin-token')
+EC_PUBLIC_KEY = ('-----BEGIN PUBLIC KEY-----\n'
+                 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEoBuEc8SPaGiJh/sbvJt69GcEXnfI\n'
+                 'EPIAg/aNRoTGPs5UoOj2NWLVtHYHyWMdUGM5eBRj/Q77OYRB244WqVd0WQ==\n'
+                 '-----END PUBLIC KEY-----\n')
 
 # Each module with arguments that are valid on their own; every test replaces one option with an invalid value.
 MODULES = {
@@ -36,6 +40,8 @@ MODULES = {
     'zitadel_target_info': (zitadel_target_info, dict(ZITADEL, name='hook')),
     'zitadel_execution': (zitadel_execution, dict(ZITADEL, condition={'request': {'all': True}}, targets=['hook'])),
     'zitadel_execution_info': (zitadel_execution_info, dict(ZITADEL)),
+    'zitadel_target_public_key': (zitadel_target_public_key, dict(ZITADEL, target='hook', public_key=EC_PUBLIC_KEY,
+                                                                  expiration_date='2027-01-31T00:00:00Z')),
 }
 
 
