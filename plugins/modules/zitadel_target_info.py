@@ -12,7 +12,7 @@ short_description: List ZITADEL Actions v2 targets
 version_added: 0.1.0
 description:
   - Lists targets with C(POST /v2/actions/targets/search), following every page, optionally filtered by name or IDs.
-  - With O(api_version=v2), each target also shows its public keys (for JWE payloads): one
+  - With O(api_version=v2), each target also shows its public keys (for JWE payloads), with one
     C(POST /v2/actions/targets/{target_id}/publickeys/search) per target found (one more per 100 keys), so N targets cost
     N more requests. O(public_keys=false) skips them. With O(api_version=v2beta) (ZITADEL 3.x, which has no public keys)
     RV(targets[].public_keys) is V(null).
