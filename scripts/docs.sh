@@ -43,9 +43,10 @@ if [ "$offline" = 1 ]; then
   echo "docs.ansible.com cannot be reached: references outside netops.bridge stay plain text" >&2
   cat >> "$site/conf.py" <<'PY'
 
-# Added by scripts/docs.sh, offline: no inventory to fetch, and only references outside this collection may dangle.
+# Added by scripts/docs.sh, offline: no inventory to fetch, and only references outside this collection may dangle
+# (ansible-core's own environment variables, such as the inventory cache's ANSIBLE_CACHE_PLUGIN, among them).
 intersphinx_mapping = {}
-nitpick_ignore_regex = [('std:ref', r'(?!ansible_collections\.netops\.bridge\.).*')]
+nitpick_ignore_regex = [('std:ref', r'(?!ansible_collections\.netops\.bridge\.).*'), ('std:envvar', r'ANSIBLE_.*')]
 PY
 fi
 

@@ -110,7 +110,7 @@ site() {
   tree="$(collection_tree "$work/site")"
   local html="$tree/build/docs/html" page
   bash "$tree/scripts/docs.sh" || return 1
-  for page in index saymon_operation_module network_change_role docsite/getting-started docsite/guarantees; do
+  for page in index saymon_operation_module enms_inventory network_change_role docsite/getting-started docsite/guarantees; do
     test -s "$html/$page.html" || { echo "the site has no $page.html" >&2; return 1; }
   done
 }
