@@ -27,7 +27,7 @@ def test_the_failure_is_shown_when_a_device_failed(enms, ansible):
     run = ansible.playbook(play(example()), env=enms_env(enms))
     assert run.rc == 0, run
     assert run.recap['localhost']['failed'] == 0 and run.recap['localhost']['skipped'] == 0, run
-    shown = run.stdout.split('TASK [Show where it failed]', 1)[1]
+    shown = run.stdout.split('TASK [Show where it failed', 1)[1]
     assert '"msg": [\n        "Atlanta"\n    ]' in shown, run
 
 

@@ -64,6 +64,9 @@ SKIPPED = {
         'test_awx.py::test_the_loader_playbook_of_the_docs_sends_the_files_verbatim runs it with a stand-in for the module',
     'docs/awx.md: The SAYMON credential':
         'one more task for the AWX playbook above (indented to continue it); awx.awx.credential needs an AWX server',
+    'docs/enms.md: eNMS devices':
+        'awx.awx.inventory_source needs an AWX server and the awx.awx collection; the inventory file it names is the '
+        'example before it, which test_the_inventory_example_lists_hosts runs',
 }
 
 # Per-example context, keyed by "<document>: <first line if a comment, else the first name:>":
@@ -101,6 +104,8 @@ class Example(object):
             data = yaml.safe_load(textwrap.dedent(self.text))
         except yaml.YAMLError:
             return None
+        if isinstance(data, dict) and data.get('plugin') == 'netops.bridge.enms':
+            return 'inventory'
         if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
             return None
         if all('hosts' in item or 'import_playbook' in item or 'ansible.builtin.import_playbook' in item for item in data):
@@ -145,6 +150,8 @@ def yaml_examples():
 
 EXAMPLES = yaml_examples()
 RUNNABLE = [example for example in EXAMPLES if example.key not in SKIPPED]
+PLAYS = [example for example in RUNNABLE if example.kind() != 'inventory']
+INVENTORIES = [example for example in RUNNABLE if example.kind() == 'inventory']
 
 
 def test_every_yaml_example_is_run_or_skipped_with_a_reason():
@@ -156,6 +163,7 @@ def test_every_yaml_example_is_run_or_skipped_with_a_reason():
     stale = sorted(set(SKIPPED).union(CONTEXT) - set(keys))
     assert not stale, 'SKIPPED or CONTEXT name examples the documents no longer have: %s' % stale
     assert len(RUNNABLE) >= 20, [example.key for example in RUNNABLE]
+    assert INVENTORIES, 'the docs show no inventory source file any more'
 
 
 def snapshot(emulators):
@@ -164,7 +172,7 @@ def snapshot(emulators):
 
 
 @pytest.mark.parametrize('diff', [False, True], ids=['check', 'check-diff'])
-@pytest.mark.parametrize('example', RUNNABLE, ids=[example.key for example in RUNNABLE])
+@pytest.mark.parametrize('example', PLAYS, ids=[example.key for example in PLAYS])
 def test_the_example_runs_in_check_mode(example, diff, saymon, enms, omn, zitadel, ansible, tmp_path):
     emulators = {'saymon': saymon, 'enms': enms, 'omn': omn, 'zitadel': zitadel}
     context = CONTEXT.get(example.key, {})
@@ -191,6 +199,19 @@ def test_the_example_runs_in_check_mode(example, diff, saymon, enms, omn, zitade
               if entry['method'] not in ('GET', 'HEAD') and entry['route'] not in READ_ROUTES.get(platform, ())]
     assert not writes, writes
     assert any(emulator.requests() for emulator in emulators.values()), 'the example reached no emulator'
+
+
+@pytest.mark.parametrize('example', INVENTORIES, ids=[example.key for example in INVENTORIES])
+def test_the_inventory_example_lists_hosts(example, enms, ansible):
+    """An inventory source file of the docs, as written, through ansible-inventory against the eNMS emulator."""
+    text = textwrap.dedent(example.text).replace('https://enms.example.com', enms.url)
+    # The docs' own variable for the password, where an example reads it from the environment.
+    env = dict(ENVIRONMENTS['enms'](enms), ENMS_SECRET=VAULT['vault_enms_password'])
+    run = ansible.inventory(text, env=env, args=['--list'], name='example.enms.yml')
+    assert run.rc == 0 and '[WARNING]' not in run.stderr, repr(run)
+    hosts = run.results.get('_meta', {}).get('hostvars', {})
+    assert hosts and all('ansible_host' in variables for variables in hosts.values()), run.results
+    assert all(entry['method'] == 'GET' for entry in enms.requests()), enms.requests()
 
 
 @pytest.mark.parametrize('diff', [False, True], ids=['check', 'check-diff'])

@@ -9,6 +9,8 @@ import json
 import time
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from conftest import enms_env, omn_env, saymon_env, zitadel_env
 from emulators.saymon import LINK_L1, OP_SET_MAINTENANCE
@@ -33,6 +35,10 @@ ZITADEL_TARGET = '''
 
 # module, its arguments, tasks that prepare what it reads, the platform's name, the route it reads, the path it reads,
 # the emulator, the environment, and the kind of body the platform speaks.
+# A public key for the key module's fault case; made at import, as the ZITADEL key tests make theirs.
+FAULT_KEY = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode('ascii')
+
 CASES = {
     'saymon_session': ('session_id: "{{ login.session_id }}"', '''
     - netops.bridge.saymon_session:
@@ -63,6 +69,8 @@ CASES = {
                             zitadel_env, 'json'),
     'zitadel_target': ('name: existing\n        endpoint: https://hooks.example.com/existing\n        target_type: webhook\n        timeout: 5s',
                        ZITADEL_TARGET, 'ZITADEL', 'v2 list_targets', '/v2/actions/targets/search', 'zitadel', zitadel_env, 'json'),
+    'zitadel_target_public_key': ('target: existing\n        public_key: "%s"' % FAULT_KEY.replace('\n', '\\n'), ZITADEL_TARGET, 'ZITADEL',
+                                  'v2 list_targets', '/v2/actions/targets/search', 'zitadel', zitadel_env, 'json'),
     'zitadel_execution_info': ('execution_type: request', ZITADEL_TARGET, 'ZITADEL', 'v2 list_executions', '/v2/actions/executions/search',
                                'zitadel', zitadel_env, 'json'),
     'zitadel_execution': ('condition: {request: {service: zitadel.user.v2.UserService}}\n        state: absent', ZITADEL_TARGET, 'ZITADEL',
