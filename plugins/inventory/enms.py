@@ -177,7 +177,6 @@ plugin: netops.bridge.enms
 
 import os
 import re
-import ssl
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible.errors import AnsibleParserError
@@ -186,10 +185,10 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
-from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, load_ca, path_segment
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
+from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-
-PLATFORM = 'eNMS'
+from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
@@ -300,24 +299,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return names
 
     def checked_url(self, text):
-        userinfo = re.split(r'[/?#]', text.split('://', 1)[-1], 1)[0].rpartition('@')[0]
-        if userinfo:
-            self.fail('%s must not contain credentials (user:password@ before the host): give them in username and '
-                      'password instead.' % option_name('url'))
+        problem = url_problem(option_name('url'), text, base=True, api_prefixes=(API_PREFIX,))
+        if problem:
+            self.fail(problem)
         parts = urlsplit(text)
-        if parts.scheme.lower() not in ('http', 'https') or not text.lower().startswith(('http://', 'https://')):
-            self.fail('%s must start with http:// or https://, got %r.' % (option_name('url'), text))
-        if not parts.hostname:
-            self.fail('%s must name a server after %s://, got %r.' % (option_name('url'), parts.scheme, text))
-        base = urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip('/'), '', ''))
-        if parts.query or parts.fragment:
-            self.fail("%s must be the server's base URL without ?query or #fragment: use %s." % (option_name('url'), base))
-        path = parts.path.rstrip('/') + '/'
-        at = path.find('/rest/')
-        if at >= 0:
-            self.fail("%s must be the server's base URL without /rest: use %s."
-                      % (option_name('url'), urlunsplit((parts.scheme, parts.netloc, path[:at], '', ''))))
-        return base
+        return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip('/'), '', ''))
 
     def checked_ca_path(self, value):
         if not value:
@@ -326,13 +312,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         value = os.path.expanduser(to_text(value))
         if not os.path.exists(value):
             self.fail('%s %s does not exist.' % (option_name('ca_path'), value))
-        try:
-            load_ca(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), value)
-        except ssl.SSLError as exc:
-            self.fail('%s %s holds no usable CA certificate (%s): give a PEM file of the CA certificates that sign the '
-                      'eNMS server certificate.' % (option_name('ca_path'), value, exc.reason or exc))
-        except OSError as exc:
-            self.fail('%s %s cannot be read (%s).' % (option_name('ca_path'), value, exc.strerror or exc))
+        fault = ca_bundle_fault(value, PLATFORM)
+        if fault:
+            what, reason, advice = fault
+            self.fail('%s %s %s (%s)%s.' % (option_name('ca_path'), value, what, reason, advice))
         return value
 
     def checked_filters(self, filters):

@@ -12,13 +12,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
-import ssl
-from urllib.parse import urlsplit, urlunsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, load_ca
+from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_credentials, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, WaitTimeout
 
 
@@ -90,28 +88,13 @@ class PlatformModule(object):
             return
         if not text:
             self.fail('%s must not be empty.' % name)
-        userinfo = re.split(r'[/?#]', text.split('://', 1)[-1], 1)[0].rpartition('@')[0]
+        userinfo = url_credentials(text)
         if userinfo:
             # Masked like a no_log value, so that the invocation shown with this failure does not reveal them.
             self.ansible.no_log_values.update(part for part in (userinfo, userinfo.partition(':')[2]) if part)
-            self.fail('%s must not contain credentials (user:password@ before the host): give them in %s instead.'
-                      % (name, self.credential_options))
-        parts = urlsplit(text)
-        if parts.scheme.lower() not in ('http', 'https') or not text.lower().startswith(('http://', 'https://')):
-            self.fail('%s must start with http:// or https://, got %r.' % (name, value))
-        if not parts.hostname:
-            self.fail('%s must name a server after %s://, got %r.' % (name, parts.scheme, value))
-        if not base:
-            return
-        if parts.query or parts.fragment:
-            self.fail('%s must be the server\'s base URL without ?query or #fragment: use %s.'
-                      % (name, urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip('/'), '', ''))))
-        path = parts.path.rstrip('/') + '/'
-        for prefix in self.api_prefixes:
-            at = path.find(prefix + '/')
-            if at >= 0:
-                self.fail("%s must be the server's base URL without %s: use %s."
-                          % (name, prefix, urlunsplit((parts.scheme, parts.netloc, path[:at], '', ''))))
+        problem = url_problem(name, value, base=base, api_prefixes=self.api_prefixes, credential_options=self.credential_options)
+        if problem:
+            self.fail(problem)
 
     def require_paths(self):
         """Every ``type: path`` option names something that exists, and ca_path a CA bundle the client can load:
@@ -125,15 +108,10 @@ class PlatformModule(object):
             source = 'the %s option%s' % (name, ''.join(' or %s' % var for var in (spec.get('fallback') or ((), ()))[1]))
             if not os.path.exists(value):
                 self.fail('%s %s does not exist (set by %s).' % (name, value, source))
-            if name != 'ca_path':
-                continue
-            try:
-                load_ca(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), value)
-            except ssl.SSLError as exc:
-                self.fail('%s %s holds no usable CA certificate (%s, set by %s): give a PEM file of the CA certificates '
-                          'that sign the %s server certificate.' % (name, value, exc.reason or exc, source, self.platform))
-            except OSError as exc:
-                self.fail('%s %s cannot be read (%s, set by %s).' % (name, value, exc.strerror or exc, source))
+            fault = ca_bundle_fault(value, self.platform) if name == 'ca_path' else None
+            if fault:
+                what, reason, advice = fault
+                self.fail('%s %s %s (%s, set by %s)%s.' % (name, value, what, reason, source, advice))
 
     def require_positive(self, *names):
         for name in names:
@@ -161,7 +139,12 @@ class PlatformModule(object):
 
     def apply(self, action, *args):
         """Send one change and set ``changed`` from its outcome: true once it succeeded, or when its outcome is unknown
-        (it may have reached the server); false when the server refused it, since a refusal changed nothing."""
+        (it may have reached the server); false when the server refused it, since a refusal changed nothing.
+
+        In check mode nothing is sent: the change is reported (``changed=true``) and None is returned."""
+        if self.check_mode:
+            self.result['changed'] = True
+            return None
         try:
             answer = action(*args)
         except ApiError as exc:

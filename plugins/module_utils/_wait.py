@@ -24,6 +24,12 @@ def wait_argument_spec(default_wait, default_timeout, default_not_found_timeout)
     )
 
 
+def wait_as_asked(read, finished, what, missing, params):
+    """wait_for with the options of wait_argument_spec, as the task gave them."""
+    return wait_for(read, finished, params['wait_timeout'], params['poll_interval'], what, missing=missing,
+                    not_found_timeout=params['not_found_timeout'])
+
+
 def poll_intervals(max_interval, first=FIRST_INTERVAL, growth=GROWTH):
     """0.25, 0.375, 0.56, ... capped at ``max_interval``: quick to see a short job finish,
     and a number of polls that grows only logarithmically, then linearly at the cap, with the wait."""

@@ -19,9 +19,10 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
-from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_for
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_as_asked
 
 PLATFORM = 'eNMS'
+API_PREFIX = '/rest'
 RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
 NO_RESULT_YET = 'There are no results'
 RUNNING = 'Running'
@@ -74,12 +75,12 @@ def device_names(value):
 
 class EnmsModule(PlatformModule):
     platform = PLATFORM
-    api_prefixes = ('/rest',)
+    api_prefixes = (API_PREFIX,)
 
     def __init__(self, argument_spec, **kwargs):
         super(EnmsModule, self).__init__(argument_spec, **kwargs)
         self.api = EnmsApi(self)
-        self.require_non_empty('url', 'username')
+        self.require_non_empty('username')
 
     @classmethod
     def connection_argument_spec(cls):
@@ -157,9 +158,8 @@ class EnmsApi(object):
 
     def wait_result(self, name, scoped_name, runtime, params):
         """Poll until the run has finished; fail once eNMS has not known the run for ``not_found_timeout``."""
-        return wait_for(lambda: self.result(scoped_name, runtime), run_finished, params['wait_timeout'], params['poll_interval'],
-                        describe_run(name, scoped_name, runtime), missing=lambda answer: answer is None,
-                        not_found_timeout=params['not_found_timeout'])
+        return wait_as_asked(lambda: self.result(scoped_name, runtime), run_finished, describe_run(name, scoped_name, runtime),
+                             lambda answer: answer is None, params)
 
 
 def describe_run(name, scoped_name, runtime):

@@ -68,7 +68,7 @@ class OmnModule(PlatformModule):
         if params.get('refresh_token') and not params.get('token_url'):
             self.fail('refresh_token needs token_url, the Keycloak token endpoint '
                       '(for example https://omn.example.com/auth/realms/OMN/protocol/openid-connect/token).')
-        self.require_non_empty('url', 'schema_version', 'client_id')
+        self.require_non_empty('schema_version', 'client_id')
         # A token_url without a scheme would be taken as a path below url, and its credentials echoed like url's.
         self.require_url('token_url')
         if not SCHEMA_VERSION.match(params['schema_version']):

@@ -20,7 +20,7 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
-from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_for
+from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_as_asked
 
 PLATFORM = 'SAYMON'
 ENTITY_KINDS = {'link': 'links', 'object': 'objects'}
@@ -188,9 +188,8 @@ class SaymonApi(object):
     def wait_job(self, job_id, params):
         """Poll until the job has finished. A 404 right after execution is tolerated for ``not_found_timeout``,
         since the docs leave open whether a job exists before its script has finished."""
-        return wait_for(lambda: self.get_job(job_id, missing_ok=True), job_finished, params['wait_timeout'],
-                        params['poll_interval'], 'SAYMON job %s' % job_id, missing=lambda job: job is None,
-                        not_found_timeout=params['not_found_timeout'])
+        return wait_as_asked(lambda: self.get_job(job_id, missing_ok=True), job_finished, 'SAYMON job %s' % job_id,
+                             lambda job: job is None, params)
 
 
 def wait_argument_spec(default_wait):

@@ -293,7 +293,7 @@ class ZitadelModule(PlatformModule):
 
     def __init__(self, argument_spec, **kwargs):
         super(ZitadelModule, self).__init__(argument_spec, **kwargs)
-        self.require_non_empty('url', 'token')
+        self.require_non_empty('token')
         self.api = ZitadelApi(self)
 
     @classmethod

@@ -218,12 +218,11 @@ would_run:
   sample: {"name": "Configuration Backup", "devices": ["Washington"], "async": true}
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
-
-TARGET_KEYS = ('devices', 'pools', 'ip_addresses')
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (
     RUN_REQUEST_KEYS, EnmsModule, describe_run, run_outcome, wait_argument_spec)
+
+TARGET_KEYS = ('devices', 'pools', 'ip_addresses')
 
 
 def run_request(params):
@@ -251,13 +250,9 @@ def run(module):
     if module.check_mode:
         module.result.update(changed=True, would_run=body, runtime=CHECK_MODE_PLACEHOLDER)
         return
-    try:
-        answer = module.api.run_service(body)
-    except ApiError as exc:
-        module.result['changed'] = exc.maybe_applied
-        raise
+    answer = module.apply(module.api.run_service, body)
     errors = list(answer.get('errors') or [])
-    module.result.update(changed=True, runtime=answer['runtime'], errors=errors)
+    module.result.update(runtime=answer['runtime'], errors=errors)
     for error in errors:
         module.ansible.warn('eNMS: %s' % error)
     if not params['wait']:
@@ -293,7 +288,7 @@ def main():
     if collisions:
         module.fail('payload must not contain %s: the run request itself uses these keys. Use the options instead.'
                     % ', '.join(collisions))
-    for key in ('devices', 'pools', 'ip_addresses'):
+    for key in TARGET_KEYS:
         if any(not (item or '').strip() for item in module.params.get(key) or []):
             module.fail('%s must not contain empty names.' % key)
     refuse_only_empty_targets(module)

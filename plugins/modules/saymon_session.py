@@ -134,10 +134,7 @@ def ensure_absent(module):
         return
     if not module.api.session_valid(session_id, verify_auth(module.params)):
         return
-    if module.check_mode:
-        module.result['changed'] = True
-    else:
-        module.apply(module.api.delete_session, session_id)
+    module.apply(module.api.delete_session, session_id)
 
 
 def run(module):

@@ -158,10 +158,7 @@ def run(module):
     module.result['execution'] = shown(wanted)
     if current == wanted:
         return
-    if module.check_mode:
-        module.result['changed'] = True
-    else:
-        module.apply(module.api.set_execution, condition, wanted)
+    module.apply(module.api.set_execution, condition, wanted)
 
 
 def main():

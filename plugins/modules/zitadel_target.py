@@ -175,10 +175,7 @@ def run(module):
     if params['state'] == 'absent':
         module.result['target'] = None
         if current:
-            if module.check_mode:
-                module.result['changed'] = True
-            else:
-                module.apply(module.api.delete_target, current['id'])
+            module.apply(module.api.delete_target, current['id'])
         return
     wanted = wanted_fields(params)
     if current is None:
@@ -188,12 +185,10 @@ def run(module):
         after = dict(wanted, name=params['name'], id=None)
         module.result['target'] = after
         module.result['diff']['after'] = after
-        if module.check_mode:
-            module.result['changed'] = True
-        else:
-            body = request_body(params, wanted)
-            body['name'] = params['name']
-            answer = module.apply(module.api.create_target, body)
+        body = request_body(params, wanted)
+        body['name'] = params['name']
+        answer = module.apply(module.api.create_target, body)
+        if answer is not None:
             after['id'] = answer.get('id')
             module.result['signing_key'] = answer.get('signingKey')
         return
@@ -201,9 +196,7 @@ def run(module):
     after = dict(current, **differing)
     module.result['target'] = after
     module.result['diff']['after'] = after
-    if differing and module.check_mode:
-        module.result['changed'] = True
-    elif differing:
+    if differing:
         module.apply(module.api.update_target, current['id'], request_body(params, differing, current))
 
 

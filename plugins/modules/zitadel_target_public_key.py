@@ -193,10 +193,7 @@ def run(module):
         module.result.update(current or wanted_view, active=False)
         module.result['diff'] = {'before': before, 'after': {'active_key': None if current and current['active'] else before['active_key']}}
         if current:
-            if module.check_mode:
-                module.result['changed'] = True
-            else:
-                module.apply(module.api.remove_public_key, target_id, current['key_id'])
+            module.apply(module.api.remove_public_key, target_id, current['key_id'])
         return
 
     if current and expiration != current['expiration_date']:
