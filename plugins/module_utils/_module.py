@@ -33,6 +33,8 @@ class PlatformModule(object):
     api_prefixes = ()
     # The options that carry the credentials, named when someone puts them in url instead (token platforms override).
     credential_options = 'username and password'
+    # The Python libraries the module needs beyond ansible-core: (name, imported, import traceback).
+    requirements = (('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR),)
 
     def __init__(self, argument_spec, **kwargs):
         spec = self.connection_argument_spec()
@@ -43,8 +45,9 @@ class PlatformModule(object):
         # Passed on as a session ID, it would be masked everywhere in the result; it is no secret.
         self.ansible.no_log_values.discard(CHECK_MODE_PLACEHOLDER)
         self._client = None
-        if not HAS_REQUESTS:
-            self.ansible.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        for name, imported, import_error in self.requirements:
+            if not imported:
+                self.ansible.fail_json(msg=missing_required_lib(name), exception=import_error)
         self.require_positive('request_timeout')
         self.require_url('url', base=True)
         self.require_paths()
@@ -55,6 +58,11 @@ class PlatformModule(object):
     @classmethod
     def connection_argument_spec(cls):
         raise NotImplementedError
+
+    @classmethod
+    def missing_requirements(cls):
+        """The required libraries this Python cannot import (the action runs the module elsewhere then)."""
+        return [name for name, imported, dummy in cls.requirements if not imported]
 
     def build_client(self):
         raise NotImplementedError

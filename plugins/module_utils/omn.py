@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BearerAuth, NoAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, default_error_detail, snippet
@@ -57,11 +57,10 @@ class OmnModule(PlatformModule):
     platform = PLATFORM
     api_prefixes = (API_PREFIX, '/api/core')
     credential_options = 'token, or refresh_token with token_url'
+    requirements = PlatformModule.requirements + (('lxml', omn_xml.HAS_LXML, omn_xml.LXML_IMPORT_ERROR),)
 
     def __init__(self, argument_spec, **kwargs):
         super(OmnModule, self).__init__(argument_spec, **kwargs)
-        if not omn_xml.HAS_LXML:
-            self.ansible.fail_json(msg=missing_required_lib('lxml'), exception=omn_xml.LXML_IMPORT_ERROR)
         params = self.params
         if not params.get('token') and not (params.get('refresh_token') and params.get('token_url')):
             self.fail('OMN credentials are missing: set token (or OMN_TOKEN), or refresh_token with token_url.')
