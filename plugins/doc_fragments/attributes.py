@@ -12,10 +12,28 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r'''
 options: {}
 attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details:
+      - "The action plugin of the same name runs this module's code inside the controller's worker process when the task
+        runs on the controller (connection C(local), which includes the implicit C(localhost) and
+        C(delegate_to: localhost)), and as a module process otherwise. Results are the same either way; see the notes."
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+notes:
+  - "Where the code runs: when the task runs on the controller (connection C(local), which includes the implicit
+    C(localhost) and C(delegate_to: localhost)), the module's code runs inside the worker process Ansible forks for the
+    task, with the controller's Python, which saves the module process (its payload, interpreter and imports) and makes a
+    task several times faster. Everything else runs it as a module process, as usual: other connections, C(async) tasks,
+    C(become), and a controller Python that cannot import the module's requirements (said at C(-v)). The results are the
+    same on both paths: argument checks, environment variables (including the task's C(environment)), C(module_defaults),
+    check and diff mode, warnings, C(no_log)."
+  - "To always run it as a module process, set the variable C(netops_bridge_execution=module) (extra vars, play, task,
+    host or group vars) or the environment variable E(NETOPS_BRIDGE_EXECUTION=module) on the controller; the default is
+    C(auto). C(-vvv) says which path each task took."
 '''
 
     # For modules that only read: same behaviour in check mode, nothing to diff.

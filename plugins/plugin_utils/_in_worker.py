@@ -125,7 +125,8 @@ class ModuleInWorker(NormalAction):
     def _execute_in_worker(self, module_name, task_vars):
         """What ``_execute_module`` returns for this task, from the module's ``main()`` run in this process."""
         module_args = dict(self._task.args)
-        self._update_module_args(module_name, module_args, task_vars)
+        # The name as the task gave it, as core passes it to a module process (it shows in core's argument errors).
+        self._update_module_args(self._task.action, module_args, task_vars)
         environment = {}
         self._compute_environment_string(environment)
         if HAS_PROFILES:
