@@ -193,7 +193,9 @@ lint_collection_docs() {
 }
 
 oldest_venv() {
-  ensure_venv core216-py311 3.11 'ansible-core>=2.16,<2.17'
+  # ansible-core 2.16, the oldest the collection supports: sanity, and both execution paths (core219 stage).
+  # shellcheck disable=SC2086
+  ensure_venv core216-py311 3.11 'ansible-core>=2.16,<2.17' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
 }
 
 core219_venv() {

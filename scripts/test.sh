@@ -127,9 +127,10 @@ packaging() {
 }
 
 e2e() {
-  local bin="$1" status=0 test ignore=()
+  # e2e BIN [EXECUTION]: the integration tests; EXECUTION=module runs every module task as a module process.
+  local bin="$1" execution="${2:-}" status=0 test ignore=()
   for test in "${PACKAGING_TESTS[@]}"; do ignore+=("--ignore=$test"); done
-  (cd "$REPO_ROOT" && PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e "${ignore[@]}" -p no:cacheprovider -q -n 2) || status=$?
+  (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e "${ignore[@]}" -p no:cacheprovider -q -n 2) || status=$?
   [ "$status" -eq 5 ] && { echo "no integration tests collected"; return 0; }
   return "$status"
 }
@@ -141,7 +142,9 @@ real_enms() {
 }
 
 # Run by the core219 stage on ansible-core 2.19 (the newest on Python 3.11): a representative part of the integration tests.
-CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_enms.py)
+CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_enms.py tests/e2e/test_execution_paths.py)
+# Run on ansible-core 2.16, the oldest the collection supports: both execution paths side by side.
+CORE216_E2E=(tests/e2e/test_execution_paths.py)
 
 e2e_part() {
   local bin="$1"; shift
@@ -163,8 +166,11 @@ for stage in "${stages[@]}"; do
     core219)
       core219_bin="$(core219_venv)"
       run_stage "units (ansible-core 2.19, Python 3.11)" units "$core219_bin" 3.11
-      run_stage "integration, SAYMON and eNMS (ansible-core 2.19, Python 3.11)" e2e_part "$core219_bin" "${CORE219_E2E[@]}" ;;
-    e2e) run_stage "integration (e2e)" e2e "$main_bin" ;;
+      run_stage "integration, SAYMON, eNMS and both execution paths (ansible-core 2.19, Python 3.11)" e2e_part "$core219_bin" "${CORE219_E2E[@]}"
+      run_stage "integration, both execution paths (ansible-core 2.16, Python 3.11)" e2e_part "$(oldest_venv)" "${CORE216_E2E[@]}" ;;
+    e2e)
+      run_stage "integration (e2e), modules in the worker where they can (the default)" e2e "$main_bin"
+      run_stage "integration (e2e), every module as a module process (NETOPS_BRIDGE_EXECUTION=module)" e2e "$main_bin" module ;;
     real-enms)
       if [ -z "${ENMS_REAL_URL:-}" ]; then
         echo "stage real-enms skipped: ENMS_REAL_URL is not set (start a real eNMS with: bash scripts/real-enms.sh start PATH_TO_ENMS_CHECKOUT)"

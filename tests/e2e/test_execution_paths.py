@@ -176,8 +176,9 @@ def test_both_paths_give_the_same_results_to_the_key(module, ansible):
     assert 'request_timeout' in results['wrong_type']['msg'], results['wrong_type']
     assert 'validate_certs' in results['bad_choice']['msg'], results['bad_choice']
     first, second = results['per_item']['results']
-    assert any('validate_certs is false' in warning for warning in first.get('warnings', [])), first
-    assert not any('validate_certs is false' in warning for warning in second.get('warnings', [])), second
+    # The first item warned, the second did not: ansible-core 2.21 keeps warnings per item, 2.19 gathers them at the top.
+    assert json.dumps(results['per_item']).count('validate_certs is false: the') == 1, results['per_item']
+    assert 'validate_certs is false' not in json.dumps(second), second
     assert 'ftp://127.0.0.1/from-the-environment-keyword' in second['msg'], second
 
 
@@ -297,7 +298,7 @@ def test_fallbacks_say_why_at_v_and_still_run(case, ansible, saymon, tmp_path):
             dest: "{{ results_file }}"
             mode: "0600"
           vars: {ansible_connection: local}
-    ''' % (saymon.url, keyword), args=['-v'])
+    ''' % (saymon.url, keyword), args=['-v', '-e', 'netops_bridge_execution=auto'])
     assert run.rc == 0, run
     assert 'netops.bridge: netops.bridge.saymon_operation runs as a module process: %s.' % reason in run.output, run
     assert run.results['stdout'] == 'PING ok', run.results
@@ -337,7 +338,7 @@ def test_a_controller_without_requests_runs_the_module_as_a_process(ansible, say
             dest: "{{ results_file }}"
             mode: "0600"
     ''', env={'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass', 'PYTHONPATH': str(blocker)},
-        args=['-v'])
+        args=['-v', '-e', 'netops_bridge_execution=auto'])
     assert run.rc == 0, run
     assert "runs as a module process: requests cannot be imported in the controller's Python" in run.output, run
     assert run.results['stdout'] == 'PING ok', run.results
@@ -356,6 +357,10 @@ def test_the_switch_is_an_ordinary_variable_with_an_environment_fallback(where, 
         args = ['-i', str(inventory)]
     else:
         env = {'NETOPS_BRIDGE_EXECUTION': 'module'}
+    if where != 'environment':
+        # What the suite's own run may set (the e2e stage runs once with NETOPS_BRIDGE_EXECUTION=module) is not the
+        # fallback under test here.
+        env['NETOPS_BRIDGE_EXECUTION'] = 'auto'
     env.update({'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass'})
     run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n' + play_vars + '''  tasks:
     - netops.bridge.saymon_job_info:
