@@ -31,6 +31,8 @@ def pytest_report_header(config):
     # The suite runs on both paths of plugins/plugin_utils/_in_worker.py: scripts/test.sh runs it once more with
     # NETOPS_BRIDGE_EXECUTION=module, which every ansible command of the tests inherits.
     return 'netops.bridge execution path: %s' % (os.environ.get('NETOPS_BRIDGE_EXECUTION') or 'auto (in the worker on the local connection)')
+
+
 RECAP = re.compile(r'^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)', re.M)
 
 

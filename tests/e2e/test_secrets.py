@@ -50,8 +50,10 @@ def environment(fixture, emulator, env):
     return values
 
 
+@pytest.mark.parametrize('execution', ['auto', 'module'])
 @pytest.mark.parametrize('module', sorted(CASES))
-def test_no_secret_in_any_output_with_vvv_even_from_an_echoing_server(module, request, ansible):
+def test_no_secret_in_any_output_with_vvv_even_from_an_echoing_server(module, execution, request, ansible):
+    """On both execution paths: in the controller's worker (auto, on the local connection) and as a module process."""
     args, prepare, _platform, route, _path, fixture, env, _body = CASES[module]
     emulator = request.getfixturevalue(fixture)
     tasks = prepare + '''
@@ -76,7 +78,7 @@ def test_no_secret_in_any_output_with_vvv_even_from_an_echoing_server(module, re
 ''' % {'module': module, 'args': args, 'route': route, 'control': emulator.url + '/_emulator/faults',
        'returns_a_secret': str(module == 'saymon_session').lower()}
     run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + tasks + SAVE, env=environment(fixture, emulator, env),
-                           args=['-vvv', '--diff'])
+                           args=['-vvv', '--diff', '-e', 'netops_bridge_execution=%s' % execution])
     assert run.results, [line[:800] for line in run.stdout.splitlines() if 'FAILED!' in line or 'ERROR' in line][:3]
     assert not run.results['ok'].get('failed'), run.results['ok']
     assert run.results['failed'].get('failed') is True, run.results['failed']
