@@ -153,6 +153,13 @@ def run_on_fresh_emulator(ansible, module, execution, args=()):
         return run, emulator.counts()
 
 
+POLLED_ROUTES = ('get_job', 'get_result')
+
+
+def counted_without_polls(counts):
+    return dict((route, 'polled' if route in POLLED_ROUTES else count) for route, count in counts.items())
+
+
 @pytest.mark.parametrize('module', sorted(CASES))
 def test_both_paths_give_the_same_results_to_the_key(module, ansible):
     runs = {}
@@ -167,8 +174,8 @@ def test_both_paths_give_the_same_results_to_the_key(module, ansible):
     assert IN_WORKER not in module_run.output
     assert not differences(normalized(auto.results), normalized(module_run.results))
     assert task_lines(auto.output) == task_lines(module_run.output)
-    # The same requests reached the server, as many times.
-    assert runs['auto'][1] == runs['module'][1]
+    # The same requests reached the server, as many times, but for the polls of a wait (as many as the job took).
+    assert counted_without_polls(runs['auto'][1]) == counted_without_polls(runs['module'][1])
     # What is compared is not vacuous: each kind of outcome is there.
     results = auto.results
     assert not results['succeed'].get('failed') and results['check_diff'].get('failed') is not True, results
@@ -176,8 +183,9 @@ def test_both_paths_give_the_same_results_to_the_key(module, ansible):
     assert 'request_timeout' in results['wrong_type']['msg'], results['wrong_type']
     assert 'validate_certs' in results['bad_choice']['msg'], results['bad_choice']
     first, second = results['per_item']['results']
-    # The first item warned, the second did not: ansible-core 2.21 keeps warnings per item, 2.19 gathers them at the top.
-    assert json.dumps(results['per_item']).count('validate_certs is false: the') == 1, results['per_item']
+    # The first item warned, the second did not (ansible-core 2.19 gathers the items' warnings at the top of the loop's
+    # result, 2.21 keeps them per item too).
+    assert 'validate_certs is false: the' in json.dumps(results['per_item']), results['per_item']
     assert 'validate_certs is false' not in json.dumps(second), second
     assert 'ftp://127.0.0.1/from-the-environment-keyword' in second['msg'], second
 
