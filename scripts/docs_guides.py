@@ -21,7 +21,7 @@ import sys
 import yaml
 
 # Guides first in this order, any other docs/*.md after them in alphabetical order.
-ORDER = ['getting-started', 'emulators', 'saymon', 'enms', 'omn', 'zitadel', 'roles', 'awx', 'troubleshooting', 'guarantees',
+ORDER = ['getting-started', 'emulators', 'saymon', 'enms', 'omn', 'zitadel', 'roles', 'awx', 'execution', 'troubleshooting', 'guarantees',
          'benchmark']
 SECTION = 'Guides'
 SCHEME = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:')
