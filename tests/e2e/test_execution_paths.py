@@ -277,9 +277,37 @@ FALLBACK_PLUGINS = {
 FALLBACK_CASES = {
     'connection': ('vars: {ansible_connection: elsewhere}', 'the connection is elsewhere, not local (the controller)'),
     # An absolute async_dir: the test's HOME is not the one core's async_status expands ~ with.
-    'async': ('async: 30\n          poll: 1\n          vars: {ansible_async_dir: "{{ playbook_dir }}/async"}', 'the task is async'),
-    'become': ('become: true\n          become_method: as_is', 'become is set'),
+    'async': ('async: 30\n      poll: 1\n      vars: {ansible_async_dir: "{{ playbook_dir }}/async"}', 'the task is async'),
+    'become': ('become: true\n      become_method: as_is', 'become is set'),
 }
+
+
+# One SAYMON operation with the keywords of a case, and its registered result saved (on the local connection).
+PING_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - netops.bridge.saymon_operation:
+        object_id: 5e9465cb00000000000000a1
+        operation_name: ping
+        wait: true
+      %s
+      register: ran
+    - ansible.builtin.copy:
+        content: "{{ ran | to_json }}"
+        dest: "{{ results_file }}"
+        mode: "0600"
+      vars: {ansible_connection: local}
+'''
+
+
+def run_ping(ansible, saymon, keywords='', env=None):
+    """The play on the default path (whatever the suite's run sets), at -v, which names the path a fallback took."""
+    env = dict({'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass'}, **(env or {}))
+    run = ansible.playbook(PING_PLAY % keywords, env=env, args=['-v', '-e', 'netops_bridge_execution=auto'])
+    assert run.rc == 0, run
+    assert run.results['stdout'] == 'PING ok', run.results
+    return run
 
 
 @pytest.mark.parametrize('case', sorted(FALLBACK_CASES))
@@ -288,28 +316,8 @@ def test_fallbacks_say_why_at_v_and_still_run(case, ansible, saymon, tmp_path):
         (tmp_path / path).parent.mkdir(exist_ok=True)
         (tmp_path / path).write_text(textwrap.dedent(text))
     keyword, reason = FALLBACK_CASES[case]
-    run = ansible.playbook('''
-    - hosts: localhost
-      gather_facts: false
-      tasks:
-        - netops.bridge.saymon_operation:
-            url: %s
-            username: admin
-            password: admin-pass
-            object_id: 5e9465cb00000000000000a1
-            operation_name: ping
-            wait: true
-          %s
-          register: ran
-        - ansible.builtin.copy:
-            content: "{{ ran | to_json }}"
-            dest: "{{ results_file }}"
-            mode: "0600"
-          vars: {ansible_connection: local}
-    ''' % (saymon.url, keyword), args=['-v', '-e', 'netops_bridge_execution=auto'])
-    assert run.rc == 0, run
+    run = run_ping(ansible, saymon, keyword)
     assert 'netops.bridge: netops.bridge.saymon_operation runs as a module process: %s.' % reason in run.output, run
-    assert run.results['stdout'] == 'PING ok', run.results
     assert saymon.count(route='execute_object_operation') == 1
 
 
@@ -328,28 +336,12 @@ def test_a_controller_without_requests_runs_the_module_as_a_process(ansible, say
                     raise ImportError('requests is refused in this controller (netops.bridge tests)')
                 return None
 
-        # Only the controller: the module process is started without this directory on its path.
+        # Only in the controller's commands: the module process inherits PYTHONPATH, but it is AnsiballZ_*.py.
         if os.path.basename(sys.argv[0]).startswith('ansible'):
             sys.meta_path.insert(0, RefuseRequests())
     '''))
-    run = ansible.playbook('''
-    - hosts: localhost
-      gather_facts: false
-      tasks:
-        - netops.bridge.saymon_operation:
-            object_id: 5e9465cb00000000000000a1
-            operation_name: ping
-            wait: true
-          register: ran
-        - ansible.builtin.copy:
-            content: "{{ ran | to_json }}"
-            dest: "{{ results_file }}"
-            mode: "0600"
-    ''', env={'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass', 'PYTHONPATH': str(blocker)},
-        args=['-v', '-e', 'netops_bridge_execution=auto'])
-    assert run.rc == 0, run
+    run = run_ping(ansible, saymon, env={'PYTHONPATH': str(blocker)})
     assert "runs as a module process: requests cannot be imported in the controller's Python" in run.output, run
-    assert run.results['stdout'] == 'PING ok', run.results
 
 
 @pytest.mark.parametrize('where', ['extra vars', 'play vars', 'host vars', 'environment'])
