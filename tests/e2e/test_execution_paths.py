@@ -16,6 +16,7 @@ from emulators.enms import EnmsEmulator
 from emulators.omn import OmnEmulator
 from emulators.saymon import SaymonEmulator
 from emulators.zitadel import ZitadelEmulator
+from conftest import saymon_env
 from test_reliability import CASES
 
 EMULATORS = {'saymon': SaymonEmulator, 'enms': EnmsEmulator, 'omn': OmnEmulator, 'zitadel': ZitadelEmulator}
@@ -102,11 +103,14 @@ def sorted_booleans(match):
     return match.group(1) + ', '.join(sorted(match.group(2).split(', ')))
 
 
-def normalized(results):
-    text = json.dumps(results, sort_keys=True)
+def normalized_text(text):
     for pattern, replacement in VOLATILE:
         text = pattern.sub(replacement, text)
-    return json.loads(BOOLEANS.sub(sorted_booleans, text))
+    return BOOLEANS.sub(sorted_booleans, text)
+
+
+def normalized(results):
+    return json.loads(normalized_text(json.dumps(results, sort_keys=True)))
 
 
 def differences(left, right, path=''):
@@ -124,13 +128,7 @@ def differences(left, right, path=''):
 def task_lines(output):
     """The callback's view of each task (status and warnings), without what -vvv adds about the path taken."""
     keep = re.compile(r'^(ok|changed|fatal|failed|skipping|\[WARNING\]|\[DEPRECATION)')
-    return [line for line in (normalized_line(line) for line in output.splitlines()) if keep.match(line)]
-
-
-def normalized_line(line):
-    for pattern, replacement in VOLATILE:
-        line = pattern.sub(replacement, line)
-    return BOOLEANS.sub(sorted_booleans, line)
+    return [line for line in (normalized_text(line) for line in output.splitlines()) if keep.match(line)]
 
 
 # The info modules read a job or run that an earlier task started; waiting for it to end there makes what they read
@@ -303,7 +301,7 @@ PING_PLAY = '''
 
 def run_ping(ansible, saymon, keywords='', env=None):
     """The play on the default path (whatever the suite's run sets), at -v, which names the path a fallback took."""
-    env = dict({'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass'}, **(env or {}))
+    env = dict(saymon_env(saymon), **(env or {}))
     run = ansible.playbook(PING_PLAY % keywords, env=env, args=['-v', '-e', 'netops_bridge_execution=auto'])
     assert run.rc == 0, run
     assert run.results['stdout'] == 'PING ok', run.results
@@ -361,7 +359,7 @@ def test_the_switch_is_an_ordinary_variable_with_an_environment_fallback(where, 
         # What the suite's own run may set (the e2e stage runs once with NETOPS_BRIDGE_EXECUTION=module) is not the
         # fallback under test here.
         env['NETOPS_BRIDGE_EXECUTION'] = 'auto'
-    env.update({'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass'})
+    env.update(saymon_env(saymon))
     run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n' + play_vars + '''  tasks:
     - netops.bridge.saymon_job_info:
         job_id: 5e9465cb00000000000000f1
@@ -371,16 +369,7 @@ def test_the_switch_is_an_ordinary_variable_with_an_environment_fallback(where, 
 
 
 def test_a_wrong_switch_value_fails_before_any_request(ansible, saymon):
-    run = ansible.playbook('''
-    - hosts: localhost
-      gather_facts: false
-      tasks:
-        - netops.bridge.saymon_operation:
-            object_id: 5e9465cb00000000000000a1
-            operation_name: ping
-          vars:
-            netops_bridge_execution: turbo
-    ''', env={'SAYMON_URL': saymon.url, 'SAYMON_USERNAME': 'admin', 'SAYMON_PASSWORD': 'admin-pass'})
+    run = ansible.playbook(PING_PLAY % 'vars: {netops_bridge_execution: turbo}', env=saymon_env(saymon))
     assert run.rc != 0
     assert "netops_bridge_execution must be one of auto, module, got 'turbo' (set by the variable netops_bridge_execution)." in run.output, run
     assert saymon.requests() == []
