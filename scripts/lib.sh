@@ -204,6 +204,12 @@ core219_venv() {
   ensure_venv core219-py311 3.11 'ansible-core>=2.19,<2.20' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
 }
 
+mutation_venv() {
+  # mutmut for the opt-in mutation stage: it runs the unit tests in its own process, so it needs what they need.
+  # shellcheck disable=SC2086
+  ensure_venv mutation-py312 3.12 'ansible-core>=2.21,<2.22' 'mutmut>=3.3,<4' $RUNTIME_REQUIREMENTS pytest hypothesis pyyaml cryptography
+}
+
 install_get_pip_standins() {
   # ansible-test looks here before it tries to download get-pip-<version>.py.
   local bin="$1" version

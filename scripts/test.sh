@@ -2,6 +2,9 @@
 # The whole test suite of netops.bridge, in its own virtual environments:
 #   bash scripts/test.sh                 # every stage
 #   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, core219, e2e
+#   bash scripts/test.sh mutation        # opt-in: mutmut over module_utils and plugin_utils with the unit tests
+#                                        # (docs/testing.md; NETOPS_MUTATION_DIR keeps the run for `mutmut show`,
+#                                        # NETOPS_MUTATION_FILES="_errors.py omn_xml.py" mutates only these)
 #   bash scripts/test.sh real-enms       # opt-in: the eNMS server tests against the real eNMS named by
 #                                        # ENMS_REAL_URL, ENMS_REAL_USERNAME, ENMS_REAL_PASSWORD (scripts/real-enms.sh)
 # It needs Python 3.12 (every stage) and 3.11 (sanity, core219, e2e), each able to make a virtual environment, git,
@@ -12,7 +15,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ALL_STAGES=(sanity lint docs units core219 e2e)
-OPT_IN_STAGES=(real-enms)
+OPT_IN_STAGES=(real-enms mutation)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
 for stage in "${stages[@]}"; do
@@ -141,6 +144,25 @@ real_enms() {
   (cd "$REPO_ROOT" && NETOPS_ENMS_SERVER=real PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e/test_enms_server.py tests/e2e/test_enms_inventory_server.py -p no:cacheprovider -q -rs)
 }
 
+mutation() {
+  # mutmut in a tree where the mutated files keep their import path (tests/mutation/setup.cfg), then the score per file
+  # and every mutant the unit tests did not catch (tests/mutation/report.py).
+  local bin="$1" run="${NETOPS_MUTATION_DIR:-$work/mutation}" status=0
+  rm -rf "$run" && mkdir -p "$run"
+  collection_tree "$run" >/dev/null
+  cp "$REPO_ROOT/tests/mutation/setup.cfg" "$run/setup.cfg"
+  if [ -n "${NETOPS_MUTATION_FILES:-}" ]; then
+    # A part of the run, e.g. NETOPS_MUTATION_FILES="_errors.py omn_xml.py": only these of setup.cfg's files.
+    "$bin/python" "$REPO_ROOT/tests/mutation/report.py" --only "$run/setup.cfg" $NETOPS_MUTATION_FILES || return 1
+  fi
+  # The property-based tests run a few examples per mutant; the units stage runs them in full.
+  (cd "$run" && NETOPS_HOSTILE_EXAMPLES="${NETOPS_HOSTILE_EXAMPLES:-5}" PATH="$bin:$PATH" \
+    "$bin/mutmut" run --max-children "$(nproc 2>/dev/null || echo 2)" >"$run/mutmut.log" 2>&1) || status=$?
+  "$bin/python" "$REPO_ROOT/tests/mutation/report.py" "$run" || status=1
+  [ "$status" -eq 0 ] || tail -n 40 "$run/mutmut.log" >&2
+  return "$status"
+}
+
 # Run by the core219 stage on ansible-core 2.19 (the newest on Python 3.11): a representative part of the integration tests.
 CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_enms.py tests/e2e/test_execution_paths.py)
 # Run on ansible-core 2.16, the oldest the collection supports: both execution paths side by side.
@@ -171,6 +193,7 @@ for stage in "${stages[@]}"; do
     e2e)
       run_stage "integration (e2e), modules in the worker where they can (the default)" e2e "$main_bin"
       run_stage "integration (e2e), every module as a module process (NETOPS_BRIDGE_EXECUTION=module)" e2e "$main_bin" module ;;
+    mutation) run_stage "mutation testing (mutmut, unit tests)" mutation "$(mutation_venv)" ;;
     real-enms)
       if [ -z "${ENMS_REAL_URL:-}" ]; then
         echo "stage real-enms skipped: ENMS_REAL_URL is not set (start a real eNMS with: bash scripts/real-enms.sh start PATH_TO_ENMS_CHECKOUT)"
