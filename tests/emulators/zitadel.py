@@ -1,7 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """ZITADEL Action service emulator for /v2/actions and /v2beta/actions (ZITADEL's API reference,
-https://zitadel.com/docs/apis/resources/action_service_v2, and ZITADEL's SDK, tests/e2e/zitadel_sdk.py): Bearer tokens with permissions, targets and executions validated by the
-API's rules, search with filters and pagination, protojson conventions and {code, message, details} errors.
+https://zitadel.com/docs/apis/resources/action_service_v2, and ZITADEL's SDK, tests/e2e/zitadel_sdk.py): Bearer
+tokens with permissions, targets and executions validated by the API's rules, search with filters and pagination,
+protojson conventions and {code, message, details} errors.
 A target's public keys (v2 only, AddPublicKey ... ListPublicKeys of the same reference): the JSON of the
 bytes field publicKey is base64 of PEM text, one key content per target, one active key per target."""
 
