@@ -389,7 +389,7 @@ class ZitadelApi(object):
         return self.call('PUT', '/executions', 'action.execution.write', {'condition': condition, 'targets': list(target_ids)})
 
     # A target's public keys (v2 only): the REST mapping of AddPublicKey, ActivatePublicKey, DeactivatePublicKey,
-    # RemovePublicKey and ListPublicKeys in ../shared/zitadel-actions-v2-contract.json.
+    # RemovePublicKey and ListPublicKeys (https://zitadel.com/docs/apis/resources/action_service_v2).
     def public_keys(self, target_id):
         return self.search('publicKeys', [], 'action.target.read', '/targets/%s/publickeys/search' % path_segment(target_id))
 

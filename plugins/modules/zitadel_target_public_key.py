@@ -57,9 +57,12 @@ options:
     version_added: 1.1.0
   expiration_date:
     description:
-      - When ZITADEL stops using the key, as an RFC 3339 time such as V(2027-01-31T00:00:00Z). Unset means never.
-      - It is set when the key is added. ZITADEL cannot change it afterwards, so a different O(expiration_date) for a key
-        that exists fails the task; remove the key and add it again to change it.
+      - When ZITADEL stops using the key, as an RFC 3339 time such as V(2027-01-31T00:00:00Z).
+      - It is set when the key is added. A key added without it never expires.
+      - For a key that exists, an omitted O(expiration_date) leaves the key's as it is (the task can change O(active)
+        or remove the key without repeating the date). ZITADEL cannot change the date afterwards, so a given
+        O(expiration_date) that differs from the key's (including a date for a key that never expires) fails the task
+        before any write; remove the key and add it again to change it.
     type: str
     version_added: 1.1.0
   active:
@@ -196,7 +199,8 @@ def run(module):
             module.apply(module.api.remove_public_key, target_id, current['key_id'])
         return
 
-    if current and expiration != current['expiration_date']:
+    # An omitted expiration_date is no opinion about the key's: only a given one that differs is a conflict.
+    if current and expiration is not None and expiration != current['expiration_date']:
         module.fail('key %s of target %r expires %s, not %s, and ZITADEL cannot change that: remove the key (state=absent) and '
                     'add it again.' % (current['key_id'], target.get('name'), current['expiration_date'] or 'never',
                                        expiration or 'never'))

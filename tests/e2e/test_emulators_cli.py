@@ -5,6 +5,7 @@ every option."""
 
 from __future__ import absolute_import, division, print_function
 
+import json
 import os
 import queue
 import shlex
@@ -179,3 +180,92 @@ def test_docs_list_every_seeded_credential_and_id():
     expected += list(seed['tokens']) + zitadel.ALL_PERMISSIONS
     missing = sorted(set(item for item in expected if item not in text))
     assert not missing, 'docs/emulators.md does not list: %s' % missing
+
+
+def state_of(url):
+    answer = requests.get(url + '/_emulator/state', timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def change_saymon(url):
+    """A session and a job: state the default seed does not have."""
+    auth = ('admin', 'admin-pass')
+    assert requests.post(url + '/node/api/users/session', json={'login': 'admin', 'password': 'admin-pass'}, timeout=10).ok
+    job = requests.post(url + '/node/api/links/62de902eb238aa0131bd3b01/operations/62de902eb238aa0131bd3c01/execute', auth=auth,
+                        timeout=10).json()
+    return lambda again: requests.get('%s/node/api/jobs/%s' % (again, job), auth=auth, timeout=10).status_code == 200
+
+
+def change_enms(url):
+    """A run (its result row at once) and two settings changed."""
+    auth = ('admin', 'admin-pass')
+    requests.post(url + '/_emulator/state', json={'row_delay': 0, 'run_delay': 0}, timeout=10)
+    runtime = requests.post(url + '/rest/run_service', json={'name': 'Configuration Backup'}, auth=auth, timeout=10).json()['runtime']
+    requests.post(url + '/_emulator/state', json={'rest_api_allowed': False}, timeout=10)
+    result = '%s/rest/result/Configuration Backup/' + runtime
+    return lambda again: requests.get(result % again, auth=auth, timeout=10).json().get('status') == 'Completed'
+
+
+def change_omn(url):
+    requests.post(url + '/_emulator/state', json={'links': [['peo-0004', 'acc0000300']]}, timeout=10)
+    return lambda again: state_of(again)['links'] == [['peo-0004', 'acc0000300']]
+
+
+def change_zitadel(url):
+    headers = {'Authorization': 'Bearer admin-token'}
+    target = requests.post(url + '/v2/actions/targets', json={'name': 'kept', 'endpoint': 'https://hooks.example.com', 'restWebhook': {}},
+                           headers=headers, timeout=10).json()['id']
+    return lambda again: requests.get('%s/v2/actions/targets/%s' % (again, target), headers=headers, timeout=10).status_code == 200
+
+
+@pytest.mark.parametrize('platform, change', [('saymon', change_saymon), ('enms', change_enms), ('omn', change_omn),
+                                              ('zitadel', change_zitadel)])
+def test_the_state_endpoint_gives_a_seed_that_starts_the_same_state(cli, tmp_path, platform, change):
+    """docs/emulators.md: a --seed file's keys are those GET /_emulator/state shows; state -> seed -> the same state."""
+    first = cli(platform, '--quiet')
+    url = exported(first.until(lambda line: 'export %s_URL=' % platform.upper() in line))['%s_URL' % platform.upper()]
+    still_there = change(url)
+    saved = state_of(url)
+    seed = tmp_path / 'seed.json'
+    seed.write_text(json.dumps(saved))
+    again = cli(platform, '--quiet', '--seed', str(seed))
+    url_again = exported(again.until(lambda line: 'export %s_URL=' % platform.upper() in line))['%s_URL' % platform.upper()]
+    assert state_of(url_again) == saved
+    assert still_there(url_again)
+    assert again.stop() == 0
+
+
+BAD_SEEDS = {
+    'not JSON': ('{"users": ', 'not JSON ('),
+    'not an object': ('[]', 'is a JSON object, not an array'),
+    'missing key': ('STATE without runs', "missing key 'runs'"),
+    'unknown key': ('STATE with pool', "unknown key 'pool'"),
+    'wrong type': ('STATE with users=[]', "'users' is an array, not an object"),
+    'wrong inside': ('STATE with users.admin=1', 'not a state the enms emulator can hold'),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BAD_SEEDS))
+def test_a_bad_seed_file_is_one_line_naming_the_file(tmp_path, case):
+    from emulators import enms  # pylint: disable=import-outside-toplevel
+    text, message = BAD_SEEDS[case]
+    if text.startswith('STATE'):
+        seed = enms.default_seed()
+        if text.endswith('without runs'):
+            del seed['runs']
+        elif text.endswith('with pool'):
+            seed['pool'] = {}
+        elif text.endswith('users=[]'):
+            seed['users'] = []
+        else:
+            seed['users']['admin'] = 1
+        text = json.dumps(seed)
+    path = tmp_path / 'seed.json'
+    path.write_text(text)
+    proc = subprocess.run([sys.executable, '-m', 'emulators', 'enms', '--quiet', '--seed', str(path)],
+                          env=dict(os.environ, PYTHONPATH=str(REPO_ROOT / 'tests')), capture_output=True, text=True, timeout=30,
+                          check=False)
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stderr.count('\n') == 1 and proc.stderr.startswith('python -m emulators: --seed %s: ' % path), proc.stderr
+    assert message in proc.stderr and 'Traceback' not in proc.stderr + proc.stdout, proc.stderr

@@ -168,6 +168,36 @@ def test_a_different_expiration_of_an_existing_key_fails_before_any_write(zitade
     assert run.rc != 0 and 'ZITADEL cannot change that' in run.stdout and key_writes(zitadel) == [], run
 
 
+def test_an_omitted_expiration_leaves_the_key_as_it_is(zitadel, ansible, key_file):
+    """Issue 21 item 8: no expiration_date in the task is no opinion about it, only a given one that differs fails."""
+    env = zitadel_env(zitadel)
+    assert ansible.playbook(play(TARGET + key_task(key_file('a'), extra='expiration_date: "2030-01-01T00:00:00Z"')), env=env).rc == 0
+    zitadel.log.clear()
+    off = ansible.playbook(play(key_task(key_file('a'), extra='active: false'), "{'key': key}"), env=env)
+    assert off.rc == 0 and off.results['key']['changed'] is True and off.results['key']['active'] is False, off
+    assert off.results['key']['expiration_date'] == '2030-01-01T00:00:00Z'
+    assert [r['route'] for r in key_writes(zitadel)] == ['v2 deactivate_public_key']
+    zitadel.log.clear()
+    on = ansible.playbook(play(key_task(key_file('a')), "{'key': key}"), env=env, args=['--diff'])
+    assert on.rc == 0 and on.results['key']['changed'] is True and on.results['key']['active'] is True, on
+    assert on.results['key']['diff']['after']['expiration_date'] == '2030-01-01T00:00:00Z'
+    assert [r['route'] for r in key_writes(zitadel)] == ['v2 activate_public_key']
+    assert [k['expirationDate'] for k in target_keys(zitadel)] == ['2030-01-01T00:00:00Z']
+    same = ansible.playbook(play(key_task(key_file('a'), extra='expiration_date: "2030-01-01T01:00:00+01:00"')), env=env)
+    assert same.rc == 0 and same.recap['localhost']['changed'] == 0, same
+
+
+def test_a_new_key_without_expiration_never_expires(zitadel, ansible, key_file):
+    env = zitadel_env(zitadel)
+    run = ansible.playbook(play(TARGET + key_task(key_file('b')), "{'key': key}"), env=env)
+    assert run.rc == 0 and run.results['key']['expiration_date'] is None, run
+    (added,) = zitadel.requests(route='v2 add_public_key')
+    assert 'expirationDate' not in json.loads(added['body'])
+    assert [k.get('expirationDate') for k in target_keys(zitadel)] == [None]
+    later = ansible.playbook(play(key_task(key_file('b'), extra='expiration_date: "2030-01-01T00:00:00Z"')), env=env)
+    assert later.rc != 0 and 'expires never, not 2030-01-01T00:00:00Z' in later.stdout, later
+
+
 def test_unknown_target_fails_but_absent_is_fine(zitadel, ansible, key_file):
     env = zitadel_env(zitadel)
     run = ansible.playbook(play(key_task(key_file('a'), target='no-such-target')), env=env)

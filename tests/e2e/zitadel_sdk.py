@@ -10,7 +10,7 @@ beside the model's fields and reports every key the model does not know, at any 
 
 Not judged: requests answered by an injected fault, requests a test sends wrong on purpose (with the header
 ``X-Sdk-Unjudged: 1``, to see the emulator refuse them), and error answers. ZITADEL's REST gateway answers errors as
-``{code: <number>, message, details}`` (docs/zitadel.md and ../shared/api-contracts.md 4.6); the SDK's
+``{code: <number>, message, details}`` (docs/zitadel.md and https://zitadel.com/docs/apis/errors); the SDK's
 ``ActionServiceConnectError`` describes the Connect protocol's form, where ``code`` is a string.
 """
 

@@ -56,8 +56,8 @@ def parse(argv):
     parser.add_argument('--env-file', metavar='FILE',
                         help='write the export lines of every platform started to FILE, for `. FILE` in a shell')
     parser.add_argument('--seed', metavar='FILE',
-                        help='a JSON file replacing the default seed (one platform only; its keys are those of '
-                             'GET /_emulator/state)')
+                        help='a JSON file replacing the default seed (one platform only): what GET /_emulator/state '
+                             'shows is one, so a state can be saved and started again')
     parser.add_argument('--tls', nargs=2, metavar=('CERT', 'KEY'),
                         help='serve HTTPS with this PEM certificate and key (then set validate_certs or ca_path)')
     log_options = parser.add_mutually_exclusive_group()
@@ -96,13 +96,40 @@ def export_line(env):
     return 'export ' + ' '.join('%s=%s' % (key, shlex.quote(value)) for key, value in env.items())
 
 
+class SeedError(Exception):
+    """A --seed file that is no seed of its platform; the message is the one line the user sees."""
+
+
+def load_seed(path, platform):
+    """The seed in the JSON file ``path``, checked against ``platform``'s seed; raises SeedError saying what is wrong."""
+    try:
+        with open(path, encoding='utf-8') as handle:
+            text = handle.read()
+    except OSError as exc:
+        raise SeedError('cannot read it (%s)' % (exc.strerror or exc))
+    except UnicodeDecodeError:
+        raise SeedError('not JSON (not UTF-8 text)')
+    try:
+        seed = json.loads(text)
+    except ValueError as exc:
+        raise SeedError('not JSON (%s)' % exc)
+    try:
+        EMULATORS[platform].check_seed(seed)
+    except ValueError as exc:
+        raise SeedError(str(exc))
+    return seed
+
+
 def main(argv=None):
     args = parse(argv)
     platforms = ORDER if args.platform == 'all' else (args.platform,)
     seed = None
     if args.seed:
-        with open(args.seed) as handle:
-            seed = json.load(handle)
+        try:
+            seed = load_seed(args.seed, args.platform)
+        except SeedError as exc:
+            sys.stderr.write('python -m emulators: --seed %s: %s\n' % (args.seed, exc))
+            return 2
     out = sys.stdout
     log_stream = None if args.quiet else (out if args.log == '-' else open(args.log, 'a'))
     request_log = RequestLog(log_stream) if log_stream else None
@@ -126,7 +153,15 @@ def main(argv=None):
         exports = []
         out.write('netops.bridge emulators on 127.0.0.1: Ctrl-C stops them; their state lives in memory.\n')
         for platform, emulator in started:
-            env, lines = describe(platform, emulator)
+            try:
+                env, lines = describe(platform, emulator)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+                if seed is None:
+                    raise
+                # The top-level keys were right, what they hold is not what the emulator keeps there.
+                sys.stderr.write('python -m emulators: --seed %s: not a state the %s emulator can hold (%s: %s)\n'
+                                 % (args.seed, platform, type(exc).__name__, exc))
+                return 2
             exports.append(export_line(env))
             out.write('\n%s %s\n  %s\n' % (TITLES[platform], emulator.url, exports[-1]))
             out.write(''.join('  %s\n' % line for line in lines))

@@ -21,6 +21,35 @@ from urllib.parse import parse_qs, unquote, urlsplit
 CONTROL_PREFIX = '/_emulator/'
 
 
+def json_type(value):
+    """The JSON type of a value, as a seed error names it."""
+    for kinds, name in ((bool, 'a boolean'), ((int, float), 'a number'), (str, 'a string'), (list, 'an array'),
+                        (dict, 'an object'), (type(None), 'null')):
+        if isinstance(value, kinds):
+            return name
+    return type(value).__name__
+
+
+def check_seed(seed, default, platform):
+    """Raise ValueError saying why ``seed`` is not a seed of the emulator whose default seed is ``default``: not a JSON
+    object, a key unknown or missing, a value of another JSON type than the default's (a key whose default is null,
+    such as an unset delay, takes any value)."""
+    if not isinstance(seed, dict):
+        raise ValueError('a seed of the %s emulator is a JSON object, not %s' % (platform, json_type(seed)))
+    keys = ', '.join(sorted(default))
+    unknown = sorted(set(seed) - set(default))
+    if unknown:
+        raise ValueError('unknown key%s %s (a seed of the %s emulator has exactly: %s)'
+                         % ('s' * (len(unknown) > 1), ', '.join(map(repr, unknown)), platform, keys))
+    missing = sorted(set(default) - set(seed))
+    if missing:
+        raise ValueError('missing key%s %s (a seed of the %s emulator has exactly: %s)'
+                         % ('s' * (len(missing) > 1), ', '.join(map(repr, missing)), platform, keys))
+    for key in sorted(default):
+        if default[key] is not None and json_type(seed[key]) != json_type(default[key]):
+            raise ValueError('%r is %s, not %s' % (key, json_type(seed[key]), json_type(default[key])))
+
+
 class Request(object):
     def __init__(self, method, path, query, headers, body, params):
         self.method = method
@@ -132,7 +161,8 @@ class Emulator(object):
         self.listeners = []
 
     # -- subclass hooks ---------------------------------------------------------------------------
-    def default_seed(self):
+    @staticmethod
+    def default_seed():
         return {}
 
     def reset_state(self):
@@ -145,7 +175,16 @@ class Emulator(object):
         return Response.json({'code': code, 'message': message}, status)
 
     def dump_state(self):
+        """The part of the state the tests assert on (a view, not a seed: GET /_emulator/state gives seed_state())."""
         return self.state
+
+    def seed_state(self):
+        """The whole state as a seed: what GET /_emulator/state shows, and what --seed loads back into the same state."""
+        return json.loads(json.dumps(self.state))
+
+    @classmethod
+    def check_seed(cls, seed):
+        check_seed(seed, cls.default_seed(), cls.platform)
 
     def patch_state(self, patch):
         self.state.update(patch)
@@ -285,7 +324,7 @@ class Emulator(object):
             return Response.json(self.counts())
         if method == 'GET' and action == 'state':
             with self.lock:
-                return Response.json(self.dump_state())
+                return Response.json(self.seed_state())
         if method == 'POST' and action == 'reset':
             self.reset()
             return Response.json({'reset': True})

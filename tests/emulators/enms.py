@@ -1,6 +1,6 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""eNMS REST API emulator (/rest), after the seed and api-contracts.md section 2 (the code's behaviour),
-checked against a real eNMS 4.6.
+"""eNMS REST API emulator (/rest), after eNMS's code (its REST API's behaviour, docs/enms.md), checked against
+a real eNMS 4.6.
 
 HTTP Basic only; per-service run and read rights; run_service with async defaulting to true, HTTP-200
 refusals ({"error"} / {"errors"} without runtime); runs that finish after a delay with
@@ -130,8 +130,7 @@ def sql_equal(value, text):
 class EnmsEmulator(Emulator):
     platform = 'enms'
 
-    def default_seed(self):
-        return default_seed()
+    default_seed = staticmethod(default_seed)
 
     def reset_state(self):
         super(EnmsEmulator, self).reset_state()

@@ -1,8 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""OMN (Apollon) Core REST API emulator for PEO links, after seed 002 and api-contracts.md section 3.
+"""OMN (Apollon) Core REST API emulator for PEO links, as OMN answers the requests the collection sends (docs/omn.md).
 
-Bearer auth; <pim> XML in the http://www.apollon.de/omn namespace, validated against the seed's
-structure; per-<response> SUCCESS/ERROR with the seed's descriptions; the JSON query and retrieve
+Bearer auth; <pim> XML in the http://www.apollon.de/omn namespace, validated against OMN's
+structure; per-<response> SUCCESS/ERROR with OMN's descriptions; the JSON query and retrieve
 endpoints; a Keycloak-like token endpoint for the refresh flow. XML is parsed hardened.
 """
 
@@ -24,7 +24,7 @@ SCHEMA_VERSION = re.compile(r'^[0-9]+(\.[0-9]+)*$')
 LINK_KEYS = ('peoTid', 'peoId', 'projectTid', 'projectId')
 QUERY_KEYS = {'tidProduct': str, 'modifiedFrom': str, 'modifiedUntil': str, 'names': list, 'tidProject': str, 'withChildren': bool}
 RETRIEVE_KEYS = {'tids': list, 'ids': list, 'withMetadata': bool, 'namesOnly': bool}
-# The seed documents only the unlink success text; the link success text is this emulator's assumption (UNCONFIRMED).
+# OMN's samples give only the unlink success text; the link success text is this emulator's assumption (UNCONFIRMED).
 UNLINKED = 'PEO has been unlinked successfully'
 LINKED = 'PEO has been linked successfully'
 
@@ -59,8 +59,7 @@ def default_seed():
 class OmnEmulator(Emulator):
     platform = 'omn'
 
-    def default_seed(self):
-        return default_seed()
+    default_seed = staticmethod(default_seed)
 
     def register_routes(self):
         self.route('POST', TOKEN_PATH, self.token, 'token')
@@ -213,8 +212,8 @@ class OmnEmulator(Emulator):
                 raise ValueError('%s must be numeric' % key)
 
     def apply(self, responses, meta, access, linking, linked, added):
-        """One <response> like the seed's: "PEO not found" names the PEO, "Project not found" the project (both by the
-        id or tid sent, action="link" as in the seed's samples), the access-rights error the PEO's path."""
+        """One <response> like OMN's: "PEO not found" names the PEO, "Project not found" the project (both by the
+        id or tid sent, action="link" as in OMN's samples), the access-rights error the PEO's path."""
         peo, project = self.find_peo(meta), self.find_project(meta)
         if peo is None:
             ident = ('tid', meta['peoTid']) if 'peoTid' in meta else ('id', meta['peoId'])

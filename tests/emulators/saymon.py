@@ -1,5 +1,5 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""SAYMON REST API emulator (/node/api), after the seeds and api-contracts.md section 1.
+"""SAYMON REST API emulator (/node/api), as SAYMON answers the requests the collection sends (docs/saymon.md).
 
 Basic, session-cookie and X-Session-Id auth; sessions; links and objects with operations;
 execute returning the job ID as a JSON string literal; jobs that get an exit code after a delay;
@@ -97,8 +97,7 @@ class AuthFailure(Exception):
 class SaymonEmulator(Emulator):
     platform = 'saymon'
 
-    def default_seed(self):
-        return default_seed()
+    default_seed = staticmethod(default_seed)
 
     def register_routes(self):
         self.route('POST', '/node/api/users/session', self.create_session, 'create_session')

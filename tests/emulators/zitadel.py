@@ -1,8 +1,9 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ZITADEL Action service emulator for /v2/actions and /v2beta/actions (api-contracts.md section 4 and
-zitadel-actions-v2-rules.md): Bearer tokens with permissions, targets and executions validated by the
-API's rules, search with filters and pagination, protojson conventions and {code, message, details} errors.
-A target's public keys (v2 only, zitadel-actions-v2-contract.json AddPublicKey ... ListPublicKeys): the JSON of the
+"""ZITADEL Action service emulator for /v2/actions and /v2beta/actions (ZITADEL's API reference,
+https://zitadel.com/docs/apis/resources/action_service_v2, and ZITADEL's SDK, tests/e2e/zitadel_sdk.py): Bearer
+tokens with permissions, targets and executions validated by the API's rules, search with filters and pagination,
+protojson conventions and {code, message, details} errors.
+A target's public keys (v2 only, AddPublicKey ... ListPublicKeys of the same reference): the JSON of the
 bytes field publicKey is base64 of PEM text, one key content per target, one active key per target."""
 
 from __future__ import absolute_import, division, print_function
@@ -63,8 +64,7 @@ def default_seed():
 class ZitadelEmulator(Emulator):
     platform = 'zitadel'
 
-    def default_seed(self):
-        return default_seed()
+    default_seed = staticmethod(default_seed)
 
     def register_routes(self):
         for version in ('v2', 'v2beta'):
