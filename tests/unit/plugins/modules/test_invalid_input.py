@@ -104,7 +104,7 @@ def positive_only(name, spec):
 
 
 DURATION = re.compile(r'^\s*\d+(?:\.\d+)?(ms|s|m)?\s*$')
-# ZITADEL durations: 0s to 270s (zitadel-actions-v2-rules.md), written like 10s, 500ms or 2m.
+# ZITADEL durations: 0s to 270s (ZITADEL's limit for a target's timeout), written like 10s, 500ms or 2m.
 # NUL and lone surrogates never reach the module's own check: ansible-core stops at them first, when it logs the
 # invocation to syslog, with a message that cannot name the option (NUL) or an encoding error (surrogates).
 DURATION_TEXT = st.text(st.characters(codec='utf-8', exclude_characters='\x00'), min_size=1, max_size=10)
