@@ -37,6 +37,7 @@ def test_unfinished_drops_trailing_blanks_and_periods_only():
     assert unfinished('  it failed.  ') == '  it failed'
     assert unfinished('v1.2 failed..') == 'v1.2 failed'
     assert unfinished('no period') == 'no period'
+    assert unfinished('status XX') == 'status XX'
 
 
 def test_a_message_never_shows_a_doubled_period():
