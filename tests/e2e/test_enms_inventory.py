@@ -43,9 +43,20 @@ def members(run, group):
     return sorted(run.results.get(group, {}).get('hosts', []))
 
 
+def unwrapped(text):
+    """Warnings as one line each: ansible-core before 2.19 wraps them at 80 columns (at a space or after a hyphen)."""
+    lines = []
+    for line in text.splitlines():
+        if lines and line and not line.startswith(('[', ' ')):
+            lines[-1] += line if lines[-1].endswith('-') else ' ' + line
+        else:
+            lines.append(line)
+    return lines
+
+
 def failure_line(run, words):
     """The one warning line that says why the source could not be parsed: it holds ``words``."""
-    lines = [line for line in run.stderr.splitlines() if 'Failed to parse' in line and words in line]
+    lines = [line for line in unwrapped(run.stderr) if 'Failed to parse' in line and words in line]
     assert len(lines) == 1, run
     assert 'Traceback' not in run.output, run
     return lines[0]
