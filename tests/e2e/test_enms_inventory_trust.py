@@ -27,8 +27,9 @@ def test_host_names_pool_names_and_nested_values_are_text_never_templates(enms, 
         enms.state['devices'][text] = {'ip_address': '10.0.0.9', 'interfaces': [{'name': text, 'tags': [text, '#' + text]}]}
         enms.state['pools'][text] = [text]
     inventory = tmp_path / 'trust.enms.yml'
+    # The device chosen by its address, so that the pool names come from eNMS too (GET /rest/query/pool).
     inventory.write_text(config(enms, '''
-pools: ["%s"]
+device_filters: {ip_address: 10.0.0.9}
 compose:
   first_tag: enms_interfaces[0].tags[0]
 groups:
@@ -37,7 +38,7 @@ keyed_groups:
   - key: enms_interfaces[0].name
     prefix: port
 strict: true
-''' % text.replace('"', '\\"')))
+'''))
     run = ansible.playbook('''
 - hosts: all:!localhost
   gather_facts: false
