@@ -215,10 +215,11 @@ def untrusted(value):
 
     ansible-core before 2.19 renders a variable's text as a template when a play uses it, so a device description
     ``{{ lookup('ansible.builtin.pipe', ...) }}`` would run a command on the controller; 2.19+ trusts no text a
-    plugin read from a server. Only a text holding { or } can be a template, or one starting with #jinja2: (that
-    header chooses other delimiters), or with # when joined to another by compose: those are marked. The others stay
-    plain, because ansible-core 2.16 prints a marked text as {"__ansible_unsafe": ...} in ansible-inventory --list,
-    host names in a group's list too, which AWX's inventory import cannot read (community.general issue 8212).
+    plugin read from a server. A text can be a template only if it holds { or }, or starts with #jinja2: (a header
+    that chooses other delimiters, such as [[ ]]); marking every text that holds # also covers a header that compose
+    joins from two texts. The others stay plain, because ansible-core 2.16 prints a marked text as
+    {"__ansible_unsafe": ...} in ansible-inventory --list, host names in a group's list too, which AWX's inventory
+    import cannot read (community.general issue 8212; its make_unsafe marks only { and }, which misses the header).
     """
     if isinstance(value, Mapping):
         return dict((untrusted(key), untrusted(item)) for key, item in value.items())
