@@ -165,8 +165,9 @@ mutation() {
 
 # Run by the core219 stage on ansible-core 2.19 (the newest on Python 3.11): a representative part of the integration tests.
 CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_enms.py tests/e2e/test_execution_paths.py)
-# Run on ansible-core 2.16, the oldest the collection supports: both execution paths side by side.
-CORE216_E2E=(tests/e2e/test_execution_paths.py)
+# Run on ansible-core 2.16, the oldest the collection supports: both execution paths side by side, and the eNMS
+# inventory tests that show what a server says is never a template (core before 2.19 would render it).
+CORE216_E2E=(tests/e2e/test_execution_paths.py tests/e2e/test_enms_inventory_trust.py tests/e2e/test_enms_inventory_server.py)
 
 e2e_part() {
   local bin="$1"; shift

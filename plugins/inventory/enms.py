@@ -18,7 +18,10 @@ description:
   - A fixed number of requests per run, whatever the number of devices - C(GET /rest/query/device) once, with the
     O(device_filters) that eNMS can apply sent as query parameters, and C(GET /rest/instance/pool/<name>) once per
     pool read (with O(pool_groups) and no O(pools), C(GET /rest/query/pool) first lists the pools).
-  - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin) V(netops.bridge.enms).
+  - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin) V(netops.bridge.enms); a
+    key that is not an option of this plugin fails the source, naming the key.
+  - What eNMS gives (host names, group names from pool names, every variable, nested values too) is data, never a
+    template, on every ansible-core version; a device whose description holds C({{ ... }}) is shown as that text.
 extends_documentation_fragment:
   - ansible.builtin.constructed
   - ansible.builtin.inventory_cache
@@ -44,7 +47,10 @@ options:
     env:
       - name: ENMS_USERNAME
   password:
-    description: Password of O(username). It is never shown, also not with C(-vvv), and never written to the cache.
+    description:
+      - Password of O(username). It is never shown, also not with C(-vvv), and never written to the cache.
+      - An empty value in the file counts as unset, so that E(ENMS_PASSWORD) applies; the same holds for O(url),
+        O(username) and O(ca_path) with their variables. An unset C(lookup('ansible.builtin.env', ...)) gives an empty value.
     type: str
     required: true
     env:
@@ -175,14 +181,18 @@ plugin: netops.bridge.enms
 #   cache_timeout: 3600
 '''
 
+import difflib
 import os
 import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from ansible.errors import AnsibleParserError
 from ansible.inventory.group import to_safe_group_name
 from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.utils.display import Display
+from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
@@ -193,6 +203,31 @@ CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
 PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+NAMES_THIS_PLUGIN = re.compile(r'''^plugin:\s*["']?netops\.bridge\.enms["']?\s*(#.*)?$''', re.M)
+FILE_NAME_ENDINGS = ('enms.yml', 'enms.yaml')
+TEMPLATE_CHARACTERS = re.compile(r'[{}#]')
+
+display = Display()
+
+
+def untrusted(value):
+    """What eNMS said, with every text that a template engine could render marked as data, in nested dicts and lists too.
+
+    ansible-core before 2.19 renders a variable's text as a template when a play uses it, so a device description
+    ``{{ lookup('ansible.builtin.pipe', ...) }}`` would run a command on the controller; 2.19+ trusts no text a
+    plugin read from a server. A text can be a template only if it holds { or }, or starts with #jinja2: (a header
+    that chooses other delimiters, such as [[ ]]); marking every text that holds # also covers a header that compose
+    joins from two texts. The others stay plain, because ansible-core 2.16 prints a marked text as
+    {"__ansible_unsafe": ...} in ansible-inventory --list, host names in a group's list too, which AWX's inventory
+    import cannot read (community.general issue 8212; its make_unsafe marks only { and }, which misses the header).
+    """
+    if isinstance(value, Mapping):
+        return dict((untrusted(key), untrusted(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [untrusted(item) for item in value]
+    if isinstance(value, str) and TEMPLATE_CHARACTERS.search(value):
+        return wrap_var(value)
+    return value
 
 
 def option_name(name):
@@ -229,11 +264,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = 'netops.bridge.enms'
 
     def verify_file(self, path):
-        return super(InventoryModule, self).verify_file(path) and path.endswith(('enms.yml', 'enms.yaml'))
+        if not super(InventoryModule, self).verify_file(path):
+            return False
+        if path.endswith(FILE_NAME_ENDINGS):
+            return True
+        if names_this_plugin(path):
+            # Core's own words would only say that the source "could not be verified".
+            display.warning('%s names plugin: netops.bridge.enms but is not read as an eNMS inventory source: the file '
+                            'name must end in enms.yml or enms.yaml, for example production.enms.yml.' % path)
+        return False
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path)
-        self._read_config_data(path)
+        config = self._read_config_data(path)
+        self.refuse_unknown_keys(config)
         settings = self.settings()
         source = {'format': CACHE_FORMAT, 'url': settings['url'], 'username': settings['username'],
                   'pools': settings['pools'], 'pool_groups': settings['pool_groups'],
@@ -259,20 +303,37 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """One line: the option at fault (named as in the file and as its variable), or the server's own words."""
         raise AnsibleParserError('netops.bridge.enms: %s' % message if option else message)
 
+    def refuse_unknown_keys(self, config):
+        """A misspelt option would otherwise be ignored: pool: for pools: would read every device of the server."""
+        known = sorted(self._options)
+        for key in sorted(to_text(key) for key in config):
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                self.fail('%s is not an option of this plugin%s; ansible-doc -t inventory netops.bridge.enms lists them.'
+                          % (key, ' (did you mean %s?)' % close[0] if close else ''))
+
+    def given(self, name):
+        """An option's value, rendered if it is a template; empty in the file counts as unset, so that its environment
+        variable applies (password: "{{ lookup('ansible.builtin.env', 'UNSET') }}" gives an empty text)."""
+        value = self.get_option(name)
+        if isinstance(value, str) and self.templar.is_template(value):
+            # For example password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}".
+            value = self.templar.template(value)
+        if value is None or not to_text(value).strip():
+            value = os.environ.get(ENV[name]) or None
+        return value
+
     def settings(self):
         """The options, checked before any request; every failure names the option (and its variable)."""
         found = {}
         for name in ('url', 'username', 'password'):
-            value = self.get_option(name)
-            if isinstance(value, str) and self.templar.is_template(value):
-                # For example password: "{{ lookup('ansible.builtin.env', 'ENMS_SECRET') }}".
-                value = self.templar.template(value)
+            value = self.given(name)
             if value is None or not to_text(value).strip():
                 self.fail('%s is required and must not be empty.' % option_name(name))
             found[name] = to_text(value)
         found['url'] = self.checked_url(found['url'].strip())
         found['validate_certs'] = self.get_option('validate_certs')
-        found['ca_path'] = self.checked_ca_path(self.get_option('ca_path'))
+        found['ca_path'] = self.checked_ca_path(self.given('ca_path'))
         timeout = self.get_option('request_timeout')
         if timeout is None or timeout <= 0:
             self.fail('%s must be greater than 0, got %s.' % (option_name('request_timeout'), timeout))
@@ -402,31 +463,32 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- the inventory --------------------------------------------------------------------------------
     def populate(self, data, settings):
+        """Hosts, groups and variables from what eNMS said (or the cache kept), each marked untrusted."""
         strict = self.get_option('strict')
         prefix, wanted = settings['var_prefix'], settings['properties']
-        pools = data.get('pools') or {}
+        pools = untrusted(data.get('pools') or {})
         member_of = {}
         for pool, members in pools.items():
             for member in members:
                 member_of.setdefault(member, []).append(pool)
         only = settings['pools']
         # By name, so that the graph and the group members read the same whatever order eNMS lists them in.
-        for device in sorted(data.get('devices') or [], key=lambda found: to_text(found['name'])):
-            name = to_text(device['name'])
+        for device in sorted(untrusted(data.get('devices') or []), key=lambda found: to_text(found['name'])):
+            name = untrusted(to_text(device['name']))
             if only and name not in member_of:
                 continue
             self.inventory.add_host(name)
             address = device.get('ip_address')
             if address:
-                self.inventory.set_variable(name, 'ansible_host', to_text(address))
+                self.inventory.set_variable(name, 'ansible_host', untrusted(to_text(address)))
             for key in (wanted or sorted(device)):
                 if key in device:
-                    self.inventory.set_variable(name, prefix + to_text(key), device[key])
+                    self.inventory.set_variable(name, untrusted(prefix + to_text(key)), device[key])
             if pools:
                 self.inventory.set_variable(name, prefix + 'pools', sorted(member_of.get(name, [])))
             if settings['pool_groups']:
                 for pool in member_of.get(name, []):
-                    group = self.inventory.add_group(self.group_name(settings['pool_group_prefix'] + pool))
+                    group = self.inventory.add_group(untrusted(self.group_name(settings['pool_group_prefix'] + pool)))
                     self.inventory.add_child(group, name)
             variables = self.inventory.get_host(name).get_vars()
             self._set_composite_vars(self.get_option('compose'), variables, name, strict=strict)
@@ -436,3 +498,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     @staticmethod
     def group_name(text):
         return to_safe_group_name(text, force=True, silent=True)
+
+
+def names_this_plugin(path):
+    """Whether a file says plugin: netops.bridge.enms (only its beginning is read: a plugin file is small)."""
+    try:
+        with open(path, 'rb') as stream:
+            text = to_text(stream.read(65536), errors='surrogate_or_replace')
+    except (IOError, OSError):
+        return False
+    return bool(NAMES_THIS_PLUGIN.search(text))

@@ -3,6 +3,7 @@
 
 from __future__ import absolute_import, division, print_function
 
+import base64
 import socket
 import time
 from urllib.parse import parse_qs
@@ -43,9 +44,20 @@ def members(run, group):
     return sorted(run.results.get(group, {}).get('hosts', []))
 
 
+def unwrapped(text):
+    """Warnings as one line each: ansible-core before 2.19 wraps them at 80 columns (at a space or after a hyphen)."""
+    lines = []
+    for line in text.splitlines():
+        if lines and line and not line.startswith(('[', ' ')):
+            lines[-1] += line if lines[-1].endswith('-') else ' ' + line
+        else:
+            lines.append(line)
+    return lines
+
+
 def failure_line(run, words):
     """The one warning line that says why the source could not be parsed: it holds ``words``."""
-    lines = [line for line in run.stderr.splitlines() if 'Failed to parse' in line and words in line]
+    lines = [line for line in unwrapped(run.stderr) if 'Failed to parse' in line and words in line]
     assert len(lines) == 1, run
     assert 'Traceback' not in run.output, run
     return lines[0]
@@ -237,3 +249,37 @@ def test_bad_options_fail_before_any_request(enms, ansible, extra, words):
     run = ansible.inventory(text, args=('--list', '-vvv'))
     failure_line(run, 'netops.bridge.enms: ' + words)
     assert enms.count() == 0 and 'admin-pass' not in run.output
+
+
+# -- options ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize('extra,words', [
+    ('pool: [Edge]\n', 'netops.bridge.enms: pool is not an option of this plugin (did you mean pools?)'),
+    ('device_filter: {vendor: Arista}\n', 'netops.bridge.enms: device_filter is not an option of this plugin (did you mean device_filters?)'),
+])
+def test_an_unknown_option_fails_naming_it_instead_of_reading_every_device(enms, ansible, extra, words):
+    run = ansible.inventory(config(enms, extra), env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'})
+    failure_line(run, words)
+    assert run.rc != 0 and enms.count() == 0, run
+
+
+def test_a_file_not_named_enms_yml_gets_a_warning_saying_so(enms, ansible):
+    run = ansible.inventory(config(enms), name='production.yml')
+    lines = [line for line in unwrapped(run.stderr) if 'must end in enms.yml or enms.yaml' in line]
+    assert len(lines) == 1 and 'production.yml names plugin: netops.bridge.enms' in lines[0], run
+    assert enms.count() == 0
+    named = ansible.inventory(config(enms), name='production.enms.yaml')
+    assert named.rc == 0 and 'must end in' not in named.stderr and sorted(hostvars(named)) == ['Atlanta', 'Boston', 'Washington'], named
+
+
+@pytest.mark.parametrize('password', ['""', '"{{ lookup(\'ansible.builtin.env\', \'NETOPS_NO_SUCH_VARIABLE\') }}"'])
+def test_an_empty_value_in_the_file_counts_as_unset_so_the_variable_applies(enms, ansible, password):
+    run = ansible.inventory('plugin: netops.bridge.enms\nurl: ""\nusername: ""\npassword: %s\nca_path: ""\npools: [Core]\n' % password, env={
+        'ENMS_URL': enms.url, 'ENMS_USERNAME': 'operator', 'ENMS_PASSWORD': 'operator-pass'})
+    assert run.rc == 0 and sorted(hostvars(run)) == ['Atlanta', 'Washington'], run
+    assert enms.requests()[0]['headers']['authorization'] == 'Basic ' + base64.b64encode(b'operator:operator-pass').decode()
+
+
+def test_an_empty_password_without_the_variable_is_still_required(enms, ansible):
+    run = ansible.inventory(config(enms, password='""'), args=('--list', '-vvv'))
+    failure_line(run, 'netops.bridge.enms: password (or ENMS_PASSWORD) is required and must not be empty.')
+    assert enms.count() == 0

@@ -100,3 +100,57 @@ def test_wrong_credentials_and_an_unknown_pool(enms_server, ansible):
     unknown = ansible.inventory(source(enms_server, pools=[enms_server.core, enms_server.prefix + 'no such pool']))
     line = failure_line(unknown, 'HTTP 403 Forbidden')
     assert 'eNMS answers HTTP 403 for a pool name it does not know' in line and 'Error 403 - Not Authorized.' in line
+
+
+# -- what eNMS says is data, never a template ---------------------------------------------------------------------
+def payload(witness):
+    """Text that runs a command on the controller if anything renders it as a template: ``touch witness``."""
+    return "{{ lookup('ansible.builtin.pipe', 'touch %s') }}" % witness
+
+
+def braceless_payload(witness):
+    """The same without a brace: on ansible-core before 2.19 a #jinja2: header line chooses other delimiters."""
+    return "#jinja2:variable_start_string:'[[',variable_end_string:']]'\n[[ lookup('ansible.builtin.pipe', 'touch %s') ]]" % witness
+
+
+TRUST_PLAY = '''
+- hosts: %(host)s
+  gather_facts: false
+  connection: local
+  tasks:
+    - ansible.builtin.debug:
+        var: enms_description
+    - ansible.builtin.debug:
+        msg: "model={{ enms_model }} vendor={{ enms_vendor }} summary={{ enms_summary }}"
+    - ansible.builtin.debug:
+        msg: "location={{ enms_location | to_json }}"
+    - ansible.builtin.debug:
+        msg: "in {{ group_names | select('match', 'vendor_') | list }}"
+'''
+
+
+def test_device_properties_are_printed_as_text_and_never_run(enms_server, ansible, tmp_path):
+    """A device whose description, model, vendor and location hold a Jinja lookup: a play prints the text, and nothing
+    runs; compose and keyed_groups over such a property neither (on ansible-core 2.16 as on 2.19+)."""
+    witness = tmp_path / 'witness'
+    name = enms_server.prefix + 'trust'
+    pool = enms_server.prefix + 'trust pool'
+    text, braceless = payload(witness), braceless_payload(witness)
+    enms_server.add_device(name, '192.0.2.21', description=text, model=text, vendor=text, location=braceless)
+    enms_server.add_pool(pool, [name])
+    inventory = tmp_path / 'trust.enms.yml'
+    inventory.write_text(source(enms_server, '''
+compose:
+  enms_summary: enms_description ~ ' / ' ~ enms_model
+keyed_groups:
+  - key: enms_vendor
+    prefix: vendor
+strict: true
+''', pools=[pool]))
+    run = ansible.playbook(TRUST_PLAY % {'host': name}, args=('-i', str(inventory)))
+    assert not witness.exists(), 'a device property was rendered as a template: %s' % run
+    assert run.rc == 0, run
+    assert '"enms_description": "%s"' % text in run.stdout, run
+    assert 'model=%s vendor=%s summary=%s / %s' % (text, text, text, text) in run.stdout, run
+    assert 'location=%s' % json.dumps(json.dumps(braceless))[1:-1] in run.stdout, run
+    assert "in ['vendor____lookup__ansible_builtin_pipe____touch_" in run.stdout, run
