@@ -17,8 +17,9 @@ from test_reliability import CASES
 SAVE = '''
     - name: Save results
       ansible.builtin.copy:
-        # saymon_session returns the session ID, as it must (a caller registers it with no_log): it is left out here.
-        content: "{{ {'ok': ok | dict2items | rejectattr('key', 'equalto', 'session_id') | items2dict, 'failed': failed} | to_json }}"
+        # saymon_session returns the session ID, as it must (a caller registers it with no_log): it is left out here, and
+        # so are the arguments it was given (ANSIBLE_INJECT_INVOCATION), which hold it too; -vvv shows every other task's.
+        content: "{{ {'ok': ok | dict2items | rejectattr('key', 'in', ['session_id', 'invocation']) | items2dict, 'failed': failed} | to_json }}"
         dest: "{{ results_file }}"
         mode: "0600"
       check_mode: false
