@@ -9,6 +9,7 @@ import base64
 import json
 
 import pytest
+from ansible.release import __version__ as core_version
 
 from conftest import saymon_env
 from emulators.omn import TOKEN_PATH
@@ -139,7 +140,6 @@ def test_netrc_never_replaces_the_collections_credentials(fixture, request, ansi
 def test_module_arguments_in_results_mask_secrets_in_both_result_shapes(shape, saymon, ansible):
     """The secret checks above see the module's arguments on every ansible-core (SHOW_ARGUMENTS), and a run with core's
     default result shape (no ``invocation`` on 2.21 and later) shows no secret either."""
-    from ansible.release import __version__ as core_version
     env = saymon_env(saymon)
     if shape == 'arguments shown':
         env.update(SHOW_ARGUMENTS)
