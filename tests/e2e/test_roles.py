@@ -205,15 +205,18 @@ enms_service_poll_interval: 0.3
     assert 'succeeded on 2 device(s), failed on 1' in run.stdout
 
 
-def test_enms_service_refuses_batches_of_pools_before_any_request(enms, ansible):
+@pytest.mark.parametrize('uncountable', ['enms_service_pools: [core]', 'enms_service_ip_addresses: [192.0.2.1]',
+                                         # Without waiting, every batch would start at once: the failure threshold could never stop one.
+                                         'enms_service_devices: [Washington, Atlanta]\nenms_service_wait: false'])
+def test_enms_service_refuses_batches_it_cannot_count_before_any_request(uncountable, enms, ansible):
     role_vars = '''
 enms_service_name: Configuration Backup
-enms_service_pools: [core]
-enms_service_batch_size: 2
-'''
+enms_service_batch_size: 1
+%s
+''' % uncountable
     run = ansible.playbook(role_play('enms_service', role_vars), env=enms_env(enms))
     assert run.rc != 0, run
-    assert 'batches need device names' in run.stdout
+    assert 'batches need device names' in run.stdout and 'enms_service_wait=true' in run.stdout
     assert enms.requests() == []
 
 

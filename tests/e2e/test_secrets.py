@@ -9,20 +9,28 @@ import base64
 import json
 
 import pytest
+from ansible.release import __version__ as core_version
 
+from conftest import saymon_env
 from emulators.omn import TOKEN_PATH
 from test_reliability import CASES
 
 SAVE = '''
     - name: Save results
       ansible.builtin.copy:
-        # saymon_session returns the session ID, as it must (a caller registers it with no_log): it is left out here.
-        content: "{{ {'ok': ok | dict2items | rejectattr('key', 'equalto', 'session_id') | items2dict, 'failed': failed} | to_json }}"
+        # saymon_session returns the session ID, as it must (a caller registers it with no_log): it is left out here, and
+        # so are the arguments it was given (ANSIBLE_INJECT_INVOCATION), which hold it too; -vvv shows every other task's.
+        content: "{{ {'ok': ok | dict2items | rejectattr('key', 'in', ['session_id', 'invocation']) | items2dict, 'failed': failed} | to_json }}"
         dest: "{{ results_file }}"
         mode: "0600"
       check_mode: false
       changed_when: false
 '''
+
+
+# ansible-core 2.21 and later leave the module's arguments (``invocation``) out of results unless told: without them a
+# secret option that lost no_log would go unseen. test_default_result_shape_shows_no_secret keeps core's default.
+SHOW_ARGUMENTS = {'ANSIBLE_INJECT_INVOCATION': 'true'}
 
 
 def basic(user, password):
@@ -42,6 +50,7 @@ def secrets_of(fixture, emulator):
 
 def environment(fixture, emulator, env):
     values = env(emulator)
+    values.update(SHOW_ARGUMENTS)
     if fixture == 'omn':
         # Exercise the refresh flow too: the access token is obtained at run time and must be hidden as well.
         del values['OMN_TOKEN']
@@ -125,3 +134,26 @@ def test_netrc_never_replaces_the_collections_credentials(fixture, request, ansi
     assert sent[-1]['headers'].get('authorization') == expected
     logins = [r for r in sent if r['route'] == 'create_session']
     assert all('authorization' not in r['headers'] for r in logins)
+
+
+@pytest.mark.parametrize('shape', ['arguments shown', 'core default'])
+def test_module_arguments_in_results_mask_secrets_in_both_result_shapes(shape, saymon, ansible):
+    """The secret checks above see the module's arguments on every ansible-core (SHOW_ARGUMENTS), and a run with core's
+    default result shape (no ``invocation`` on 2.21 and later) shows no secret either."""
+    env = saymon_env(saymon)
+    if shape == 'arguments shown':
+        env.update(SHOW_ARGUMENTS)
+    run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + '''
+    - netops.bridge.saymon_operation:
+        %s
+      register: ok
+''' % CASES['saymon_operation'][0] + SAVE.replace("'failed': failed", "'failed': false"), env=env, args=['-vvv'])
+    assert run.rc == 0, run
+    core_shows_arguments = tuple(int(part) for part in core_version.split('.')[:2]) < (2, 21)
+    shown = shape == 'arguments shown' or core_shows_arguments
+    assert ('"invocation": {' in run.stdout) == shown, run
+    if shown:
+        assert '"password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in run.stdout, run
+    everything = run.output + json.dumps(run.results)
+    for secret in secrets_of('saymon', saymon):
+        assert secret not in everything, 'secret %r leaked' % secret

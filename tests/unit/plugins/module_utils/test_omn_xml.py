@@ -104,9 +104,10 @@ def test_a_batch_keeps_its_order_and_every_value(links):
     assert read_back(omn_xml.link_document(links)) == links
 
 
-def test_special_characters_are_escaped_by_lxml_not_by_hand():
+@pytest.mark.parametrize('build', [omn_xml.unlink_document, omn_xml.link_document], ids=['unlink', 'link'])
+def test_special_characters_are_escaped_by_lxml_not_by_hand(build):
     odd = 'peo-<&"\'>]]>\r\n\t'
-    document = omn_xml.unlink_document([{'peoTid': odd, 'projectTid': '&amp;'}])
+    document = build([{'peoTid': odd, 'projectTid': '&amp;'}])
     assert b'peo-&lt;&amp;"\'&gt;]]&gt;&#13;\n\t' in document and b'&amp;amp;' in document
     assert read_back(document) == [{'peoTid': odd, 'projectTid': '&amp;'}]
 
