@@ -224,11 +224,21 @@ class PlatformModule(object):
         try:
             task(self)
         except ApiError as exc:
+            # The client redacts what it raises; an error raised elsewhere (a token endpoint's answer, a module's own
+            # check) is redacted here too, since core masks a no_log value only as it is, not as a library quotes it.
+            exc.redact(self.secrets())
             self.fail(exc.message, **exc.as_result())
         except WaitTimeout as exc:
             self.fail(str(exc), polls=exc.polls)
         self.close()
         self.ansible.exit_json(**self.result)
+
+    def secrets(self):
+        """The values of the no_log options, and every secret the client has learnt (session IDs, access tokens)."""
+        found = [self.params.get(name) for name, spec in self.ansible.argument_spec.items() if spec.get('no_log')]
+        if self._client is not None:
+            found.extend(self._client.secrets())
+        return [value for value in found if value and isinstance(value, str)]
 
     def close(self):
         if self._client is not None:

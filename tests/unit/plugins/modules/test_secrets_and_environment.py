@@ -12,8 +12,12 @@ from urllib.parse import quote
 
 import pytest
 
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule
 from ansible_collections.netops.bridge.plugins.modules import enms_result_info, omn_peo_info, saymon_job_info, zitadel_execution_info
-from .module_runner import run
+from .module_runner import Exited, run
 from .test_invalid_input import MODULES, argument_spec
 
 JSON = {'Content-Type': 'application/json'}
@@ -138,3 +142,13 @@ def test_a_set_environment_variable_still_applies(server, monkeypatch, variable,
         assert server.received[0]['path'].startswith('/v2beta/'), server.received
     else:
         assert out.failed and out.result['msg'].startswith('request_timeout must be greater than 0'), out.result
+
+
+def test_an_api_error_raised_outside_the_client_is_redacted_too(server):
+    def task(module):
+        raise ApiError('ZITADEL', 'the server quoted %r and %r' % ('tok-SECRET', b'Bearer tok-SECRET'), detail='tok-SECRET')
+
+    with patch_module_args(dict(url=server.url, token='tok-SECRET\n')):
+        with pytest.raises(Exited) as exited:
+            ZitadelModule(argument_spec={}).run(task)
+    assert exited.value.failed and 'SECRET' not in json.dumps(exited.value.result), exited.value.result
