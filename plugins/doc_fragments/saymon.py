@@ -58,14 +58,6 @@ options:
 notes:
   - Option values come, in this order of precedence, from the task, from C(module_defaults) (for example
     C(group/netops.bridge.saymon)), from the E(SAYMON_*) environment variables, and from the defaults.
-  - An E(SAYMON_*) environment variable set to the empty string (or to blanks) counts as unset, and the option's default
-    applies (an AWX credential type leaves the variables of the inputs not given empty).
-  - Surrounding whitespace, such as the line break at the end of a vault-encrypted block scalar or of a line of an
-    env file, is stripped from O(password) and O(session_id) before use, since no credential begins or ends in whitespace. A
-    value that still holds a control character (a line break or a tab inside it) is refused before any request, with a message
-    naming the option and its environment variable, never the value.
-  - O(request_timeout), and C(wait_timeout), C(poll_interval) and C(not_found_timeout) where a module has them,
-    must be finite numbers; V(nan), V(inf) and V(-inf) are refused before any request.
   - A C(~/.netrc) entry for the SAYMON host is never used in place of these credentials.
   - Requests that only read (GET) are retried with backoff on connection errors, HTTP 429 (honouring
     C(Retry-After)), 500, 502, 503 and 504. A request that executes or changes something is never re-sent once it
