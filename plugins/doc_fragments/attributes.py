@@ -34,6 +34,16 @@ notes:
   - "To always run it as a module process, set the variable C(netops_bridge_execution=module) (extra vars, play, task,
     host or group vars) or the environment variable E(NETOPS_BRIDGE_EXECUTION=module) on the controller; the default is
     C(auto). C(-vvv) says which path each task took."
+  - A connection environment variable (E(SAYMON_*), E(ENMS_*), E(OMN_*), E(ZITADEL_*)) set to the empty string, or to
+    blanks, counts as unset, and the option's default applies (an AWX credential type leaves the variables of the
+    inputs not given empty).
+  - Surrounding whitespace, such as the line break at the end of a vault-encrypted block scalar or of a line of an env
+    file, is stripped from every secret option (passwords, tokens, refresh tokens, session IDs) before use, since no
+    credential begins or ends in whitespace. A secret that still holds a control character (a line break or a tab
+    inside it) is refused before any request, with a message naming the option and its environment variable, never
+    the value.
+  - Every number of seconds (C(request_timeout), and C(wait_timeout), C(poll_interval) and C(not_found_timeout) where
+    the module has them) must be finite; V(nan), V(inf) and V(-inf) are refused before any request.
 '''
 
     # For modules that only read: same behaviour in check mode, nothing to diff.

@@ -35,7 +35,7 @@ except ImportError:
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, redacted
 from ansible_collections.netops.bridge.plugins.module_utils._version import COLLECTION_VERSION
 
 SAFE_METHODS = frozenset(['GET', 'HEAD', 'OPTIONS'])
@@ -241,10 +241,21 @@ class ApiClient(object):
             cause = to_text(reason).split('): ', 1)[-1] if reason is not None else first_line(exc)
             raise _Retryable('connection failed: %s' % cause.rstrip('.'), never_sent=never_sent)
         except requests.exceptions.RequestException as exc:
-            raise ApiError(self.platform, 'request failed (%s)' % first_line(exc).rstrip('.'))
+            raise ApiError(self.platform, 'request failed (%s)' % self.reason(exc, auth).rstrip('.'))
         except OSError as exc:
             # requests checks a CA bundle named by REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE only here, before sending.
-            raise ApiError(self.platform, 'the request could not be sent: %s' % first_line(exc))
+            raise ApiError(self.platform, 'the request could not be sent: %s' % self.reason(exc, auth))
+        except (ValueError, TypeError, LookupError) as exc:
+            # What the libraries refuse while preparing the request line and headers, before a byte is written:
+            # http.client's "Invalid header value b'Bearer ...'" (a line break in a credential), a header that is not
+            # Latin-1 (UnicodeEncodeError). Their words quote the header, so they are shown only once redacted.
+            raise ApiError(self.platform, 'the request could not be sent (%s: %s)' % (type(exc).__name__, self.reason(exc, auth).rstrip('.')))
+
+    def reason(self, exc, auth):
+        """The first line of an exception's text, with every secret removed from the whole text first: a secret that
+        holds a line break would otherwise leave its first part in the line shown."""
+        text = redacted(to_text(exc, errors='surrogate_or_replace'), self.secrets(auth))
+        return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
     def tls_failure(self, exc, url):
         """What went wrong in the TLS handshake, in words, with the advice that fits that failure only."""

@@ -6,7 +6,9 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 from http.client import responses as HTTP_REASONS
+from urllib.parse import quote
 
 
 class ApiError(Exception):
@@ -48,14 +50,11 @@ class ApiError(Exception):
         return text
 
     def redact(self, secrets):
-        """Remove every secret string from the parts a user will see."""
-        for secret in secrets:
-            if not secret:
-                continue
-            for attr in ('summary', 'detail', 'url', 'body'):
-                value = getattr(self, attr)
-                if isinstance(value, str) and secret in value:
-                    setattr(self, attr, value.replace(secret, '********'))
+        """Remove every secret string, in every form a library may quote it in, from the parts a user will see."""
+        for attr in ('summary', 'detail', 'url', 'body'):
+            value = getattr(self, attr)
+            if isinstance(value, str):
+                setattr(self, attr, redacted(value, secrets))
         self.args = (self.message,)
         return self
 
@@ -65,6 +64,35 @@ class ApiError(Exception):
         if self.detail is not None:
             result['error'] = self.detail
         return result
+
+
+def secret_forms(secret):
+    """``secret`` as it is, and as the libraries quote it in their errors, longest first: escaped like repr() of the
+    text or of its bytes (a line break as the two characters \\n, as in ``Invalid header value b'Bearer tok\\n'``),
+    JSON-escaped, and percent-encoded as in a URL path. Core masks only the raw value of a no_log option."""
+    forms = set([secret, quote(secret, safe=''), json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]])
+    quoted = [repr(secret)[1:-1]]
+    for encoding in ('utf-8', 'latin-1'):
+        try:
+            quoted.append(repr(secret.encode(encoding))[2:-1])
+        except UnicodeEncodeError:
+            pass
+    for text in quoted:
+        # repr() picks its quote from the whole text it shows, which may be more than the secret: both ways.
+        bare = text.replace("\\'", "'").replace('\\"', '"')
+        forms.update([bare, bare.replace("'", "\\'"), bare.replace('"', '\\"')])
+    return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def redacted(text, secrets):
+    """``text`` with every form of every secret (see secret_forms) replaced by ********."""
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in secret_forms(secret):
+            if form in text:
+                text = text.replace(form, '********')
+    return text
 
 
 def unfinished(text):

@@ -11,9 +11,12 @@ options and one function that reads, compares, writes and fills ``result``. Erro
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import math
 import os
+import unicodedata
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.parameters import AnsibleFallbackNotFound
 
 from ansible_collections.netops.bridge.plugins.module_utils._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_credentials, url_problem
@@ -23,6 +26,21 @@ from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiEr
 # Returned in check mode where a module would have got an ID from the server (a session, a run, a job), so that later
 # tasks of the same check run can be given it; a module given it in check mode reads nothing that would need it.
 CHECK_MODE_PLACEHOLDER = 'netops.bridge-check-mode-placeholder'
+
+
+def non_empty_env_fallback(*names):
+    """Core's env_fallback, except that a variable set to the empty string (or to blanks) counts as unset, so that
+    the default applies: core would take '' as the value, and a float, bool or choice option would then fail with
+    a type error naming no variable. An env file or an AWX credential type leaves a variable empty for "not set"."""
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip():
+            return value
+    raise AnsibleFallbackNotFound
+
+
+def has_control_character(text):
+    return any(unicodedata.category(char) == 'Cc' for char in text)
 
 
 class PlatformModule(object):
@@ -48,6 +66,8 @@ class PlatformModule(object):
         for name, imported, import_error in self.requirements:
             if not imported:
                 self.ansible.fail_json(msg=missing_required_lib(name), exception=import_error)
+        self.strip_secrets()
+        self.require_finite()
         self.require_positive('request_timeout')
         self.require_url('url', base=True)
         self.require_paths()
@@ -84,6 +104,39 @@ class PlatformModule(object):
             if value is not None and not value.strip():
                 self.fail('%s must not be empty.' % name)
 
+    def option_source(self, name):
+        """'the <name> option or <VARIABLE>...': a value may come from a variable the user no longer has in mind."""
+        spec = self.ansible.argument_spec.get(name) or {}
+        return 'the %s option%s' % (name, ''.join(' or %s' % var for var in (spec.get('fallback') or ((), ()))[1]))
+
+    def strip_secrets(self):
+        """Take every no_log option without its surrounding whitespace, then refuse one that still holds a control
+        character, before any request and without showing it.
+
+        A token, session ID or password never begins or ends in whitespace, but a vault block scalar or an env file
+        easily adds a line break; sent as it is, the HTTP libraries refuse the header with the secret quoted in their
+        message. The stripped value is masked in the output as the raw one is."""
+        for name, spec in sorted(self.ansible.argument_spec.items()):
+            value = self.params.get(name)
+            if not spec.get('no_log') or not isinstance(value, str):
+                continue
+            stripped = value.strip()
+            if stripped != value:
+                self.params[name] = stripped
+                if stripped:
+                    self.ansible.no_log_values.add(stripped)
+            if has_control_character(stripped):
+                self.fail('%s must not hold a control character (such as a line break or a tab) inside it; the value is '
+                          'not shown. Check the value set by %s.' % (name, self.option_source(name)))
+
+    def require_finite(self):
+        """Refuse nan and inf in every float option before any request: a nan wait_timeout would poll for ever,
+        a nan or inf request_timeout ends in a traceback inside the HTTP libraries."""
+        for name, spec in sorted(self.ansible.argument_spec.items()):
+            value = self.params.get(name)
+            if spec.get('type') == 'float' and isinstance(value, float) and not math.isfinite(value):
+                self.fail('%s must be a finite number, got %s (set by %s).' % (name, value, self.option_source(name)))
+
     def require_url(self, name, base=False):
         """Refuse a URL the client cannot use before any request, with the fix: credentials in it (they would be
         shown at -vvv and in errors), no http:// or https://, or (for the base ``url``) the API path already in it."""
@@ -112,8 +165,7 @@ class PlatformModule(object):
             # Empty is unset: the AWX credential types inject an empty *_CA_PATH when no CA is given.
             if spec.get('type') != 'path' or not value:
                 continue
-            # The value may come from an environment variable the user no longer has in mind: name both.
-            source = 'the %s option%s' % (name, ''.join(' or %s' % var for var in (spec.get('fallback') or ((), ()))[1]))
+            source = self.option_source(name)
             if not os.path.exists(value):
                 self.fail('%s %s does not exist (set by %s).' % (name, value, source))
             fault = ca_bundle_fault(value, self.platform) if name == 'ca_path' else None
@@ -172,11 +224,21 @@ class PlatformModule(object):
         try:
             task(self)
         except ApiError as exc:
+            # The client redacts what it raises; an error raised elsewhere (a token endpoint's answer, a module's own
+            # check) is redacted here too, since core masks a no_log value only as it is, not as a library quotes it.
+            exc.redact(self.secrets())
             self.fail(exc.message, **exc.as_result())
         except WaitTimeout as exc:
             self.fail(str(exc), polls=exc.polls)
         self.close()
         self.ansible.exit_json(**self.result)
+
+    def secrets(self):
+        """The values of the no_log options, and every secret the client has learnt (session IDs, access tokens)."""
+        found = [self.params.get(name) for name, spec in self.ansible.argument_spec.items() if spec.get('no_log')]
+        if self._client is not None:
+            found.extend(self._client.secrets())
+        return [value for value in found if value and isinstance(value, str)]
 
     def close(self):
         if self._client is not None:

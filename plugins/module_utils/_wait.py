@@ -65,7 +65,8 @@ def wait_for(read, finished, timeout, max_interval, what, clock=time.monotonic, 
                              'not_found_timeout=%ss)' % (what, round(now - start, 1), polls, not_found_timeout),
                              last=value, polls=polls)
         remaining = deadline - now
-        if remaining <= 0:
+        # "not >": a nan timeout, should one get past PlatformModule.require_finite, ends the wait at once, not never.
+        if not remaining > 0:
             raise WaitTimeout('%s did not finish within wait_timeout=%ss (%d polls)' % (what, timeout, polls),
                               last=value, polls=polls)
         pause = min(next(intervals), remaining)

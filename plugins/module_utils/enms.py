@@ -12,13 +12,12 @@ results are kept under the service's scoped name (``Backup``), which only the se
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule, non_empty_env_fallback
 from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_as_asked
 
 PLATFORM = 'eNMS'
@@ -36,12 +35,12 @@ FORBIDDEN_HINT = ('eNMS answers HTTP 403 both when no service has this name and 
 
 def enms_argument_spec():
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, ['ENMS_URL'])),
-        username=dict(type='str', required=True, fallback=(env_fallback, ['ENMS_USERNAME'])),
-        password=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ENMS_PASSWORD'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ENMS_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['ENMS_CA_PATH'])),
-        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['ENMS_REQUEST_TIMEOUT'])),
+        url=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['ENMS_URL'])),
+        username=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['ENMS_USERNAME'])),
+        password=dict(type='str', required=True, no_log=True, fallback=(non_empty_env_fallback, ['ENMS_PASSWORD'])),
+        validate_certs=dict(type='bool', default=True, fallback=(non_empty_env_fallback, ['ENMS_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(non_empty_env_fallback, ['ENMS_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(non_empty_env_fallback, ['ENMS_REQUEST_TIMEOUT'])),
     )
 
 

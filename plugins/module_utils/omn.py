@@ -12,12 +12,11 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BearerAuth, NoAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, default_error_detail, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule, non_empty_env_fallback
 from ansible_collections.netops.bridge.plugins.module_utils import omn_xml
 
 PLATFORM = 'OMN'
@@ -29,15 +28,15 @@ SCHEMA_VERSION = re.compile(r'^[0-9]+(\.[0-9]+)*$')
 
 def omn_argument_spec():
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, ['OMN_URL'])),
-        token=dict(type='str', no_log=True, fallback=(env_fallback, ['OMN_TOKEN'])),
-        refresh_token=dict(type='str', no_log=True, fallback=(env_fallback, ['OMN_REFRESH_TOKEN'])),
-        token_url=dict(type='str', no_log=False, fallback=(env_fallback, ['OMN_TOKEN_URL'])),
-        client_id=dict(type='str', default='omn-ui', fallback=(env_fallback, ['OMN_CLIENT_ID'])),
-        schema_version=dict(type='str', default=omn_xml.DEFAULT_SCHEMA_VERSION, fallback=(env_fallback, ['OMN_SCHEMA_VERSION'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['OMN_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['OMN_CA_PATH'])),
-        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['OMN_REQUEST_TIMEOUT'])),
+        url=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['OMN_URL'])),
+        token=dict(type='str', no_log=True, fallback=(non_empty_env_fallback, ['OMN_TOKEN'])),
+        refresh_token=dict(type='str', no_log=True, fallback=(non_empty_env_fallback, ['OMN_REFRESH_TOKEN'])),
+        token_url=dict(type='str', no_log=False, fallback=(non_empty_env_fallback, ['OMN_TOKEN_URL'])),
+        client_id=dict(type='str', default='omn-ui', fallback=(non_empty_env_fallback, ['OMN_CLIENT_ID'])),
+        schema_version=dict(type='str', default=omn_xml.DEFAULT_SCHEMA_VERSION, fallback=(non_empty_env_fallback, ['OMN_SCHEMA_VERSION'])),
+        validate_certs=dict(type='bool', default=True, fallback=(non_empty_env_fallback, ['OMN_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(non_empty_env_fallback, ['OMN_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(non_empty_env_fallback, ['OMN_REQUEST_TIMEOUT'])),
     )
 
 

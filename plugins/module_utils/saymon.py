@@ -13,13 +13,12 @@ __metaclass__ = type
 
 import json
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule, non_empty_env_fallback
 from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_argument_spec as generic_wait_argument_spec, wait_as_asked
 
 PLATFORM = 'SAYMON'
@@ -30,13 +29,13 @@ DEFAULT_NOT_FOUND_TIMEOUT = 30
 
 def saymon_argument_spec():
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, ['SAYMON_URL'])),
-        username=dict(type='str', fallback=(env_fallback, ['SAYMON_USERNAME'])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback, ['SAYMON_PASSWORD'])),
-        session_id=dict(type='str', no_log=True, fallback=(env_fallback, ['SAYMON_SESSION_ID'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['SAYMON_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['SAYMON_CA_PATH'])),
-        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['SAYMON_REQUEST_TIMEOUT'])),
+        url=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['SAYMON_URL'])),
+        username=dict(type='str', fallback=(non_empty_env_fallback, ['SAYMON_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(non_empty_env_fallback, ['SAYMON_PASSWORD'])),
+        session_id=dict(type='str', no_log=True, fallback=(non_empty_env_fallback, ['SAYMON_SESSION_ID'])),
+        validate_certs=dict(type='bool', default=True, fallback=(non_empty_env_fallback, ['SAYMON_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(non_empty_env_fallback, ['SAYMON_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(non_empty_env_fallback, ['SAYMON_REQUEST_TIMEOUT'])),
     )
 
 

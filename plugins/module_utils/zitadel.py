@@ -20,13 +20,12 @@ import json
 import re
 from datetime import datetime, timedelta
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BearerAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
+from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule, non_empty_env_fallback
 
 PLATFORM = 'ZITADEL'
 PAGE_SIZE = 100
@@ -47,12 +46,12 @@ CONDITION_KINDS = {'request': ('method', 'service', 'all'), 'response': ('method
 
 def zitadel_argument_spec():
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, ['ZITADEL_URL'])),
-        token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ZITADEL_TOKEN'])),
-        api_version=dict(type='str', default='v2', choices=['v2', 'v2beta'], fallback=(env_fallback, ['ZITADEL_API_VERSION'])),
-        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ZITADEL_VALIDATE_CERTS'])),
-        ca_path=dict(type='path', fallback=(env_fallback, ['ZITADEL_CA_PATH'])),
-        request_timeout=dict(type='float', default=30.0, fallback=(env_fallback, ['ZITADEL_REQUEST_TIMEOUT'])),
+        url=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['ZITADEL_URL'])),
+        token=dict(type='str', required=True, no_log=True, fallback=(non_empty_env_fallback, ['ZITADEL_TOKEN'])),
+        api_version=dict(type='str', default='v2', choices=['v2', 'v2beta'], fallback=(non_empty_env_fallback, ['ZITADEL_API_VERSION'])),
+        validate_certs=dict(type='bool', default=True, fallback=(non_empty_env_fallback, ['ZITADEL_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(non_empty_env_fallback, ['ZITADEL_CA_PATH'])),
+        request_timeout=dict(type='float', default=30.0, fallback=(non_empty_env_fallback, ['ZITADEL_REQUEST_TIMEOUT'])),
     )
 
 

@@ -254,3 +254,54 @@ def test_no_message_shows_a_doubled_period(detail):
 
 def test_a_long_answer_is_cut_without_dots():
     assert snippet('x' * 600).endswith('x [cut]')
+
+
+# The credential a vault block scalar gives (a line break at the end), and ones the libraries refuse otherwise: each
+# must end as an ApiError whose every part is free of the credential in any form (repr of text or bytes, JSON).
+REFUSED_HEADERS = {
+    'bearer with a line break': (lambda: BearerAuth('tok-SECRET-42\n'), 'tok-SECRET-42\n', None),
+    'bearer with a carriage return inside': (lambda: BearerAuth('tok-SE\rCRET'), 'tok-SE\rCRET', None),
+    'bearer not latin-1': (lambda: BearerAuth('tok-SECRET-\u20ac'), 'tok-SECRET-\u20ac', None),
+    'session cookie with a line break': (lambda: CookieSessionAuth('sid', 'sid-SECRET\r\nX-Injected: 1'), 'sid-SECRET\r\nX-Injected: 1', None),
+    'header requests refuses': (lambda: NoAuth(), 'key-SECRET\n', {'X-Api-Key': 'key-SECRET\n'}),
+    'header with leading whitespace': (lambda: NoAuth(), ' key-SECRET', {'X-Api-Key': ' key-SECRET'}),
+}
+
+
+@pytest.mark.parametrize('case', sorted(REFUSED_HEADERS))
+@pytest.mark.parametrize('method', ['GET', 'POST'])
+def test_a_header_the_libraries_refuse_is_a_redacted_api_error(server, case, method):
+    make_auth, secret, headers = REFUSED_HEADERS[case]
+    client = client_for(server, auth=make_auth())
+    client.extra_secrets = [secret]
+    with pytest.raises(ApiError) as caught:
+        client.request(method, '/x', headers=headers)
+    error = caught.value
+    assert server.received == [] and not error.maybe_applied
+    assert error.message.startswith('TEST %s %s/x failed: ' % (method, server.url)), error.message
+    assert 'could not be sent' in error.message or 'request failed' in error.message, error.message
+    shown = json.dumps([error.message, error.summary, error.detail, error.url, error.body, error.as_result()])
+    assert 'SECRET' not in shown and 'SE\\rCRET' not in shown, shown
+
+
+def test_a_secret_with_a_line_break_is_removed_before_the_message_is_cut_to_one_line(server, monkeypatch):
+    client = client_for(server, auth=BearerAuth('first-half\nsecond-half'))
+
+    def refuse(*args, **kwargs):
+        raise ValueError('cannot send first-half\nsecond-half')
+
+    monkeypatch.setattr(client.session, 'request', refuse)
+    with pytest.raises(ApiError) as caught:
+        client.request('GET', '/x')
+    assert 'half' not in caught.value.message, caught.value.message
+    assert 'cannot send ********' in caught.value.message, caught.value.message
+
+
+@pytest.mark.parametrize('quoted', [
+    "Invalid header value b'Bearer tok\\n'", 'Invalid header value \'Bearer tok\\n\'', '{"value": "tok\\n"}',
+    '/node/api/users/session/verify/tok%0A', 'tok\n', "b'Basic dXNlcjp0b2sK'"])
+def test_redaction_covers_the_forms_libraries_quote_a_secret_in(quoted):
+    error = ApiError('TEST', quoted, detail=quoted, body=quoted)
+    error.redact(BasicAuth('user', 'tok\n').secrets())
+    assert 'tok' not in error.message and 'dXNlcjp0b2sK' not in error.message, error.message
+    assert 'tok' not in error.body, error.body

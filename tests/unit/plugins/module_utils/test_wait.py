@@ -82,3 +82,11 @@ def test_without_a_grace_period_unknown_is_polled_until_the_timeout():
     with pytest.raises(WaitTimeout) as caught:
         wait_for(lambda: None, lambda v: False, 30.0, 5.0, 'job', clock=fake.clock, sleep=fake.sleep)
     assert not isinstance(caught.value, NeverFound) and fake.now == pytest.approx(30.0)
+
+
+def test_a_nan_timeout_ends_the_wait_instead_of_polling_for_ever():
+    fake = FakeTime()
+    with pytest.raises(WaitTimeout):
+        wait_for(lambda: None, lambda v: False, float('nan'), 5.0, 'job', clock=fake.clock,
+                 sleep=lambda seconds: fake.sleep(seconds) if fake.now < 100 else pytest.fail('still polling'))
+    assert fake.sleeps == []

@@ -112,6 +112,10 @@ INVALID_DURATIONS = st.one_of(DURATION_TEXT.filter(lambda v: not DURATION.match(
                               st.integers(min_value=271, max_value=10 ** 6).map('{0}s'.format),
                               st.integers(min_value=5, max_value=10 ** 4).map('{0}m'.format))
 
+# A nan wait_timeout would poll for ever, a nan or inf request_timeout ends in a traceback in the HTTP libraries.
+NON_FINITE = st.one_of(st.sampled_from([float('nan'), float('inf'), float('-inf')]),
+                       st.sampled_from(['nan', 'NaN', 'inf', '-inf', 'Infinity', '-Infinity', ' nan ']))
+
 
 CASES = []
 for _module_name, (_module, _base) in sorted(MODULES.items()):
@@ -122,6 +126,8 @@ for _module_name, (_module, _base) in sorted(MODULES.items()):
             CASES.append((_module_name, _option, 'positive'))
         if _option in NOT_NEGATIVE:
             CASES.append((_module_name, _option, 'not negative'))
+        if _spec.get('type') == 'float':
+            CASES.append((_module_name, _option, 'finite'))
         if _module_name == 'zitadel_target' and _option == 'timeout':
             CASES.append((_module_name, _option, 'duration'))
 
@@ -140,6 +146,8 @@ def test_invalid_option_is_refused_before_any_request(server, module_name, optio
         value = data.draw(st.one_of(st.just(0), st.floats(max_value=0, allow_nan=False, allow_infinity=False)), label=option)
     elif family == 'not negative':
         value = data.draw(st.floats(max_value=-0.001, allow_nan=False, allow_infinity=False), label=option)
+    elif family == 'finite':
+        value = data.draw(NON_FINITE, label=option)
     elif family == 'duration':
         value = data.draw(INVALID_DURATIONS, label=option)
     else:
