@@ -51,6 +51,8 @@ options:
       - Password of O(username). It is never shown, also not with C(-vvv), and never written to the cache.
       - An empty value in the file counts as unset, so that E(ENMS_PASSWORD) applies; the same holds for O(url),
         O(username) and O(ca_path) with their variables. An unset C(lookup('ansible.builtin.env', ...)) gives an empty value.
+      - Surrounding whitespace is removed (a vault block scalar or an env file often ends in a line break); a password that
+        still holds a control character fails the source, without showing it.
     type: str
     required: true
     env:
@@ -198,6 +200,7 @@ from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAu
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils._module import has_control_character
 from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
@@ -330,7 +333,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             value = self.given(name)
             if value is None or not to_text(value).strip():
                 self.fail('%s is required and must not be empty.' % option_name(name))
-            found[name] = to_text(value)
+            # As in the modules: a vault block scalar or an env file easily adds a line break that no credential has.
+            found[name] = to_text(value).strip()
+            if has_control_character(found[name]):
+                self.fail('%s must not hold a control character (a line break or tab inside it, for example); the value '
+                          'is not shown.' % option_name(name))
         found['url'] = self.checked_url(found['url'].strip())
         found['validate_certs'] = self.get_option('validate_certs')
         found['ca_path'] = self.checked_ca_path(self.given('ca_path'))

@@ -284,3 +284,18 @@ def test_an_empty_password_without_the_variable_is_still_required(enms, ansible)
     run = ansible.inventory(config(enms, password='""'), args=('--list', '-vvv'))
     failure_line(run, 'netops.bridge.enms: password (or ENMS_PASSWORD) is required and must not be empty.')
     assert enms.count() == 0
+
+
+def test_a_password_ending_in_a_line_break_is_sent_without_it(enms, ansible):
+    run = ansible.inventory('plugin: netops.bridge.enms\npools: [Core]\n', env={
+        'ENMS_URL': enms.url, 'ENMS_USERNAME': 'operator', 'ENMS_PASSWORD': 'operator-pass\n'})
+    assert run.rc == 0 and sorted(hostvars(run)) == ['Atlanta', 'Washington'], run
+    assert enms.requests()[0]['headers']['authorization'] == 'Basic ' + base64.b64encode(b'operator:operator-pass').decode()
+
+
+def test_a_password_with_a_control_character_fails_unseen_before_any_request(enms, ansible):
+    run = ansible.inventory('plugin: netops.bridge.enms\n', args=('--list', '-vvv'), env={
+        'ENMS_URL': enms.url, 'ENMS_USERNAME': 'operator', 'ENMS_PASSWORD': 'opera\x01tor-pass-unseen'})
+    failure_line(run, 'netops.bridge.enms: password (or ENMS_PASSWORD) must not hold a control character')
+    assert 'tor-pass-unseen' not in run.output, run
+    assert enms.count() == 0
