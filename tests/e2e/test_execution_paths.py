@@ -8,7 +8,9 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import re
+import socketserver
 import textwrap
+import threading
 
 import pytest
 
@@ -373,3 +375,61 @@ def test_a_wrong_switch_value_fails_before_any_request(ansible, saymon):
     assert run.rc != 0
     assert "netops_bridge_execution must be one of auto, module, got 'turbo' (set by the variable netops_bridge_execution)." in run.output, run
     assert saymon.requests() == []
+
+
+class MalformedHeaderServer(object):
+    """An HTTP server that answers every request with ``true`` and one header line that is no header: urllib3 logs
+    "Failed to parse headers (url=...)", the URL in full, as a warning of its own."""
+
+    ANSWER = (b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n'
+              b'this line is not a header\r\n\r\ntrue')
+
+    def __enter__(self):
+        answer, self.paths = self.ANSWER, []
+        paths = self.paths
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                request_line = self.rfile.readline().decode('latin-1')
+                while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                    pass
+                paths.append(request_line.split(' ')[1] if ' ' in request_line else request_line)
+                self.wfile.write(answer)
+
+        self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize('execution', ['auto', 'module'])
+def test_what_a_module_library_logs_never_reaches_the_ansible_log(execution, ansible, tmp_path):
+    """With ANSIBLE_LOG_PATH set, core logs to a file through a handler on the root logger. A module process has no
+    such handler; in the worker, urllib3's own warning about a malformed answer would reach it, and with it the URL
+    that holds the no_log session ID being verified."""
+    session_id = 'sid-never-logged-4711'
+    log = tmp_path / 'ansible.log'
+    with MalformedHeaderServer() as server:
+        run = ansible.playbook('''
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - netops.bridge.saymon_session:
+                url: %s
+                session_id: %s
+                username: admin
+                password: admin-pass
+              register: login
+              no_log: true
+        ''' % (server.url, session_id), env={'ANSIBLE_LOG_PATH': str(log)},
+            args=['-e', 'netops_bridge_execution=%s' % execution])
+    assert run.rc == 0, run
+    # The request that carries the session ID was made, and core did log the run to the file.
+    assert server.paths == ['/node/api/users/session/verify/%s' % session_id], server.paths
+    assert 'PLAY RECAP' in log.read_text()
+    assert session_id not in log.read_text() and 'admin-pass' not in log.read_text(), log.read_text()
