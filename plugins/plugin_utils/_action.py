@@ -12,13 +12,12 @@ modules do, and ``-v`` says why.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib
-
 from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.utils.display import Display
 
 display = Display()
 
+# The runner's module, imported below with an import statement, seen by the import machinery as any other.
 RUNNER = 'ansible_collections.netops.bridge.plugins.plugin_utils._in_worker'
 
 
@@ -37,11 +36,11 @@ def module_process_action(reason):
 def action_class():
     """The in-worker runner's action, or core's ``normal`` one when the runner cannot be imported."""
     try:
-        runner = importlib.import_module(RUNNER).ModuleInWorker
+        from ansible_collections.netops.bridge.plugins.plugin_utils._in_worker import ModuleInWorker
     except Exception as exc:  # pylint: disable=broad-except
         # Not only ImportError: a changed core can break the runner's import in any way (AttributeError, TypeError).
         return module_process_action('the in-worker runner cannot be imported (%s: %s)' % (type(exc).__name__, exc))
-    return runner
+    return ModuleInWorker
 
 
 ActionModule = action_class()

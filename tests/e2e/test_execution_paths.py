@@ -7,10 +7,15 @@ results to the key (the differential test); each fallback must say why at -v and
 from __future__ import absolute_import, division, print_function
 
 import json
+import os
 import re
 import socketserver
+import subprocess
+import sys
+import sysconfig
 import textwrap
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -433,3 +438,58 @@ def test_what_a_module_library_logs_never_reaches_the_ansible_log(execution, ans
     assert server.paths == ['/node/api/users/session/verify/%s' % session_id], server.paths
     assert 'PLAY RECAP' in log.read_text()
     assert session_id not in log.read_text() and 'admin-pass' not in log.read_text(), log.read_text()
+
+
+@pytest.fixture(scope='module')
+def second_venv(tmp_path_factory):
+    """Another venv made from the controller's base Python: its python is the same file in the end, but not the
+    controller's interpreter. A .pth file lends it the controller's site-packages (requests), so the module works."""
+    venv = tmp_path_factory.mktemp('pinned') / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip', str(venv)], check=True, timeout=120)
+    site_packages = subprocess.run([str(venv / 'bin' / 'python'), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+                                   check=True, capture_output=True, text=True).stdout.strip()
+    (Path(site_packages) / 'controller.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    return venv / 'bin' / 'python'
+
+
+def test_a_pinned_interpreter_runs_the_module_as_a_process(ansible, saymon, second_venv):
+    assert os.path.realpath(str(second_venv)) == os.path.realpath(sys.executable)  # what a real-path comparison sees
+    run = run_ping(ansible, saymon, 'vars: {ansible_python_interpreter: %s}' % second_venv)
+    assert "runs as a module process: its Python interpreter %s is not the controller's " % second_venv in run.output, run
+    assert IN_WORKER not in run.output
+
+
+def test_the_controller_python_under_its_other_name_runs_in_the_worker(ansible, saymon):
+    """The suite sets ANSIBLE_PYTHON_INTERPRETER to its own sys.executable; a task names the controller's venv's
+    other name for it (python3 for python, or back): the same interpreter, so the fast path."""
+    executable = Path(sys.executable)
+    alias = executable.parent / ('python3' if executable.name != 'python3' else 'python')
+    assert alias.exists() and alias != executable
+    env = dict(saymon_env(saymon), NETOPS_BRIDGE_EXECUTION='auto')
+    for keywords in ('', 'vars: {ansible_python_interpreter: %s}' % alias):
+        run = ansible.playbook(PING_PLAY % keywords, env=env, args=['-vvv'])
+        assert run.rc == 0 and run.results['stdout'] == 'PING ok', run
+        assert IN_WORKER in run.output and AS_MODULE not in run.output, run
+
+
+def test_a_runner_that_cannot_be_imported_runs_every_module_as_a_process(ansible, saymon, tmp_path):
+    """A core change that breaks the in-worker runner's import (an audit hook refuses it, in the controller only:
+    core's collection finder comes before any other) leaves every module working as a module process, saying why
+    at -v."""
+    blocker = tmp_path / 'controller-without-runner'
+    blocker.mkdir()
+    (blocker / 'sitecustomize.py').write_text(textwrap.dedent('''
+        import os
+        import sys
+
+        def refuse_runner(event, args):
+            if event == 'import' and args[0] == 'ansible_collections.netops.bridge.plugins.plugin_utils._in_worker':
+                raise ImportError('the runner is refused in this controller (netops.bridge tests)')
+
+        if os.path.basename(sys.argv[0]).startswith('ansible'):
+            sys.addaudithook(refuse_runner)
+    '''))
+    run = run_ping(ansible, saymon, env={'PYTHONPATH': str(blocker)})
+    assert ('runs as a module process: the in-worker runner cannot be imported (ImportError: the runner is refused in this '
+            'controller (netops.bridge tests)).') in run.output, run
+    assert saymon.count(route='execute_object_operation') == 1
