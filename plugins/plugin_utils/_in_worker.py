@@ -14,7 +14,16 @@ serialized as core serializes them for a module, ``AnsibleModule`` reads them as
 validation, no_log masking, check and diff mode, warnings and deprecations), the task's ``environment:`` is in
 ``os.environ``, and the JSON the module prints is parsed by the same ``_parse_returned_data`` as a module's output.
 Nothing outlives the task: the worker exits after it, and the process state touched here is restored after each
-run (a loop runs its items in one worker).
+run (a loop runs its items in one worker). Logging is part of that boundary: what the module or its libraries log
+(urllib3's warnings name URLs, which may hold a no_log session ID) never reaches the handlers core installs for
+``ANSIBLE_LOG_PATH``, as a module process's never does.
+
+The run relies on private parts of ansible-core, all listed in ``core_hooks()``. Before ``main()`` runs they are
+checked, and the task runs as a module process (saying why at ``-v``) when one is missing, or when anything before
+``main()`` fails; a task whose ``ansible_python_interpreter`` is not the controller's Python runs as a module process
+too. Once ``main()`` has run, its printed result is the task's result whatever fails afterwards: an action that was
+sent is never reported as not sent. The action plugins import this runner through ``_action.py``, which falls back
+to core's ``normal`` action if this file cannot be imported at all.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -24,28 +33,41 @@ import contextlib
 import importlib
 import io
 import json
+import logging
 import os
+import re
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.plugins.action import ActionBase
 from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.release import __version__ as CORE_VERSION
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 
-try:  # ansible-core 2.19 and later: module arguments and results go through serialization profiles
+# ansible-core 2.19 and later: module arguments and results go through serialization profiles. Decided by the
+# version, not by what imports, so that a core that lost one of these parts is seen to lack it (core_hooks()).
+HAS_PROFILES = tuple(int(part) for part in re.findall(r'\d+', CORE_VERSION)[:2]) >= (2, 19)
+try:
     from ansible.module_utils import _internal as core_internal
     from ansible.module_utils.common.json import Direction, get_module_encoder
-    HAS_PROFILES = hasattr(basic, '_ANSIBLE_PROFILE')
 except ImportError:
-    HAS_PROFILES = False
-if not HAS_PROFILES:
+    core_internal = Direction = get_module_encoder = None
+try:
     from ansible.parsing.ajson import AnsibleJSONEncoder
+except ImportError:
+    AnsibleJSONEncoder = None
+try:  # ansible-core 2.21 and later finish a module's result with the object _parse_returned_data returns
+    from ansible._internal._task import UnifiedTaskResult
+except ImportError:
+    UnifiedTaskResult = None
 
 # Importing them here puts them into the controller process when the strategy first loads one of our actions, so
 # that every forked worker has them: a module process imports requests anew every time.
@@ -60,6 +82,74 @@ EXECUTION_ENVIRONMENT_VARIABLE = 'NETOPS_BRIDGE_EXECUTION'
 EXECUTIONS = ('auto', 'module')
 # What core gives a module that declares no serialization metadata, as ours do not.
 SERIALIZATION_PROFILE = 'legacy'
+# Interpreter discovery: on the controller, that is the controller's Python.
+DISCOVERY = ('auto', 'auto_silent', 'auto_legacy', 'auto_legacy_silent')
+
+
+def core_hooks():
+    """Every private part of ansible-core the in-worker run relies on, as ``module:attribute.path``: all of them are
+    checked before a module's ``main()`` runs (missing_core_hooks)."""
+    hooks = [
+        'ansible.module_utils.basic:_ANSIBLE_ARGS',  # where AnsibleModule reads its arguments
+        'ansible.module_utils.common.warnings:_global_warnings',
+        'ansible.module_utils.common.warnings:_global_deprecations',
+        'ansible.plugins.action:ActionBase._update_module_args',  # the _ansible_* arguments: check mode, diff, ...
+        'ansible.plugins.action:ActionBase._compute_environment_string',  # the task's environment:
+        'ansible.plugins.action:ActionBase._parse_returned_data',
+    ]
+    if HAS_PROFILES:
+        hooks += [
+            'ansible.module_utils.basic:_ANSIBLE_PROFILE',
+            'ansible.module_utils._internal:is_controller',
+            'ansible.module_utils.common.json:get_module_encoder',
+            'ansible.module_utils.common.json:Direction',
+            'ansible.module_utils._internal._ansiballz._loader:_handle_exception',
+        ]
+    else:
+        hooks += ['ansible.parsing.ajson:AnsibleJSONEncoder']
+    if UnifiedTaskResult is not None:
+        hooks += ['ansible._internal._task:UnifiedTaskResult.remove_internal_keys',
+                  'ansible._internal._task:UnifiedTaskResult.as_result_dict']
+    else:
+        hooks += ['ansible.vars.clean:remove_internal_keys']
+    return hooks
+
+
+def has_hook(hook):
+    module_name, _colon, path = hook.partition(':')
+    try:
+        found = importlib.import_module(module_name)
+    except Exception:  # pylint: disable=broad-except
+        return False
+    for name in path.split('.'):
+        if not hasattr(found, name):
+            return False
+        found = getattr(found, name)
+    return True
+
+
+def missing_core_hooks():
+    return [hook for hook in core_hooks() if not has_hook(hook)]
+
+
+def same_interpreter(interpreter, controller):
+    """Whether ``interpreter`` is the controller's Python: the same bin directory and the same real file, so that
+    ``venv/bin/python`` and ``venv/bin/python3`` are one, but another venv made from the same base Python (whose
+    ``python`` resolves to the same file) is not: its bin directory decides its site-packages."""
+    if not interpreter or not controller:
+        return False
+    if not os.path.isabs(interpreter):
+        interpreter = shutil.which(interpreter)
+        if not interpreter:
+            return False
+
+    def place(path):
+        return os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.realpath(path)
+    return place(interpreter) == place(controller)
+
+
+class MainDidNotRun(Exception):
+    """Something failed before the module's main() ran: the task can still run as a module process."""
 
 
 class ModuleInWorker(NormalAction):
@@ -68,17 +158,23 @@ class ModuleInWorker(NormalAction):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         module_name = self._module_name()
-        host = task_vars.get('inventory_hostname')
         try:
             reason = self._module_process_reason(module_name, task_vars)
         except AnsibleActionFail as exc:
             return {'failed': True, 'msg': to_text(exc)}
-        if reason:
-            display.v('%s: %s runs as a module process: %s.' % (COLLECTION, self._task.action, reason), host=host)
-            return super(ModuleInWorker, self).run(tmp, task_vars)
-        display.vvv('%s: running %s in the worker process (%s=auto)' % (COLLECTION, self._task.action, EXECUTION_VARIABLE), host=host)
-        result = ActionBase.run(self, tmp, task_vars)
-        return merge_hash(result, self._execute_in_worker(module_name, task_vars))
+        if not reason:
+            display.vvv('%s: running %s in the worker process (%s=auto)' % (COLLECTION, self._task.action, EXECUTION_VARIABLE),
+                        host=task_vars.get('inventory_hostname'))
+            result = ActionBase.run(self, tmp, task_vars)
+            try:
+                return merge_hash(result, self._execute_in_worker(module_name, task_vars))
+            except MainDidNotRun as not_run:
+                reason = to_text(not_run)
+        return self._run_as_module_process(reason, tmp, task_vars)
+
+    def _run_as_module_process(self, reason, tmp, task_vars):
+        display.v('%s: %s runs as a module process: %s.' % (COLLECTION, self._task.action, reason), host=task_vars.get('inventory_hostname'))
+        return super(ModuleInWorker, self).run(tmp, task_vars)
 
     def _module_name(self):
         """The module this action stands for: the one of the same name in this collection."""
@@ -110,6 +206,12 @@ class ModuleInWorker(NormalAction):
             return 'the task is async'
         if self._play_context.become:
             return 'become is set'
+        missing_hooks = missing_core_hooks()
+        if missing_hooks:
+            return 'this ansible-core (%s) lacks %s, which the in-worker run needs' % (CORE_VERSION, ', '.join(missing_hooks))
+        interpreter_reason = self._interpreter_reason(task_vars)
+        if interpreter_reason:
+            return interpreter_reason
         module = self._import_module(module_name)
         platform = next((value for value in vars(module).values()
                          if isinstance(value, type) and issubclass(value, PlatformModule) and value is not PlatformModule), None)
@@ -118,37 +220,81 @@ class ModuleInWorker(NormalAction):
             return '%s cannot be imported in the controller\'s Python %s' % (' and '.join(missing), sys.executable)
         return None
 
+    def _interpreter_reason(self, task_vars):
+        """Why the task's Python is not the controller's, or None: a pinned interpreter (its own requests, its own CA
+        bundle) must run the module. Resolved as core resolves it for a module process; discovery means the
+        controller's Python here, as the implicit localhost's default (sys.executable) does."""
+        variables = task_vars
+        if getattr(self._task, 'delegate_to', None):
+            variables = (task_vars.get('ansible_delegated_vars') or {}).get(self._task.delegate_to, task_vars)
+        try:
+            interpreter = to_text(self._templar.template(C.config.get_config_value('INTERPRETER_PYTHON', variables=variables)) or '').strip()
+        except Exception as exc:  # pylint: disable=broad-except
+            return 'its Python interpreter could not be resolved here (%s)' % type(exc).__name__
+        if not interpreter or interpreter in DISCOVERY or same_interpreter(interpreter, sys.executable):
+            return None
+        return "its Python interpreter %s is not the controller's %s" % (interpreter, sys.executable)
+
     @staticmethod
     def _import_module(module_name):
         return importlib.import_module('ansible_collections.netops.bridge.plugins.modules.%s' % module_name)
 
-    def _execute_in_worker(self, module_name, task_vars):
-        """What ``_execute_module`` returns for this task, from the module's ``main()`` run in this process."""
+    def _module_arguments(self, task_vars):
+        """The task's arguments as core serializes them for a module process, with the ``_ansible_*`` ones."""
         module_args = dict(self._task.args)
         # The name as the task gave it, as core passes it to a module process (it shows in core's argument errors).
         self._update_module_args(self._task.action, module_args, task_vars)
-        environment = {}
-        self._compute_environment_string(environment)
         if HAS_PROFILES:
             encoder = get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE)
-            arguments = json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=encoder)
-        else:
-            arguments = json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=AnsibleJSONEncoder, vault_to_text=True)
-        module = self._import_module(module_name)
-        with module_process_state(to_bytes(arguments), environment):
-            rc, stdout, stderr = run_main(module.main)
-        return self._result_from_output({'rc': rc, 'stdout': stdout, 'stderr': stderr,
-                                         'stdout_lines': stdout.splitlines(), 'stderr_lines': stderr.splitlines()})
+            return to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=encoder))
+        return to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': module_args}, cls=AnsibleJSONEncoder, vault_to_text=True))
+
+    def _execute_in_worker(self, module_name, task_vars):
+        """What ``_execute_module`` returns for this task, from the module's ``main()`` run in this process. Raises
+        MainDidNotRun when something fails before main(); after it, nothing that fails loses what the module printed."""
+        output, main_started = None, False
+        try:
+            arguments = self._module_arguments(task_vars)
+            environment = {}
+            self._compute_environment_string(environment)
+            main = self._import_module(module_name).main
+            with module_process_state(arguments, environment):
+                main_started = True
+                rc, stdout, stderr = run_main(main)
+                output = {'rc': rc, 'stdout': stdout, 'stderr': stderr, 'stdout_lines': stdout.splitlines(), 'stderr_lines': stderr.splitlines()}
+            return self._result_from_output(output)
+        except Exception as exc:  # pylint: disable=broad-except
+            if not main_started:
+                # The type only: the message of an error about arguments or environment may quote a value.
+                raise MainDidNotRun('preparing the in-worker run failed (%s)' % type(exc).__name__)
+            if output is None:
+                raise
+            return printed_result(output, exc)
 
     def _result_from_output(self, output):
         """The tail of core's ``_execute_module``: parse what the module printed, drop the internal keys."""
         if not HAS_PROFILES:
             return finish_result(self._parse_returned_data(output))
         parsed = self._parse_returned_data(output, SERIALIZATION_PROFILE)
-        if hasattr(parsed, 'as_result_dict'):  # ansible-core 2.21 and later
+        if UnifiedTaskResult is not None:  # ansible-core 2.21 and later
             parsed.remove_internal_keys()
             return parsed.as_result_dict(for_round_trip=True)
         return finish_result(parsed)
+
+
+def printed_result(output, error):
+    """The task's result when core's own parsing failed after ``main()`` ran: the JSON the module printed, read with
+    plain ``json.loads``. The module may have changed something; its own word on it must not be lost."""
+    display.warning('%s: the module ran, but ansible-core failed to parse its result (%s); the result is what the module '
+                    'printed, read as plain JSON.' % (COLLECTION, type(error).__name__))
+    try:
+        data = json.loads(output['stdout'])
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return {'failed': True, 'rc': output['rc'], 'module_stdout': output['stdout'], 'module_stderr': output['stderr'],
+                'msg': 'MODULE FAILURE: the module printed no JSON result.'}
+    return dict((key, value) for key, value in data.items() if not key.startswith('_ansible_'))
 
 
 def finish_result(data):
@@ -184,49 +330,79 @@ def report_exception(exc):
     """What a module process gives for an exception that escaped ``main()``: a traceback (core < 2.19), or the
     AnsiballZ wrapper's failure result (core 2.19 and later)."""
     if HAS_PROFILES:
-        from ansible.module_utils._internal._ansiballz import _loader
         try:
+            from ansible.module_utils._internal._ansiballz import _loader
             _loader._handle_exception(exc, SERIALIZATION_PROFILE)
         except SystemExit as exit_:
             return exit_.code
-    sys.stderr.write(traceback.format_exc())
+        except Exception:  # pylint: disable=broad-except
+            pass  # core's handler changed: the traceback below still fails the task
+    sys.stderr.write(''.join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
     return 1
+
+
+@contextlib.contextmanager
+def logging_of_a_module_process():
+    """Logging as a module process has it, for the time of one run: no handler but the libraries' own NullHandlers
+    on their loggers, and the root logger at its default level. With ``ANSIBLE_LOG_PATH`` set, core puts a file handler on the root
+    logger of the controller; what urllib3 and the like log inside ``main()`` (URLs with a no_log session ID in them)
+    must not reach it. What is logged with no handler left goes to the captured stderr, as in a module process."""
+    manager = logging.Logger.manager
+    loggers = [logging.root] + [logger for logger in list(manager.loggerDict.values()) if isinstance(logger, logging.Logger)]
+    saved = [(logger, list(logger.handlers)) for logger in loggers]
+    root_level = logging.root.level
+    try:
+        for logger, handlers in saved:
+            logger.handlers = [handler for handler in handlers if isinstance(handler, logging.NullHandler)]
+        logging.root.handlers = []  # a library's NullHandler belongs on its own logger, never on the root
+        logging.root.setLevel(logging.WARNING)
+        yield
+    finally:
+        logging.root.setLevel(root_level)
+        known = set(id(logger) for logger in loggers)
+        for logger in list(manager.loggerDict.values()):
+            # A logger the module created: whatever it attached writes to the run's stderr, which is gone.
+            if isinstance(logger, logging.Logger) and id(logger) not in known:
+                logger.handlers = [handler for handler in logger.handlers if isinstance(handler, logging.NullHandler)]
+        for logger, handlers in saved:
+            logger.handlers = handlers
 
 
 @contextlib.contextmanager
 def module_process_state(arguments, environment):
     """The process state a module process starts with, for the time of one run: its arguments, the task's
-    environment, empty warning and deprecation lists, and (core 2.19 and later) module-side serialization and
-    warnings, which core switches to the controller's in a controller process."""
+    environment, empty warning and deprecation lists, a module process's logging, and (core 2.19 and later)
+    module-side serialization and warnings, which core switches to the controller's in a controller process."""
     saved_arguments = basic._ANSIBLE_ARGS, getattr(basic, '_ANSIBLE_PROFILE', None)
     saved_environment = {name: os.environ.get(name) for name in environment}
     stores = [module_warnings._global_warnings, module_warnings._global_deprecations]
     saved_stores = [type(store)(store) for store in stores]
     was_controller = getattr(core_internal, 'is_controller', None) if HAS_PROFILES else None
-    try:
-        basic._ANSIBLE_ARGS = arguments
-        if HAS_PROFILES:
-            basic._ANSIBLE_PROFILE = SERIALIZATION_PROFILE
-        os.environ.update((name, to_text(value)) for name, value in environment.items())
-        for store in stores:
-            store.clear()
-        if HAS_PROFILES:
-            core_internal.is_controller = False
-        yield
-    finally:
-        if HAS_PROFILES:
-            core_internal.is_controller = was_controller
-        for store, saved in zip(stores, saved_stores):
-            store.clear()
-            if isinstance(store, dict):
-                store.update(saved)
-            else:
-                store.extend(saved)
-        for name, value in saved_environment.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        basic._ANSIBLE_ARGS = saved_arguments[0]
-        if HAS_PROFILES:
-            basic._ANSIBLE_PROFILE = saved_arguments[1]
+    with logging_of_a_module_process():
+        try:
+            basic._ANSIBLE_ARGS = arguments
+            if HAS_PROFILES:
+                basic._ANSIBLE_PROFILE = SERIALIZATION_PROFILE
+            os.environ.update((name, to_text(value)) for name, value in environment.items())
+            for store in stores:
+                store.clear()
+            if HAS_PROFILES:
+                core_internal.is_controller = False
+            yield
+        finally:
+            if HAS_PROFILES:
+                core_internal.is_controller = was_controller
+            for store, saved in zip(stores, saved_stores):
+                store.clear()
+                if isinstance(store, dict):
+                    store.update(saved)
+                else:
+                    store.extend(saved)
+            for name, value in saved_environment.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            basic._ANSIBLE_ARGS = saved_arguments[0]
+            if HAS_PROFILES:
+                basic._ANSIBLE_PROFILE = saved_arguments[1]

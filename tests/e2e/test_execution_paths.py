@@ -7,8 +7,15 @@ results to the key (the differential test); each fallback must say why at -v and
 from __future__ import absolute_import, division, print_function
 
 import json
+import os
 import re
+import socketserver
+import subprocess
+import sys
+import sysconfig
 import textwrap
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -373,3 +380,116 @@ def test_a_wrong_switch_value_fails_before_any_request(ansible, saymon):
     assert run.rc != 0
     assert "netops_bridge_execution must be one of auto, module, got 'turbo' (set by the variable netops_bridge_execution)." in run.output, run
     assert saymon.requests() == []
+
+
+class MalformedHeaderServer(object):
+    """An HTTP server that answers every request with ``true`` and one header line that is no header: urllib3 logs
+    "Failed to parse headers (url=...)", the URL in full, as a warning of its own."""
+
+    ANSWER = (b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4\r\nConnection: close\r\n'
+              b'this line is not a header\r\n\r\ntrue')
+
+    def __enter__(self):
+        answer, self.paths = self.ANSWER, []
+        paths = self.paths
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                request_line = self.rfile.readline().decode('latin-1')
+                while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                    pass
+                paths.append(request_line.split(' ')[1] if ' ' in request_line else request_line)
+                self.wfile.write(answer)
+
+        self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+        return self
+
+    def __exit__(self, *exc_info):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize('execution', ['auto', 'module'])
+def test_what_a_module_library_logs_never_reaches_the_ansible_log(execution, ansible, tmp_path):
+    """With ANSIBLE_LOG_PATH set, core logs to a file through a handler on the root logger. A module process has no
+    such handler; in the worker, urllib3's own warning about a malformed answer would reach it, and with it the URL
+    that holds the no_log session ID being verified."""
+    session_id = 'sid-never-logged-4711'
+    log = tmp_path / 'ansible.log'
+    with MalformedHeaderServer() as server:
+        run = ansible.playbook('''
+        - hosts: localhost
+          gather_facts: false
+          tasks:
+            - netops.bridge.saymon_session:
+                url: %s
+                session_id: %s
+                username: admin
+                password: admin-pass
+              register: login
+              no_log: true
+        ''' % (server.url, session_id), env={'ANSIBLE_LOG_PATH': str(log)},
+            args=['-e', 'netops_bridge_execution=%s' % execution])
+    assert run.rc == 0, run
+    # The request that carries the session ID was made, and core did log the run to the file.
+    assert server.paths == ['/node/api/users/session/verify/%s' % session_id], server.paths
+    assert 'PLAY RECAP' in log.read_text()
+    assert session_id not in log.read_text() and 'admin-pass' not in log.read_text(), log.read_text()
+
+
+@pytest.fixture(scope='module')
+def second_venv(tmp_path_factory):
+    """Another venv made from the controller's base Python: its python is the same file in the end, but not the
+    controller's interpreter. A .pth file lends it the controller's site-packages (requests), so the module works."""
+    venv = tmp_path_factory.mktemp('pinned') / 'venv'
+    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip', str(venv)], check=True, timeout=120)
+    site_packages = subprocess.run([str(venv / 'bin' / 'python'), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
+                                   check=True, capture_output=True, text=True).stdout.strip()
+    (Path(site_packages) / 'controller.pth').write_text(sysconfig.get_paths()['purelib'] + '\n')
+    return venv / 'bin' / 'python'
+
+
+def test_a_pinned_interpreter_runs_the_module_as_a_process(ansible, saymon, second_venv):
+    assert os.path.realpath(str(second_venv)) == os.path.realpath(sys.executable)  # what a real-path comparison sees
+    run = run_ping(ansible, saymon, 'vars: {ansible_python_interpreter: %s}' % second_venv)
+    assert "runs as a module process: its Python interpreter %s is not the controller's " % second_venv in run.output, run
+    assert IN_WORKER not in run.output
+
+
+def test_the_controller_python_under_its_other_name_runs_in_the_worker(ansible, saymon):
+    """The suite sets ANSIBLE_PYTHON_INTERPRETER to its own sys.executable; a task names the controller's venv's
+    other name for it (python3 for python, or back): the same interpreter, so the fast path."""
+    executable = Path(sys.executable)
+    alias = executable.parent / ('python3' if executable.name != 'python3' else 'python')
+    assert alias.exists() and alias != executable
+    env = dict(saymon_env(saymon), NETOPS_BRIDGE_EXECUTION='auto')
+    for keywords in ('', 'vars: {ansible_python_interpreter: %s}' % alias):
+        run = ansible.playbook(PING_PLAY % keywords, env=env, args=['-vvv'])
+        assert run.rc == 0 and run.results['stdout'] == 'PING ok', run
+        assert IN_WORKER in run.output and AS_MODULE not in run.output, run
+
+
+def test_a_runner_that_cannot_be_imported_runs_every_module_as_a_process(ansible, saymon, tmp_path):
+    """A core change that breaks the in-worker runner's import (an audit hook refuses it, in the controller only:
+    core's collection finder comes before any other) leaves every module working as a module process, saying why
+    at -v."""
+    blocker = tmp_path / 'controller-without-runner'
+    blocker.mkdir()
+    (blocker / 'sitecustomize.py').write_text(textwrap.dedent('''
+        import os
+        import sys
+
+        def refuse_runner(event, args):
+            if event == 'import' and args[0] == 'ansible_collections.netops.bridge.plugins.plugin_utils._in_worker':
+                raise ImportError('the runner is refused in this controller (netops.bridge tests)')
+
+        if os.path.basename(sys.argv[0]).startswith('ansible'):
+            sys.addaudithook(refuse_runner)
+    '''))
+    run = run_ping(ansible, saymon, env={'PYTHONPATH': str(blocker)})
+    assert ('runs as a module process: the in-worker runner cannot be imported (ImportError: the runner is refused in this '
+            'controller (netops.bridge tests)).') in run.output, run
+    assert saymon.count(route='execute_object_operation') == 1
