@@ -153,6 +153,7 @@ mutation() {
   cp "$REPO_ROOT/tests/mutation/setup.cfg" "$run/setup.cfg"
   if [ -n "${NETOPS_MUTATION_FILES:-}" ]; then
     # A part of the run, e.g. NETOPS_MUTATION_FILES="_errors.py omn_xml.py": only these of setup.cfg's files.
+    # shellcheck disable=SC2086 # a list of file names, split on purpose
     "$bin/python" "$REPO_ROOT/tests/mutation/report.py" --only "$run/setup.cfg" $NETOPS_MUTATION_FILES || return 1
   fi
   # The property-based tests run a few examples per mutant; the units stage runs them in full.

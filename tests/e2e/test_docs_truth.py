@@ -82,7 +82,7 @@ def test_the_emulator_guide_lists_every_seeded_peo():
     seed = omn.default_seed()['peos']
     section = emulators_section('OMN')
     rows = peo_rows(section)
-    assert sorted(tid for tid, _, _ in rows) == sorted(seed), 'docs/emulators.md lists other PEOs than the OMN seed'
+    assert sorted(row[0] for row in rows) == sorted(seed), 'docs/emulators.md lists other PEOs than the OMN seed'
     for tid, peo_id, product in rows:
         assert seed[tid]['id'] == peo_id, tid
         assert seed[tid]['product'] in re.findall(r'`(prod-\d+)`', product), tid

@@ -263,8 +263,8 @@ REFUSED_HEADERS = {
     'bearer with a carriage return inside': (lambda: BearerAuth('tok-SE\rCRET'), 'tok-SE\rCRET', None),
     'bearer not latin-1': (lambda: BearerAuth('tok-SECRET-\u20ac'), 'tok-SECRET-\u20ac', None),
     'session cookie with a line break': (lambda: CookieSessionAuth('sid', 'sid-SECRET\r\nX-Injected: 1'), 'sid-SECRET\r\nX-Injected: 1', None),
-    'header requests refuses': (lambda: NoAuth(), 'key-SECRET\n', {'X-Api-Key': 'key-SECRET\n'}),
-    'header with leading whitespace': (lambda: NoAuth(), ' key-SECRET', {'X-Api-Key': ' key-SECRET'}),
+    'header requests refuses': (NoAuth, 'key-SECRET\n', {'X-Api-Key': 'key-SECRET\n'}),
+    'header with leading whitespace': (NoAuth, ' key-SECRET', {'X-Api-Key': ' key-SECRET'}),
 }
 
 
