@@ -152,9 +152,7 @@ def test_finish_result_drops_internal_keys_and_splits_lines():
     assert data == {'changed': True, 'stdout': 'a\nb', 'stdout_lines': ['a', 'b']}
 
 
-
 # Logging: the boundary of a module process (with ANSIBLE_LOG_PATH set, core's file handler is on the root logger).
-
 class Recorder(logging.Handler):
     def __init__(self):
         logging.Handler.__init__(self)
