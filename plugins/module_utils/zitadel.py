@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+import difflib
 import hashlib
 import json
 import re
@@ -111,8 +112,10 @@ def normalize_condition(condition):
     if not isinstance(spec, dict):
         raise ValueError('condition.%s must be a dict' % kind)
     given = [k for k in spec if spec[k] is not None]
-    bad = [k for k in given if k not in CONDITION_KINDS[kind]]
-    if bad or len(given) != 1:
+    bad = sorted(k for k in spec if k not in CONDITION_KINDS[kind])
+    if bad:
+        raise ValueError('unknown key %s in condition.%s (it takes one of %s)' % (', '.join(bad), kind, ', '.join(CONDITION_KINDS[kind])))
+    if len(given) != 1:
         raise ValueError('condition.%s must have exactly one of %s' % (kind, ', '.join(CONDITION_KINDS[kind])))
     field = given[0]
     value = spec[field]
@@ -122,6 +125,30 @@ def normalize_condition(condition):
     else:
         check_text(value, 'condition.%s.%s' % (kind, field))
     return {kind: {field: value}}
+
+
+# Which catalogue list (ListExecutionMethods, ListExecutionServices, ListExecutionFunctions) holds a condition's value.
+# Events have no catalogue RPC: ZITADEL's own refusal of SetExecution is their check.
+CATALOGUE_LISTS = {('request', 'method'): 'methods', ('response', 'method'): 'methods', ('request', 'service'): 'services',
+                   ('response', 'service'): 'services', ('function', 'name'): 'functions'}
+
+
+def catalogue_problem(condition, catalogue):
+    """Why ZITADEL's catalogue does not list a normalized condition's method, service or function, or None."""
+    kind, spec = next(iter(condition.items()))
+    field, value = next(iter(spec.items()))
+    listed = catalogue.get(CATALOGUE_LISTS.get((kind, field))) if (kind, field) in CATALOGUE_LISTS else None
+    if listed is None or value in listed:
+        return None
+    close = difflib.get_close_matches(value, listed, n=3, cutoff=0.6)
+    hint = ('; did you mean %s?' % ' or '.join(close)) if close else ''
+    return ('condition.%s.%s %r is not among the %s ZITADEL lists (GET .../actions/executions/%s)%s'
+            % (kind, field, value, CATALOGUE_LISTS[(kind, field)], CATALOGUE_LISTS[(kind, field)], hint))
+
+
+def needs_catalogue(condition):
+    kind, spec = next(iter(condition.items()))
+    return (kind, next(iter(spec))) in CATALOGUE_LISTS
 
 
 def condition_key(condition):
@@ -383,6 +410,20 @@ class ZitadelApi(object):
             if condition_key(execution.get('condition') or {}) == condition_key(condition):
                 return execution
         return None
+
+    def catalogue(self):
+        """ListExecutionMethods, ListExecutionServices and ListExecutionFunctions: what conditions may name. Any valid
+        token may read them; the answer is read once per task (ZitadelApi lives as long as the module)."""
+        if getattr(self, '_catalogue', None) is None:
+            found = {}
+            for what in ('methods', 'services', 'functions'):
+                answer = self.call('GET', '/executions/%s' % what, 'a valid token')
+                items = answer.get(what) or []
+                if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+                    raise ApiError(PLATFORM, 'the %s catalogue answered %s, not a list of names' % (what, snippet(json.dumps(items))))
+                found[what] = list(items)
+            self._catalogue = found
+        return self._catalogue
 
     def set_execution(self, condition, target_ids):
         return self.call('PUT', '/executions', 'action.execution.write', {'condition': condition, 'targets': list(target_ids)})

@@ -18,6 +18,11 @@ description:
     so a second run reports C(changed=false) with reads only.
   - O(state=absent) removes the execution, which the API does by setting it with no targets, only when it exists.
   - Every rule of the API is checked before any request; an unknown target name fails the task before anything is written.
+  - With O(state=present), a C(method), C(service) or function C(name) is checked against what ZITADEL lists
+    (C(GET /v2/actions/executions/methods), C(.../services), C(.../functions), read once per task before any write); one
+    it does not list fails the task with nothing written, naming the closest listed names. Event conditions have no such
+    list; ZITADEL's own refusal is their check. M(netops.bridge.zitadel_execution_info) with O(netops.bridge.zitadel_execution_info#module:catalog=true)
+    shows the lists.
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -30,7 +35,7 @@ attributes:
     details: Targets and the execution are read; nothing is written.
   diff_mode:
     support: full
-    details: The diff shows the execution's target list (names where known) before and after.
+    details: The diff shows the execution's condition and its target list (names where known) before and after.
 options:
   condition:
     description:
@@ -39,7 +44,8 @@ options:
         C(service) (for example V(zitadel.session.v2.SessionService)) or C(all) (which must be V(true)).
       - C(function) takes C(name) (for example V(preuserinfo)).
       - C(event) takes exactly one of C(event) (for example V(user.human.added)), C(group) (for example V(user.human)) or C(all) (V(true)).
-      - Strings are 1 to 1000 characters.
+      - Strings are 1 to 1000 characters. A key a kind does not take is named in the error, for example
+        C(unknown key methd in condition.request).
     type: dict
     required: true
   targets:
@@ -109,7 +115,8 @@ execution:
     target_names: [user-checks, audit-log]
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, execution_target_ids, normalize_condition
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
+    ZitadelModule, catalogue_problem, execution_target_ids, needs_catalogue, normalize_condition)
 
 
 def resolve(module, wanted, known):
@@ -143,6 +150,10 @@ def resolve(module, wanted, known):
 def run(module):
     params = module.params
     condition = normalize_condition(params['condition'])
+    if params['state'] == 'present' and needs_catalogue(condition):
+        problem = catalogue_problem(condition, module.api.catalogue())
+        if problem:
+            module.fail(problem + '. Nothing was written.')
     known = module.api.targets()
     names = dict((t.get('id'), t.get('name')) for t in known)
     present = params['state'] == 'present'
@@ -153,8 +164,9 @@ def run(module):
     def shown(ids):
         return {'condition': condition, 'targets': list(ids), 'target_names': [names.get(i, i) for i in ids]} if ids else None
 
-    module.result['diff'] = {'before': {'targets': [names.get(i, i) for i in current]},
-                             'after': {'targets': [names.get(i, i) for i in wanted]}}
+    # The condition is the execution's identity: the diff names it, so a run over many executions says which one changes.
+    module.result['diff'] = {'before': {'condition': condition, 'targets': [names.get(i, i) for i in current]},
+                             'after': {'condition': condition, 'targets': [names.get(i, i) for i in wanted]}}
     module.result['execution'] = shown(wanted)
     if current == wanted:
         return

@@ -32,6 +32,13 @@ options:
   target:
     description: Only executions that call this target, by name or ID.
     type: str
+  catalog:
+    description:
+      - Also return what conditions may name on this ZITADEL, as RV(methods), RV(services) and RV(functions)
+        (C(GET /v2/actions/executions/methods), C(.../services), C(.../functions); any valid token may read them).
+      - Event conditions have no such list.
+    type: bool
+    default: false
 seealso:
   - module: netops.bridge.zitadel_execution
 '''
@@ -43,6 +50,12 @@ EXAMPLES = r'''
     token: "{{ vault_zitadel_pat }}"
     target: audit-log
   register: audit
+
+- name: What request, response and function conditions may name on this ZITADEL
+  netops.bridge.zitadel_execution_info:
+    catalog: true
+    execution_type: function
+  register: catalogue
 '''
 
 RETURN = r'''
@@ -55,6 +68,24 @@ executions:
     - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
       targets: ["337246363446361786"]
       target_names: [user-checks]
+methods:
+  description: The API methods request and response conditions may name (C(method)), as ZITADEL lists them.
+  returned: when O(catalog=true)
+  type: list
+  elements: str
+  sample: [/zitadel.user.v2.UserService/AddHumanUser, /zitadel.session.v2.SessionService/ListSessions]
+services:
+  description: The API services request and response conditions may name (C(service)).
+  returned: when O(catalog=true)
+  type: list
+  elements: str
+  sample: [zitadel.user.v2.UserService, zitadel.session.v2.SessionService]
+functions:
+  description: The functions function conditions may name (C(name)).
+  returned: when O(catalog=true)
+  type: list
+  elements: str
+  sample: [preuserinfo, preaccesstoken]
 '''
 
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, execution_target_ids, normalize_condition
@@ -62,6 +93,8 @@ from ansible_collections.netops.bridge.plugins.module_utils.zitadel import Zitad
 
 def run(module):
     params = module.params
+    if params.get('catalog'):
+        module.result.update(module.api.catalogue())
     known = module.api.targets()
     names = dict((t.get('id'), t.get('name')) for t in known)
     filters = []
@@ -89,6 +122,7 @@ def main():
             conditions=dict(type='list', elements='dict'),
             execution_type=dict(type='str', choices=['request', 'response', 'event', 'function']),
             target=dict(type='str'),
+            catalog=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )

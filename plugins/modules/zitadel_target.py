@@ -62,6 +62,19 @@ options:
       - How ZITADEL signs or encrypts what it sends (O(api_version=v2) only).
     type: str
     choices: [json, jwt, jwe]
+  rotate_signing_key:
+    description:
+      - V(true) makes ZITADEL replace the key it signs its calls to this target with (UpdateTarget with
+        C(expirationSigningKey) V(0s)) and returns the new key in RV(signing_key).
+      - This is an action, not a state, and the one exception to "a second run reports C(changed=false)": every run
+        with V(true) rotates the key again and reports C(changed=true). It is never retried, since a repeated rotation
+        would replace the key just returned. In check mode nothing is sent; the task reports C(changed=true) with a warning.
+      - Field changes of the same task go in the same UpdateTarget. A target that does not exist yet is created, and
+        its first key is returned; there is no separate rotation.
+      - Register the result with C(no_log=true) on the task and store RV(signing_key) right away, for example in a vault;
+        see the collection's docs/zitadel.md.
+    type: bool
+    default: false
 seealso:
   - module: netops.bridge.zitadel_execution
   - module: netops.bridge.zitadel_target_info
@@ -79,6 +92,12 @@ EXAMPLES = r'''
     timeout: 10s
   register: user_checks
 
+- name: Rotate the signing key of a target and keep the new key out of the logs
+  netops.bridge.zitadel_target:
+    name: user-checks
+    rotate_signing_key: true
+  register: rotated
+  no_log: true
 - name: Remove an old target (ZITADEL also removes it from executions)
   netops.bridge.zitadel_target:
     name: legacy-hook
@@ -130,9 +149,9 @@ target:
 signing_key:
   description:
     - The key ZITADEL signs its calls to this target with. It is sensitive, and ZITADEL returns it only when the target is
-      created. Ansible cannot hide a returned value, so register the result with C(no_log=true) or store the key
-      right away.
-  returned: when the target was created
+      created or its key rotated (O(rotate_signing_key=true)). Ansible cannot hide a returned value, so register the
+      result with C(no_log=true) on the task and store the key right away.
+  returned: when the target was created or its key rotated
   type: str
 '''
 
@@ -196,8 +215,21 @@ def run(module):
     after = dict(current, **differing)
     module.result['target'] = after
     module.result['diff']['after'] = after
-    if differing:
-        module.apply(module.api.update_target, current['id'], request_body(params, differing, current))
+    rotate = params['rotate_signing_key']
+    if not (differing or rotate):
+        return
+    body = request_body(params, differing, current)
+    if rotate:
+        # A protobuf Duration, so a string in JSON; 0s is the only value ZITADEL accepts: expire the key now.
+        body['expirationSigningKey'] = '0s'
+        if module.check_mode:
+            module.ansible.warn('check mode: the signing key of target %r is not rotated; a real run rotates it and returns '
+                                'the new key.' % params['name'])
+    # UpdateTarget is a POST the client never retries (ZitadelModule's idempotent methods leave POST out): a repeated
+    # rotation would expire the key ZITADEL had just returned.
+    answer = module.apply(module.api.update_target, current['id'], body)
+    if rotate and answer is not None:
+        module.result['signing_key'] = answer.get('signingKey')
 
 
 def main():
@@ -210,6 +242,7 @@ def main():
             interrupt_on_error=dict(type='bool'),
             timeout=dict(type='str'),
             payload_type=dict(type='str', choices=list(PAYLOAD_TYPES)),
+            rotate_signing_key=dict(type='bool', default=False, no_log=False),
         ),
         supports_check_mode=True,
     )
@@ -224,6 +257,8 @@ def main():
         module.fail(str(exc))
     if params.get('target_type') == 'async' and params.get('interrupt_on_error'):
         module.fail('interrupt_on_error is not allowed for async targets, which ZITADEL does not wait for.')
+    if params['rotate_signing_key'] and params['state'] != 'present':
+        module.fail('rotate_signing_key needs state=present.')
     if params.get('payload_type') and params['api_version'] != 'v2':
         module.fail('payload_type needs api_version v2 (ZITADEL 4.x).')
     module.run(run)

@@ -18,11 +18,15 @@ from datetime import datetime, timezone
 from emulators.base import Emulator, Response
 
 ALL_PERMISSIONS = ['action.target.read', 'action.target.write', 'action.target.delete', 'action.execution.read', 'action.execution.write']
+# What ListExecutionMethods, ListExecutionServices and ListExecutionFunctions answer: a realistic excerpt of ZITADEL
+# 4.x's lists (methods with their leading slash, services without, the three function names of ZITADEL's Actions v2).
 CATALOGUE = {
-    'methods': ['/zitadel.session.v2.SessionService/ListSessions', '/zitadel.user.v2.UserService/AddHumanUser',
-                '/zitadel.user.v2.UserService/DeleteUser'],
-    'services': ['zitadel.session.v2.SessionService', 'zitadel.user.v2.UserService'],
-    'functions': ['preuserinfo', 'preaccesstoken'],
+    'methods': ['/zitadel.session.v2.SessionService/CreateSession', '/zitadel.session.v2.SessionService/ListSessions',
+                '/zitadel.session.v2.SessionService/SetSession', '/zitadel.user.v2.UserService/AddHumanUser',
+                '/zitadel.user.v2.UserService/DeleteUser', '/zitadel.user.v2.UserService/GetUserByID',
+                '/zitadel.user.v2.UserService/ListUsers', '/zitadel.user.v2.UserService/UpdateHumanUser'],
+    'services': ['zitadel.action.v2.ActionService', 'zitadel.session.v2.SessionService', 'zitadel.user.v2.UserService'],
+    'functions': ['preaccesstoken', 'presamlresponse', 'preuserinfo'],
     'events': ['user.human.added', 'user.human.changed', 'user.machine.added'],
 }
 KEY_ALGORITHMS = (b'\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x01', b'\x06\x07\x2a\x86\x48\xce\x3d\x02\x01')  # RSA, EC
@@ -181,7 +185,14 @@ class ZitadelEmulator(Emulator):
         if version == 'v2':
             target['payloadType'] = body.get('payloadType', 'PAYLOAD_TYPE_JSON')
         self.state['targets'][target_id] = target
-        return {'id': target_id, 'creationDate': target['creationDate'], 'signingKey': 'signing-key-%s' % target_id}
+        return {'id': target_id, 'creationDate': target['creationDate'], 'signingKey': self.new_signing_key(target_id)}
+
+    def new_signing_key(self, target_id):
+        # ZITADEL generates a fresh random key on creation and on each rotation; a counter makes each one differ here.
+        self.state['key_serial'] = self.state.get('key_serial', 0) + 1
+        key = 'signing-key-%s-%d' % (target_id, self.state['key_serial'])
+        self.state.setdefault('signing_keys', {})[target_id] = key
+        return key
 
     def target(self, request):
         target = self.state['targets'].get(request.params['id'])
@@ -205,11 +216,16 @@ class ZitadelEmulator(Emulator):
             for kind in ('restWebhook', 'restCall', 'restAsync'):
                 target.pop(kind, None)
             target[kinds[0]] = body[kinds[0]]
+        if 'expirationSigningKey' in body and body['expirationSigningKey'] != '0s':
+            raise Refused(3, 'invalid UpdateTargetRequest.ExpirationSigningKey: value must equal 0s')
         for field in ('name', 'endpoint', 'timeout', 'payloadType'):
             if field in body:
                 target[field] = body[field]
         target['changeDate'] = now()
-        return {'changeDate': target['changeDate']}
+        answer = {'changeDate': target['changeDate']}
+        if 'expirationSigningKey' in body:
+            answer['signingKey'] = self.new_signing_key(target['id'])
+        return answer
 
     def delete_target(self, version, request, body):
         self.text(request.params['id'], 'id', 200)

@@ -37,7 +37,10 @@ def test_valid_conditions(condition, expected):
     ({'request': {'all': False}}, 'condition.request.all must be true'),
     ({'event': {'group': ''}}, 'condition.event.group must be a string of 1 to 1000'),
     ({'function': {'name': 'x' * 1001}}, 'condition.function.name must be a string of 1 to 1000'),
-    ({'function': {'event': 'x'}}, 'condition.function must have exactly one of name'),
+    ({'function': {'event': 'x'}}, 'unknown key event in condition.function'),
+    ({'request': {'method': '/zitadel.user.v2.UserService/AddHumanUser', 'methd': 'x'}}, 'unknown key methd in condition.request'),
+    ({'event': {'grup': 'user.human'}}, 'unknown key grup in condition.event'),
+    ({'function': {'name': 'preuserinfo', 'nmae': 'x'}}, 'unknown key nmae in condition.function'),
     ('request', 'condition must be a dict'),
 ])
 def test_invalid_conditions_name_the_field(condition, words):
@@ -125,3 +128,29 @@ def test_expiration_dates_are_normalised_to_utc(value, expected):
 def test_bad_expiration_dates_are_refused(value):
     with pytest.raises(ValueError):
         zitadel.normalize_timestamp(value)
+
+
+CATALOGUE = {'methods': ['/zitadel.user.v2.UserService/AddHumanUser', '/zitadel.session.v2.SessionService/ListSessions'],
+             'services': ['zitadel.user.v2.UserService'], 'functions': ['preuserinfo', 'preaccesstoken']}
+
+
+@pytest.mark.parametrize('condition,words', [
+    ({'request': {'method': '/zitadel.user.v2.UserService/AddHumanUsr'}}, 'did you mean /zitadel.user.v2.UserService/AddHumanUser?'),
+    ({'response': {'service': 'zitadel.user.v2.UserServic'}}, 'did you mean zitadel.user.v2.UserService?'),
+    ({'function': {'name': 'preuserinf'}}, 'did you mean preuserinfo?'),
+])
+def test_unlisted_conditions_suggest_the_closest_listed_name(condition, words):
+    assert words in zitadel.catalogue_problem(condition, CATALOGUE)
+
+
+@pytest.mark.parametrize('condition', [
+    {'request': {'method': '/zitadel.user.v2.UserService/AddHumanUser'}}, {'request': {'all': True}},
+    {'function': {'name': 'preaccesstoken'}}, {'event': {'event': 'anything.at.all'}}, {'event': {'group': 'user'}},
+])
+def test_listed_conditions_and_events_pass_the_catalogue(condition):
+    assert zitadel.catalogue_problem(condition, CATALOGUE) is None
+
+
+def test_a_name_far_from_any_listed_one_gets_no_guess():
+    problem = zitadel.catalogue_problem({'function': {'name': 'completely-different'}}, CATALOGUE)
+    assert 'is not among the functions ZITADEL lists' in problem and 'did you mean' not in problem
