@@ -140,8 +140,8 @@ def catalogue_problem(condition, catalogue):
     listed = catalogue.get(CATALOGUE_LISTS.get((kind, field))) if (kind, field) in CATALOGUE_LISTS else None
     if listed is None or value in listed:
         return None
-    close = difflib.get_close_matches(value, listed, n=3, cutoff=0.6)
-    hint = ('; did you mean %s?' % ' or '.join(close)) if close else ''
+    close = difflib.get_close_matches(value, listed, n=3, cutoff=0.8)
+    hint = ('; did you mean %s?' % ' or '.join(close)) if close else '.'
     return ('condition.%s.%s %r is not among the %s ZITADEL lists (GET .../actions/executions/%s)%s'
             % (kind, field, value, CATALOGUE_LISTS[(kind, field)], CATALOGUE_LISTS[(kind, field)], hint))
 

@@ -153,7 +153,7 @@ def run(module):
     if params['state'] == 'present' and needs_catalogue(condition):
         problem = catalogue_problem(condition, module.api.catalogue())
         if problem:
-            module.fail(problem + '. Nothing was written.')
+            module.fail(problem + ' Nothing was written.')
     known = module.api.targets()
     names = dict((t.get('id'), t.get('name')) for t in known)
     present = params['state'] == 'present'

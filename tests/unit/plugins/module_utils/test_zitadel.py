@@ -153,4 +153,4 @@ def test_listed_conditions_and_events_pass_the_catalogue(condition):
 
 def test_a_name_far_from_any_listed_one_gets_no_guess():
     problem = zitadel.catalogue_problem({'function': {'name': 'completely-different'}}, CATALOGUE)
-    assert 'is not among the functions ZITADEL lists' in problem and 'did you mean' not in problem
+    assert 'is not among the functions ZITADEL lists' in problem and 'did you mean' not in problem and problem.endswith('.')
