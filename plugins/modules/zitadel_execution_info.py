@@ -39,6 +39,7 @@ options:
       - Event conditions have no such list.
     type: bool
     default: false
+    version_added: 1.1.0
 seealso:
   - module: netops.bridge.zitadel_execution
 '''
@@ -73,18 +74,21 @@ methods:
   returned: when O(catalog=true)
   type: list
   elements: str
+  version_added: 1.1.0
   sample: [/zitadel.user.v2.UserService/AddHumanUser, /zitadel.session.v2.SessionService/ListSessions]
 services:
   description: The API services request and response conditions may name (C(service)).
   returned: when O(catalog=true)
   type: list
   elements: str
+  version_added: 1.1.0
   sample: [zitadel.user.v2.UserService, zitadel.session.v2.SessionService]
 functions:
   description: The functions function conditions may name (C(name)).
   returned: when O(catalog=true)
   type: list
   elements: str
+  version_added: 1.1.0
   sample: [preuserinfo, preaccesstoken]
 '''
 

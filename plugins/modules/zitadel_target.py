@@ -75,6 +75,7 @@ options:
         see the collection's docs/zitadel.md.
     type: bool
     default: false
+    version_added: 1.1.0
 seealso:
   - module: netops.bridge.zitadel_execution
   - module: netops.bridge.zitadel_target_info

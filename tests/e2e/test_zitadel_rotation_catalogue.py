@@ -165,3 +165,28 @@ def test_execution_diff_names_the_condition(zitadel, ansible):
     diff = run.results['execution']['diff']
     assert diff['before']['condition'] == diff['after']['condition'] == {'function': {'name': 'preaccesstoken'}}
     assert 'preaccesstoken' in run.stdout
+
+
+# -- the zitadel_actions role ---------------------------------------------------------------------------------
+ROLE_TARGETS = '''
+zitadel_actions_targets:
+  - {name: user-checks, endpoint: "https://hooks.example.com/u", target_type: webhook%s}
+  - {name: audit-log, endpoint: "https://hooks.example.com/a", target_type: async}
+'''
+SAVE_ROLE = "{'summary': zitadel_actions_summary, 'keys': zitadel_actions_signing_keys}"
+
+
+def test_the_role_rotates_accounts_by_name_and_keeps_the_keys(zitadel, ansible):
+    from test_roles import role_play
+    first = ansible.playbook(role_play('zitadel_actions', ROLE_TARGETS % '', save=SAVE_ROLE), env=zitadel_env(zitadel))
+    assert first.rc == 0, first
+    created_keys = first.results['keys']
+    assert sorted(created_keys) == ['audit-log', 'user-checks'] and first.results['summary']['signing_keys_rotated'] == []
+    run = ansible.playbook(role_play('zitadel_actions', ROLE_TARGETS % ', rotate_signing_key: true', save=SAVE_ROLE),
+                           env=zitadel_env(zitadel), args=['--diff'])
+    assert run.rc == 0, run
+    assert run.results['summary']['signing_keys_rotated'] == ['user-checks']
+    assert list(run.results['keys']) == ['user-checks'] and run.results['keys']['user-checks'] != created_keys['user-checks']
+    assert '1 signing key(s) rotated (user-checks)' in ' '.join(run.stdout.split())
+    assert 'signing-key-' not in run.output  # the emulator's keys: never shown
+    assert updates(zitadel) == [{'expirationSigningKey': '0s'}]
