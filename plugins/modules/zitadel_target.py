@@ -66,7 +66,7 @@ options:
     description:
       - V(true) makes ZITADEL replace the key it signs its calls to this target with (UpdateTarget with
         C(expirationSigningKey) V(0s)) and returns the new key in RV(signing_key).
-      - This is an action, not a state, and the one exception to "a second run reports C(changed=false)": every run
+      - This is an action, not a state, and the one exception to "a second run reports C(changed=false)", since every run
         with V(true) rotates the key again and reports C(changed=true). It is never retried, since a repeated rotation
         would replace the key just returned. In check mode nothing is sent; the task reports C(changed=true) with a warning.
       - Field changes of the same task go in the same UpdateTarget. A target that does not exist yet is created, and
