@@ -52,6 +52,8 @@ def test_a_url_without_a_host_is_refused(value):
 @pytest.mark.parametrize('value', ['https://h.example.com/base/?page=2', 'https://h.example.com/base#top', 'https://h.example.com/base?a#b'])
 def test_a_base_url_with_query_or_fragment_is_refused_with_the_base(value):
     assert url_problem('url', value, base=True) == "url must be the server's base URL without ?query or #fragment: use https://h.example.com/base."
+    assert url_problem('url', value.replace('base', 'OMNX'), base=True) == (
+        "url must be the server's base URL without ?query or #fragment: use https://h.example.com/OMNX.")
     assert url_problem('url', value) is None  # any other URL (a token_url) may carry them
 
 
@@ -60,15 +62,16 @@ def test_a_base_url_with_query_or_fragment_is_refused_with_the_base(value):
     ('https://h.example.com/api/core/v1/', 'https://h.example.com'),
     ('https://h.example.com/omn/api/core/v1/peo/peos', 'https://h.example.com/omn'),
     ('https://h.example.com:8443/v2', 'https://h.example.com:8443'),
+    ('https://h.example.com/v2/actions/v2/', 'https://h.example.com'),  # the first API path starts the API
 ])
 def test_a_base_url_with_an_api_path_is_refused_with_the_base(value, fix):
     prefixes = ('/api/core/v1', '/v2')
-    wanted = '/v2' if value.endswith('/v2') else '/api/core/v1'
+    wanted = '/v2' if '/v2' in value else '/api/core/v1'
     assert url_problem('url', value, base=True, api_prefixes=prefixes) == "url must be the server's base URL without %s: use %s." % (wanted, fix)
     assert url_problem('url', value, api_prefixes=prefixes) is None
 
 
-@pytest.mark.parametrize('value', ['https://h.example.com/api/core/v12', 'https://h.example.com/v2beta', 'https://h.example.com/', 'https://h.example.com'])
+@pytest.mark.parametrize('value', ['https://h.example.com/api/core/v12', 'https://h.example.com/v2beta', 'https://h.example.com/v2X', 'https://h.example.com/', 'https://h.example.com'])
 def test_a_base_url_that_only_resembles_an_api_path_is_accepted(value):
     assert url_problem('url', value, base=True, api_prefixes=('/api/core/v1', '/v2')) is None
 
