@@ -256,8 +256,8 @@ def test_a_text_answer_is_read_even_with_characters_utf8_cannot_encode():
 
 
 def test_comments_and_processing_instructions_are_dropped():
-    root = omn_xml.parse(PIM % b'<peos><peo id="1"><name>a<!-- c -->b</name><?pi x?></peo></peos>')
-    assert omn_xml.peos(etree.tostring(root)) == [{'id': '1', 'name': 'ab'}]
+    root = omn_xml.parse(PIM % b'<peos><peo id="1"><name>a<!-- c -->b</name><?pi x?><tag>c<?pi y?>d</tag></peo></peos>')
+    assert omn_xml.peos(etree.tostring(root)) == [{'id': '1', 'name': 'ab', 'tag': 'cd'}]
 
 
 def test_response_fields_are_stripped_absent_or_empty():
