@@ -171,6 +171,8 @@ def test_credentials_in_a_url_are_masked_in_the_failure(monkeypatch):
     assert set(['mallory:hunter2', 'hunter2']) <= masked[0]
     demo(url='https://mallory@demo.example.com')
     assert 'mallory' in masked[1] and '' not in masked[1]
+    demo(url='https://mallory:hun:ter2@demo.example.com')
+    assert 'hun:ter2' in masked[2]  # a password may hold a colon
 
 
 def test_another_url_option_may_be_empty_but_not_malformed():
