@@ -57,7 +57,7 @@ class DemoModule(PlatformModule):
 
 EXTRA = dict(
     label=dict(type='str'),
-    session_id=dict(type='str'),
+    session_id=dict(type='str', no_log=True),
     key_file=dict(type='path'),
     wait_timeout=dict(type='float'),
     poll_interval=dict(type='float'),
