@@ -71,7 +71,8 @@ def test_a_base_url_with_an_api_path_is_refused_with_the_base(value, fix):
     assert url_problem('url', value, api_prefixes=prefixes) is None
 
 
-@pytest.mark.parametrize('value', ['https://h.example.com/api/core/v12', 'https://h.example.com/v2beta', 'https://h.example.com/v2X', 'https://h.example.com/', 'https://h.example.com'])
+@pytest.mark.parametrize('value', ['https://h.example.com/api/core/v12', 'https://h.example.com/v2beta', 'https://h.example.com/v2X',
+                                   'https://h.example.com/', 'https://h.example.com'])
 def test_a_base_url_that_only_resembles_an_api_path_is_accepted(value):
     assert url_problem('url', value, base=True, api_prefixes=('/api/core/v1', '/v2')) is None
 

@@ -186,7 +186,8 @@ def test_condition_strings_outside_the_limits_are_refused_with_the_limits(value)
 @pytest.mark.parametrize('condition, message', [
     ('request', 'condition must be a dict'),
     ({}, 'condition must have exactly one of request, response, function or event, got none'),
-    ({'request': {'all': True}, 'event': {'all': True}, 'response': None}, 'condition must have exactly one of request, response, function or event, got event, request'),
+    ({'request': {'all': True}, 'event': {'all': True}, 'response': None},
+     'condition must have exactly one of request, response, function or event, got event, request'),
     ({'other': {}}, 'condition must have exactly one of request, response, function or event, got other'),
     ({'event': ['all']}, 'condition.event must be a dict'),
     ({'event': {'all': True, 'group': 'g'}}, 'condition.event must have exactly one of event, group, all'),
