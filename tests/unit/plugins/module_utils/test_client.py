@@ -305,3 +305,107 @@ def test_redaction_covers_the_forms_libraries_quote_a_secret_in(quoted):
     error.redact(BasicAuth('user', 'tok\n').secrets())
     assert 'tok' not in error.message and 'dXNlcjp0b2sK' not in error.message, error.message
     assert 'tok' not in error.body, error.body
+
+
+def test_retry_after_never_waits_a_negative_time():
+    assert retry_after_seconds('-5') == 0.0
+    assert retry_after_seconds('2.5') == 2.5
+    assert retry_after_seconds('') is None
+    assert retry_after_seconds('Wed, 21 Oct 2015 07:28:00 GMT') == 0.0  # a date in the past
+    assert retry_after_seconds('Wed, 99 Foo 2015') is None
+
+
+def test_a_server_asking_for_more_than_a_minute_is_retried_after_a_minute(server):
+    server.answers = [(503, {'Retry-After': '3600'}, ''), (200, {}, '{}')]
+    sleeps = []
+    client_for(server, sleeps=sleeps).request('GET', '/x')
+    assert sleeps == [60.0]
+
+
+def test_backoff_doubles_from_the_base_within_its_ceiling(server):
+    server.answers = [(502, {}, '')] * 4 + [(200, {}, '{}')]
+    sleeps = []
+    client_for(server, sleeps=sleeps, retries=4, backoff=1.0, max_backoff=3.0).request('GET', '/x')
+    assert [0.5 <= sleeps[0] <= 1.0, 1.0 <= sleeps[1] <= 2.0, 1.5 <= sleeps[2] <= 3.0, 1.5 <= sleeps[3] <= 3.0] == [True] * 4
+
+
+def test_no_retries_means_one_request(server):
+    server.answers = [(503, {}, 'down'), (200, {}, '{}')]
+    with pytest.raises(ApiError):
+        client_for(server, retries=0).request('GET', '/x')
+    assert len(server.received) == 1
+    assert client_for(server, retries=-3).retries == 0
+
+
+def test_an_answer_is_cut_only_past_500_characters():
+    assert snippet('x' * 500) == 'x' * 500
+    assert snippet(' %s \n' % ('y' * 501)) == 'y' * 500 + ' [cut]'
+    assert snippet(None) == ''
+
+
+@pytest.mark.parametrize('body,detail', [
+    ('{"message": "m", "error": "e"}', 'm'),
+    ('{"message": "", "error": "e"}', 'e'),
+    ('{"errors": ["a", "b"]}', "['a', 'b']"),
+    ('{"alert": "al"}', 'al'),
+    ('{"detail": "d"}', 'd'),
+    ('{"other": 1}', '{"other": 1}'),
+    ('[1, 2]', '[1, 2]'),
+    ('  plain words \n', 'plain words'),
+    ('', None),
+])
+def test_the_error_detail_is_the_server_message(server, body, detail):
+    server.answers = [(400, {}, body)]
+    with pytest.raises(ApiError) as caught:
+        client_for(server).request('GET', '/x')
+    assert caught.value.detail == detail
+    assert caught.value.status == 400 and caught.value.maybe_applied is False
+
+
+def test_a_json_answer_of_another_kind_is_refused_quoting_it(server):
+    server.answers = [(200, {}, '[1, 2]')]
+    with pytest.raises(ApiError) as caught:
+        client_for(server).request('POST', '/x').json_object('the new target', maybe_applied=True)
+    assert caught.value.summary == 'expected the new target as a JSON object'
+    assert caught.value.detail == '[1, 2]' and caught.value.maybe_applied is True
+    server.answers = [(200, {}, '{"a": 1}')]
+    assert client_for(server).request('GET', '/x').json_object() == {'a': 1}
+
+
+def test_an_answer_that_is_not_json_keeps_whether_it_was_applied(server):
+    server.answers = [(201, {}, 'created!')]
+    with pytest.raises(ApiError) as caught:
+        client_for(server).request('POST', '/x').json(maybe_applied=True)
+    assert caught.value.summary.startswith('the response body is not valid JSON (')
+    assert (caught.value.detail, caught.value.body, caught.value.maybe_applied, caught.value.method) == ('created!', 'created!', True, 'POST')
+
+
+@pytest.mark.parametrize('status,applied', [(500, True), (502, True), (503, True), (504, True), (501, False), (429, False), (409, False)])
+def test_a_change_answered_by_a_server_error_may_have_been_applied(server, status, applied):
+    server.answers = [(status, {}, 'x')]
+    with pytest.raises(ApiError) as caught:
+        client_for(server).request('PUT', '/x')
+    assert caught.value.maybe_applied is applied and len(server.received) == 1
+
+
+@pytest.mark.parametrize('status', [300, 304])
+def test_only_2xx_is_success(server, status):
+    server.answers = [(status, {}, '{}')]
+    with pytest.raises(ApiError):
+        client_for(server).request('GET', '/x')
+
+
+def test_the_base_url_and_absolute_urls(server):
+    server.answers = [(200, {}, '{}'), (200, {}, '{}')]
+    client = client_for(server)
+    client.base_url = server.url + '/base'
+    assert ApiClient('TEST', server.url + '/base//', NoAuth()).base_url == server.url + '/base'
+    assert client.request('get', '/x').url == server.url + '/base/x'
+    assert client.request('GET', server.url + '/token').url == server.url + '/token'
+    assert [r['path'] for r in server.received] == ['/base/x', '/token']
+
+
+def test_certificate_checks_are_on_unless_switched_off():
+    assert ApiClient('TEST', 'https://h', NoAuth()).verify is True
+    assert ApiClient('TEST', 'https://h', NoAuth(), ca_path='/ca.pem').verify == '/ca.pem'
+    assert ApiClient('TEST', 'https://h', NoAuth(), validate_certs=False, ca_path='/ca.pem').verify is False

@@ -184,3 +184,97 @@ def test_characters_xml_cannot_carry_are_named(value, code):
 def test_characters_xml_can_carry_pass():
     for value in ('\t\n\r', '\ud7ff\ue000\ufffd', '\U0001f600\U0010ffff', '<&>"\''):
         assert omn_xml.check_text(value) == value
+
+
+PIM = b'<pim xmlns="http://www.apollon.de/omn">%s</pim>'
+
+
+def test_the_refused_character_and_its_position_are_named():
+    with pytest.raises(omn_xml.OmnXmlError) as raised:
+        omn_xml.check_text('peo\x00-1')
+    assert str(raised.value) == 'the character U+0000 at position 3 cannot be carried in XML'
+
+
+def test_numeric_ids_are_sent_as_their_decimal_text_in_the_documented_key_order():
+    link = {'projectId': 23488, 'peoId': 47230, 'peoTid': None}
+    assert omn_xml.link_pairs(link) == [('peoId', '47230'), ('projectId', '23488')]
+    root = etree.fromstring(omn_xml.unlink_document([link]))
+    assert [(i.get('key'), i.text) for i in root.iter(NS + 'itm')] == [('peoId', '47230'), ('projectId', '23488')]
+
+
+def test_an_empty_id_is_still_sent():
+    assert omn_xml.link_pairs({'peoTid': '', 'projectTid': 'p'}) == [('peoTid', ''), ('projectTid', 'p')]
+
+
+def test_the_documents_declare_utf8_and_the_default_schema_version():
+    for build in (omn_xml.unlink_document, omn_xml.link_document):
+        document = build([{'peoTid': 'é', 'projectTid': 'p'}])
+        assert document.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n<pim xmlns=\"http://www.apollon.de/omn\" schemaVersion=\"5.6.0\">")
+        assert 'é'.encode('utf-8') in document
+
+
+@pytest.mark.parametrize('document,message', [
+    (PIM % b'<!DOCTYPE x>', 'the XML document declares a DOCTYPE or entities, which OMN never sends; refused'),
+    (b'<!ENTITY x "y">' + PIM % b'', 'the XML document declares a DOCTYPE or entities, which OMN never sends; refused'),
+    (b'<other xmlns="http://www.apollon.de/omn"/>',
+     'expected a <pim> root element in the http://www.apollon.de/omn namespace, got {http://www.apollon.de/omn}other'),
+    (b'<pim/>', 'expected a <pim> root element in the http://www.apollon.de/omn namespace, got pim'),
+])
+def test_refusals_say_why(document, message):
+    with pytest.raises(omn_xml.OmnXmlError) as raised:
+        omn_xml.parse(document)
+    assert str(raised.value) == message
+
+
+def test_a_malformed_document_is_refused_with_the_parser_reason():
+    with pytest.raises(omn_xml.OmnXmlError) as raised:
+        omn_xml.parse(b'<pim xmlns="http://www.apollon.de/omn"><responses>')
+    assert str(raised.value).startswith('the XML document is not well-formed: ')
+    assert len(str(raised.value)) > len('the XML document is not well-formed: ')
+
+
+def test_a_utf16_doctype_is_refused_after_parsing_without_expansion():
+    document = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE pim><pim xmlns="http://www.apollon.de/omn"/>'.encode('utf-16')
+    with pytest.raises(omn_xml.OmnXmlError) as raised:
+        omn_xml.parse(document)
+    assert str(raised.value) == 'the XML document declares a DOCTYPE or entities, which OMN never sends; refused'
+
+
+def test_the_size_cap_is_50_mib_and_a_document_at_the_cap_is_read(monkeypatch):
+    assert omn_xml.MAX_DOCUMENT_BYTES == 50 * 1024 * 1024
+    document = PIM % b''
+    monkeypatch.setattr(omn_xml, 'MAX_DOCUMENT_BYTES', len(document))
+    assert omn_xml.parse(document).tag == NS + 'pim'
+    monkeypatch.setattr(omn_xml, 'MAX_DOCUMENT_BYTES', len(document) - 1)
+    with pytest.raises(omn_xml.OmnXmlError) as raised:
+        omn_xml.parse(document)
+    assert str(raised.value) == 'the XML document is larger than %d bytes' % (len(document) - 1)
+
+
+def test_a_text_answer_is_read_even_with_characters_utf8_cannot_encode():
+    root = omn_xml.parse('<pim xmlns="http://www.apollon.de/omn"><name>é\ud800</name></pim>')
+    assert root.find(NS + 'name').text == 'é?'
+
+
+def test_comments_and_processing_instructions_are_dropped():
+    root = omn_xml.parse(PIM % b'<peos><peo id="1"><name>a<!-- c -->b</name><?pi x?><tag>c<?pi y?>d</tag></peo></peos>')
+    assert omn_xml.peos(etree.tostring(root)) == [{'id': '1', 'name': 'ab', 'tag': 'cd'}]
+
+
+def test_response_fields_are_stripped_absent_or_empty():
+    document = PIM % (b'<responses><response action="link" dataType="peo" id="5" tid="t5" path="/5"><status> SUCCESS\n</status>'
+                      b'<description/></response><response/></responses>')
+    assert omn_xml.responses(document) == [
+        {'action': 'link', 'data_type': 'peo', 'id': '5', 'tid': 't5', 'path': '/5', 'status': 'SUCCESS', 'description': ''},
+        {'action': None, 'data_type': None, 'id': None, 'tid': None, 'path': None, 'status': None, 'description': None}]
+
+
+def test_element_to_dict_keeps_text_attributes_meta_and_repeats():
+    document = PIM % (b'<peos><peo id="1"> label <meta><itm key="a">x</itm><itm key="b"/></meta>'
+                      b'<tag>t1</tag><tag>t2</tag><tag>t3</tag><empty/></peo><peo/></peos>')
+    assert omn_xml.peos(document) == [
+        {'id': '1', 'text': 'label', 'meta': {'a': 'x', 'b': ''}, 'tag': ['t1', 't2', 't3'], 'empty': {}}, {}]
+
+
+def test_meta_items_of_an_element_without_meta_are_empty():
+    assert omn_xml.meta_items(omn_xml.parse(PIM % b'')) == {}

@@ -154,3 +154,231 @@ def test_listed_conditions_and_events_pass_the_catalogue(condition):
 def test_a_name_far_from_any_listed_one_gets_no_guess():
     problem = zitadel.catalogue_problem({'function': {'name': 'completely-different'}}, CATALOGUE)
     assert 'is not among the functions ZITADEL lists' in problem and 'did you mean' not in problem and problem.endswith('.')
+
+
+# -- exact messages and boundaries (mutation testing) ---------------------------------------------------------------
+class FakeError(object):
+    def __init__(self, status, detail):
+        self.status = status
+        self.detail = detail
+
+
+@pytest.mark.parametrize('body, detail', [
+    ({'code': 16, 'message': 'Errors.Token.Invalid (AUTH-7fs1e)'}, 'gRPC 16 UNAUTHENTICATED: Errors.Token.Invalid (AUTH-7fs1e)'),
+    ({'code': 11, 'message': 'x'}, 'gRPC 11: x'),
+    ({'code': 5}, 'gRPC 5 NOT_FOUND'),
+    ({'code': ' ', 'message': 'm'}, 'gRPC : m'),
+    ({'code': '', 'message': 'only the message'}, 'only the message'),
+    ({'message': 'only the message'}, 'only the message'),
+    ({'details': []}, '{"details": []}'),
+    (['not', 'an', 'object'], '["not", "an", "object"]'),
+])
+def test_error_detail_is_the_grpc_code_and_message(body, detail):
+    assert zitadel_error_detail(FakeResponse(json.dumps(body))) == detail
+
+
+def test_error_detail_of_an_empty_answer_is_none():
+    assert zitadel_error_detail(FakeResponse('')) is None
+    assert zitadel_error_detail(FakeResponse('"   "')) == '"   "'
+
+
+@pytest.mark.parametrize('value, seconds', [('1.5s', 1.5), (' 20s ', 20.0), ('1m', 60.0), ('270000ms', 270.0), ('4.5m', 270.0)])
+def test_duration_units(value, seconds):
+    assert parse_duration(value, 'timeout') == seconds
+
+
+def test_duration_messages():
+    with pytest.raises(ValueError) as refused:
+        parse_duration('soon', 'timeout')
+    assert str(refused.value) == "timeout must be a duration such as 10s, 500ms or 2m, got 'soon'"
+    with pytest.raises(ValueError) as refused:
+        parse_duration('270001ms', 'timeout')
+    assert str(refused.value) == "timeout must be at most 270s, got '270001ms'"
+
+
+def test_durations_are_formatted_to_the_nanosecond():
+    assert [format_duration(s) for s in (1.25, 0.000000001, 270.0, 100)] == ['1.25s', '0.000000001s', '270s', '100s']
+
+
+@pytest.mark.parametrize('value', ['x', 'x' * 1000])
+def test_condition_strings_of_1_to_1000_characters_are_accepted(value):
+    assert normalize_condition({'function': {'name': value}}) == {'function': {'name': value}}
+
+
+@pytest.mark.parametrize('value', ['', 'x' * 1001, 42])
+def test_condition_strings_outside_the_limits_are_refused_with_the_limits(value):
+    with pytest.raises(ValueError) as refused:
+        normalize_condition({'request': {'method': value}})
+    assert str(refused.value) == 'condition.request.method must be a string of 1 to 1000 characters'
+
+
+@pytest.mark.parametrize('condition, message', [
+    ('request', 'condition must be a dict'),
+    ({}, 'condition must have exactly one of request, response, function or event, got none'),
+    ({'request': {'all': True}, 'event': {'all': True}, 'response': None},
+     'condition must have exactly one of request, response, function or event, got event, request'),
+    ({'other': {}}, 'condition must have exactly one of request, response, function or event, got other'),
+    ({'event': ['all']}, 'condition.event must be a dict'),
+    ({'event': {'all': True, 'group': 'g'}}, 'condition.event must have exactly one of event, group, all'),
+    ({'function': {'method': 'x'}}, 'unknown key method in condition.function (it takes one of name)'),
+    ({'response': {'all': 1}}, 'condition.response.all must be true'),
+])
+def test_condition_refusals_say_what_is_allowed(condition, message):
+    with pytest.raises(ValueError) as refused:
+        normalize_condition(condition)
+    assert str(refused.value) == message
+
+
+def test_an_unset_field_of_a_condition_is_left_out():
+    assert normalize_condition({'event': {'event': None, 'group': 'user', 'all': None}, 'request': None}) == {'event': {'group': 'user'}}
+    assert zitadel.condition_key({'b': 1, 'a': {'d': 2, 'c': 3}}) == '{"a": {"c": 3, "d": 2}, "b": 1}'
+
+
+def test_target_view_in_full():
+    assert target_view({'id': '1', 'name': 'hook', 'endpoint': 'https://e', 'restWebhook': {'interruptOnError': True},
+                        'timeout': '1.500s', 'payloadType': 'PAYLOAD_TYPE_JWE', 'creationDate': 'c', 'changeDate': 'd'}) == {
+        'id': '1', 'name': 'hook', 'endpoint': 'https://e', 'target_type': 'webhook', 'interrupt_on_error': True, 'timeout': '1.5s',
+        'payload_type': 'jwe', 'creation_date': 'c', 'change_date': 'd'}
+    assert target_view({'restAsync': {'interruptOnError': True}}) == {
+        'id': None, 'name': None, 'endpoint': None, 'target_type': 'async', 'interrupt_on_error': False, 'timeout': None,
+        'payload_type': None, 'creation_date': None, 'change_date': None}
+    assert target_view({'restCall': None})['interrupt_on_error'] is False
+    assert target_view({})['target_type'] is None
+
+
+def test_execution_target_ids_of_every_form():
+    assert execution_target_ids({'targets': [7, {'target': ''}, {'target': 'T2'}]}) == ['7', 'T2']
+    assert execution_target_ids({'targets': None}) == [] and execution_target_ids({}) == []
+
+
+RSA_PEM = ('-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo\n'
+           '4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u\n'
+           '+qKhbwKfBstIs+bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyeh\n'
+           'kd3qqGElvW/VDL5AaWTg0nLVkjRo9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ\n'
+           '0iT9wCS0DRTXu269V264Vf/3jvredZiKRkgwlL9xNAwxXFg0x/XFw005UWVRIkdg\n'
+           'cKWTjpBP2dPwVZ4WWC+9aGVd+Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbc\n'
+           'mwIDAQAB\n-----END PUBLIC KEY-----\n')
+
+
+def test_an_rsa_key_is_recognised_and_its_size_in_the_length_octets():
+    der, kind = zitadel.parse_public_key(RSA_PEM)
+    assert kind == 'RSA' and der[:4] == b'\x30\x82\x01\x22' and len(der) == 0x122 + 4
+
+
+def test_a_key_at_the_size_limit_is_measured_after_trimming():
+    padded = EC_PEM + ' ' * 9000
+    assert zitadel.parse_public_key(padded)[1] == 'EC'
+
+
+@pytest.mark.parametrize('text, message', [
+    (None, 'public_key must be the PEM text of an RSA or EC public key (-----BEGIN PUBLIC KEY-----)'),
+    ('  \n', 'public_key must be the PEM text of an RSA or EC public key (-----BEGIN PUBLIC KEY-----)'),
+    ('no pem here', 'public_key must hold exactly one PEM block (-----BEGIN PUBLIC KEY-----), found 0'),
+    (EC_PEM + EC_PEM, 'public_key must hold exactly one PEM block (-----BEGIN PUBLIC KEY-----), found 2'),
+    (EC_PEM + EC_PEM.replace('PUBLIC KEY', 'EC PRIVATE KEY'), 'public_key holds a private key: give its public key (openssl pkey -in key.pem -pubout)'),
+    (EC_PEM.replace('PUBLIC KEY', 'CERTIFICATE'),
+     'public_key is a certificate, not a public key: give its key (openssl x509 -in cert.pem -pubkey -noout)'),
+    (EC_PEM.replace('PUBLIC KEY', 'RSA PUBLIC KEY'), 'public_key is a PKCS#1 RSA key: ZITADEL wants a PUBLIC KEY (SubjectPublicKeyInfo) block '
+                                                      '(openssl rsa -RSAPublicKey_in -in key.pem -pubout)'),
+    (EC_PEM.replace('PUBLIC KEY', 'X509 CRL'), 'public_key must be a PEM PUBLIC KEY block, got X509 CRL'),
+    ('-----BEGIN PUBLIC KEY-----\n' + 'A' * 8200 + '\n-----END PUBLIC KEY-----', 'public_key must be at most 8192 bytes of PEM text'),
+    (EC_PEM.replace('KoZIzj0CAQ', 'KoZIzj0CAg'), 'public_key must be an RSA or EC public key; ZITADEL accepts no other algorithm (such as Ed25519)'),
+])
+def test_public_key_refusals_in_full(text, message):
+    with pytest.raises(ValueError) as refused:
+        zitadel.parse_public_key(text)
+    assert str(refused.value) == message
+
+
+def pem_of(der):
+    return '-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n' % base64.b64encode(der).decode()
+
+
+EC_DER = zitadel.parse_public_key(EC_PEM)[0]
+
+
+@pytest.mark.parametrize('der', [
+    b'',
+    b'\x30',
+    EC_DER + b'\x00',                                   # something after the SEQUENCE
+    b'\x31' + EC_DER[1:],                               # a SET, not a SEQUENCE
+    EC_DER[:2] + b'\x31' + EC_DER[3:],                  # no AlgorithmIdentifier
+    EC_DER[:4] + b'\x05' + EC_DER[5:],                  # no algorithm OID
+    EC_DER[:2] + EC_DER[2:24] + b'\x04' + EC_DER[25:],  # an OCTET STRING where the key's BIT STRING goes
+    b'\x30\x85\x00\x00\x00\x00\x05' + EC_DER[2:],       # a length of 5 octets
+    b'\x30\x80' + EC_DER[2:],                           # an indefinite length
+    b'\x30\x84\x00\x00\x00\x59' + EC_DER[2:-1],          # a long length beyond the data
+    b'\x30\x04\x30\x00\x03\x00',                        # an empty AlgorithmIdentifier
+    b'\x30\x07\x30\x02\x06\x00\x03\x01\x00',            # a BIT STRING of one octet
+])
+def test_broken_der_is_refused_as_broken(der):
+    with pytest.raises(ValueError) as refused:
+        zitadel.parse_public_key(pem_of(der))
+    assert str(refused.value) == 'public_key is not a valid PEM public key (its base64 or DER structure is broken)'
+
+
+def test_a_long_form_length_is_read():
+    long_form = b'\x30\x81\x59' + EC_DER[2:]
+    assert zitadel.parse_public_key(pem_of(long_form)) == (long_form, 'EC')
+
+
+def test_the_option_is_named_in_refusals():
+    with pytest.raises(ValueError, match='^keys\\[0\\] must hold exactly one'):
+        zitadel.parse_public_key('x', 'keys[0]')
+
+
+def test_a_public_key_is_sent_as_base64_of_its_trimmed_pem_with_one_line_end():
+    assert base64.b64decode(zitadel.encode_public_key('\n  ' + EC_PEM + '\n\n')).decode() == EC_PEM
+    assert zitadel.decode_public_key(base64.b64encode(b'\xff\xfe').decode()) is None
+    assert zitadel.decode_public_key('not base64!') is None
+
+
+def test_fingerprint_known_value():
+    assert zitadel.public_key_fingerprint(b'') == 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('2027-01-31T00:00:00.000000000Z', '2027-01-31T00:00:00Z'),
+    ('2027-01-31 23:59:59.5+00:00', '2027-01-31T23:59:59.5Z'),
+    ('2027-01-31T00:30:00+01:45', '2027-01-30T22:45:00Z'),
+    ('2027-01-31T00:30:00-00:45', '2027-01-31T01:15:00Z'),
+    ('  2027-01-31T00:00:00Z  ', '2027-01-31T00:00:00Z'),
+])
+def test_timestamps_are_written_in_utc_as_zitadel_does(value, expected):
+    assert zitadel.normalize_timestamp(value) == expected
+
+
+def test_timestamp_messages_name_the_option():
+    with pytest.raises(ValueError) as refused:
+        zitadel.normalize_timestamp('soon', 'keys[1].expiration_date')
+    assert str(refused.value) == "keys[1].expiration_date must be an RFC 3339 time such as 2027-01-31T00:00:00Z, got 'soon'"
+    with pytest.raises(ValueError) as refused:
+        zitadel.normalize_timestamp('2027-02-30T00:00:00Z')
+    assert str(refused.value) == "expiration_date is not a valid date and time: '2027-02-30T00:00:00Z'"
+    with pytest.raises(ValueError) as refused:
+        zitadel.normalize_timestamp('2027-01-31T00:00:00.1234567890Z')
+    assert 'must be an RFC 3339 time' in str(refused.value)
+
+
+def test_public_key_view_of_what_zitadel_answers():
+    encoded = zitadel.encode_public_key(EC_PEM)
+    fingerprint = zitadel.public_key_fingerprint(EC_DER)
+    assert zitadel.public_key_view({'keyId': 'K1', 'publicKey': encoded, 'active': True, 'expirationDate': '2027-01-31T01:00:00+01:00'}) == {
+        'key_id': 'K1', 'fingerprint': fingerprint, 'active': True, 'expiration_date': '2027-01-31T00:00:00Z'}
+    assert zitadel.public_key_view({'keyId': 'K2', 'fingerprint': 'SHA256:given', 'active': 'true', 'expirationDate': 'someday'}) == {
+        'key_id': 'K2', 'fingerprint': 'SHA256:given', 'active': False, 'expiration_date': 'someday'}
+    assert zitadel.public_key_view({'fingerprint': '', 'publicKey': 'junk'}) == {
+        'key_id': None, 'fingerprint': None, 'active': False, 'expiration_date': None}
+    assert zitadel.public_key_view({'fingerprint': 5}, der=EC_DER)['fingerprint'] == fingerprint
+
+
+@pytest.mark.parametrize('status, detail, hint', [
+    (401, None, 'the token is invalid or expired: give a valid personal access token of a service user in token'),
+    (400, 'gRPC 16 UNAUTHENTICATED: no', 'the token is invalid or expired: give a valid personal access token of a service user in token'),
+    (404, 'Errors.Token.Invalid', 'the token is invalid or expired: give a valid personal access token of a service user in token'),
+    (403, 'gRPC 7 PERMISSION_DENIED', 'the token needs the action.target.write permission'),
+    (404, 'gRPC 5 NOT_FOUND', None),
+    (500, None, None),
+])
+def test_refusal_hints(status, detail, hint):
+    assert zitadel.refusal_hint(FakeError(status, detail), 'action.target.write') == hint
