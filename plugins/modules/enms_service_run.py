@@ -92,7 +92,7 @@ options:
         are returned in RV(unknown_targets) either way.
     type: bool
     default: false
-    version_added: 1.2.0
+    version_added: 1.1.0
   ignore_invalid_targets:
     description:
       - Run on the valid targets even when some devices, pools or IP addresses are unknown to eNMS. The unknown

@@ -52,7 +52,6 @@ def test_enms_service_check_and_real_run_refuse_unknown_targets_in_one_bulk_read
     for args in (['--check'], []):
         enms.reset()
         run = ansible.playbook(play, env=enms_env(enms), args=args)
-        open('/tmp/dbg-%d.txt' % len(args), 'w').write(run.stdout + run.stderr)
         assert run.rc != 0, run
         # One read of the service, one of all devices, one of all pools: never one per target; nothing run.
         assert enms.count(route='run_service') == 0
