@@ -83,6 +83,16 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  check_targets:
+    description:
+      - Before running (and in check mode), read whether eNMS knows every device, pool and IP address given: one
+        C(GET /rest/query/device) for the devices and IP addresses, one C(GET /rest/query/pool) for the pools, never
+        one request per target (eNMS checks the password on every request).
+      - Unknown targets fail the task before the run, all of them named, unless O(ignore_invalid_targets=true); they
+        are returned in RV(unknown_targets) either way.
+    type: bool
+    default: false
+    version_added: 1.1.0
   ignore_invalid_targets:
     description:
       - Run on the valid targets even when some devices, pools or IP addresses are unknown to eNMS. The unknown
@@ -211,6 +221,11 @@ polls:
   returned: when O(wait=true) and the run was started
   type: int
   sample: 3
+unknown_targets:
+  description: With O(check_targets=true), the targets eNMS does not know, by kind.
+  returned: when O(check_targets=true)
+  type: dict
+  sample: {devices: [Washingtn], pools: [], ip_addresses: []}
 would_run:
   description: The request the module would send.
   returned: in check mode
@@ -218,6 +233,7 @@ would_run:
   sample: {"name": "Configuration Backup", "devices": ["Washington"], "async": true}
 '''
 
+from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.netops.bridge.plugins.module_utils._module import CHECK_MODE_PLACEHOLDER
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (
     RUN_REQUEST_KEYS, EnmsModule, describe_run, run_outcome, wait_argument_spec)
@@ -247,6 +263,8 @@ def run(module):
         # Read before running: results are kept under the scoped name, and a run we could not wait on is not started.
         scoped_name = module.api.scoped_name(params['name'])
         module.result['scoped_name'] = scoped_name
+    if params['check_targets']:
+        check_targets(module)
     if module.check_mode:
         module.result.update(changed=True, would_run=body, runtime=CHECK_MODE_PLACEHOLDER)
         return
@@ -268,6 +286,40 @@ def run(module):
         module.fail('%s failed on: %s.' % (what, failed))
 
 
+def known_names(module, kind, key):
+    response = module.client.request('GET', '/rest/query/%s' % kind)
+    listed = response.json()
+    if not isinstance(listed, list):
+        module.fail('eNMS gave the %ss not as a JSON list.' % kind)
+    return set(to_text(row.get(key)) for row in listed if isinstance(row, dict) and row.get(key) not in (None, ''))
+
+
+def check_targets(module):
+    """Every device, pool and IP address given exists: one bulk read per kind, whatever the number of targets."""
+    params = module.params
+    unknown = dict((key, []) for key in TARGET_KEYS)
+    if params.get('devices') or params.get('ip_addresses'):
+        response = module.client.request('GET', '/rest/query/device')
+        rows = response.json()
+        if not isinstance(rows, list):
+            module.fail('eNMS gave the devices not as a JSON list.')
+        rows = [row for row in rows if isinstance(row, dict)]
+        names = set(to_text(row.get('name')) for row in rows)
+        addresses = set(to_text(row.get('ip_address')) for row in rows)
+        unknown['devices'] = [name for name in params.get('devices') or [] if name not in names]
+        unknown['ip_addresses'] = [address for address in params.get('ip_addresses') or [] if address not in addresses]
+    if params.get('pools'):
+        pools = known_names(module, 'pool', 'name')
+        unknown['pools'] = [name for name in params['pools'] if name not in pools]
+    module.result['unknown_targets'] = unknown
+    problems = ['%s %s' % (key.replace('_', ' '), ', '.join(names)) for key, names in unknown.items() if names]
+    if problems and not params['ignore_invalid_targets']:
+        module.fail('eNMS does not know %s: nothing was run. Correct the names, or set ignore_invalid_targets=true to '
+                    'run on the known ones.' % '; '.join(problems))
+    for problem in problems:
+        module.ansible.warn('eNMS does not know %s; they will be left out.' % problem)
+
+
 def main():
     spec = dict(
         name=dict(type='str', required=True),
@@ -277,6 +329,7 @@ def main():
         payload=dict(type='dict'),
         run_name=dict(type='str'),
         ignore_invalid_targets=dict(type='bool', default=False),
+        check_targets=dict(type='bool', default=False),
         allow_empty_targets=dict(type='bool', default=False),
         fail_on_failure=dict(type='bool', default=True),
     )

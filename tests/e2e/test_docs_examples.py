@@ -64,6 +64,8 @@ SKIPPED = {
         'test_awx.py::test_the_loader_playbook_of_the_docs_sends_the_files_verbatim runs it with a stand-in for the module',
     'docs/awx.md: The SAYMON credential':
         'one more task for the AWX playbook above (indented to continue it); awx.awx.credential needs an AWX server',
+    'docs/awx.md: The three job templates of a sliced change':
+        'awx.awx.job_template and awx.awx.workflow_job_template need an AWX server; tasks to continue the playbook above',
     'docs/enms.md: eNMS devices':
         'awx.awx.inventory_source needs an AWX server and the awx.awx collection; the inventory file it names is the '
         'example before it, which test_the_inventory_example_lists_hosts runs',
@@ -81,6 +83,7 @@ CONTEXT = {
     'docs/omn.md: Move two PEOs from one project to another':
         {'state': {'omn': {'links': SEED_LINKS + [[peo, 'acc0000232'] for peo in EXAMPLE_PEOS]}}},
     'docs/awx.md: Change window': {'extra_vars': {'change_ticket': 'CHG-1234', 'uplink_id': LINK_L1}},
+    'docs/awx.md: # change_before.yml: maintenance on, once (not sliced)': {'extra_vars': {'uplink_id': LINK_L1}},
     'docs/awx.md: PEOs of a project': {'extra_vars': {'project_tid': 'acc0000232'}},
 }
 

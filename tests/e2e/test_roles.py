@@ -148,6 +148,8 @@ enms_service_name: Configuration Backup
 enms_service_play_hosts: true
 enms_service_batch_size: 1
 enms_service_poll_interval: 0.3
+# Chicago is unknown to eNMS: without this the plan refuses the rollout before any run.
+enms_service_ignore_invalid_targets: true
 '''
     run = ansible.playbook(role_play('enms_service', role_vars, hosts='routers', save='enms_service_summary'), env=enms_env(enms),
                            args=['-i', inventory(tmp_path), '-vvv'])

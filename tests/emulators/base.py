@@ -105,7 +105,7 @@ class Fault(object):
     KINDS = ('status', 'delay', 'drop', 'malformed', 'after', 'echo')
 
     def __init__(self, kind, route=None, method=None, path_regex=None, times=1, status=None, body='',
-                 headers=None, seconds=0.0, content_type='application/json', then='drop'):
+                 headers=None, seconds=0.0, content_type='application/json', then='drop', skip=0):
         if kind not in self.KINDS:
             raise ValueError('unknown fault kind %r' % kind)
         self.kind = kind
@@ -119,6 +119,8 @@ class Fault(object):
         self.seconds = seconds
         self.content_type = content_type
         self.then = then
+        # The fault strikes the (skip + 1)th matching request: a fault on the Nth write is skip=N-1.
+        self.skip = skip
 
     def matches(self, method, path, route_name):
         if self.times == 0:
@@ -271,6 +273,9 @@ class Emulator(object):
         with self.lock:
             for fault in self.faults:
                 if fault.matches(method, path, route_name):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None

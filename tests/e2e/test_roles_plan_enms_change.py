@@ -1,0 +1,121 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""enms_service and network_change plan before they act (--check is the plan), always give the account, and fail
+with it as lines (issue 22). Each playbook run covers several assertions: the suite runs twice in CI."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+
+from conftest import enms_env, saymon_env
+from emulators.saymon import LINK_L1
+from test_roles import NETWORK_CHANGE, both
+
+# The role's fact is saved even when the role fails: that is the account a caller (or AWX) reads.
+PLAY = '''- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the role
+      block:
+        - name: The role
+          ansible.builtin.include_role:
+            name: netops.bridge.%s
+          vars:
+%s
+      always:
+        - name: Save the account
+          ansible.builtin.copy:
+            content: "{{ %s | to_json }}"
+            dest: "{{ results_file }}"
+            mode: "0600"
+          check_mode: false
+'''
+
+
+def role_play(role, role_vars, save=None):
+    indented = '\n'.join('            ' + line for line in role_vars.strip('\n').splitlines())
+    return PLAY % (role, indented, save or (role + '_summary'))
+
+UNKNOWN_TARGETS = '''
+enms_service_name: Configuration Backup
+enms_service_devices: [Washington, Washingtn]
+enms_service_pools: [Cor]
+enms_service_poll_interval: 0.3
+'''
+
+
+def error_text(run):
+    return run.stderr[run.stderr.index('[ERROR]'):] if '[ERROR]' in run.stderr else run.stdout
+
+
+def test_enms_service_check_and_real_run_refuse_unknown_targets_in_one_bulk_read(enms, ansible):
+    play = role_play('enms_service', UNKNOWN_TARGETS, save='enms_service_summary')
+    for args in (['--check'], []):
+        enms.reset()
+        run = ansible.playbook(play, env=enms_env(enms), args=args)
+        assert run.rc != 0, run
+        # One read of the service, one of all devices, one of all pools: never one per target; nothing run.
+        assert enms.count(route='run_service') == 0
+        assert enms.count(route='query') == 2
+        assert 'eNMS does not know devices Washingtn; pools Cor' in run.output
+        assert 'refused before any run' in run.output and 'failed devices' not in run.output
+        assert "(the service's own targets)" not in run.output
+        # The account is kept, and the failure reads as lines, not as a Python list.
+        assert run.results['refused_before_run'] and run.results['unknown_targets']['pools'] == ['Cor']
+        assert "['eNMS service" not in error_text(run) and '\n' in error_text(run).strip()
+
+
+def test_enms_service_unknown_service_is_a_refusal_not_failed_devices(enms, ansible):
+    role_vars = 'enms_service_name: Configuration Backupp\nenms_service_devices: [Washington]\n'
+    run = ansible.playbook(role_play('enms_service', role_vars, save='enms_service_summary'), env=enms_env(enms))
+    assert run.rc != 0, run
+    assert enms.count(route='run_service') == 0
+    assert 'refused before any run' in run.output and 'failed devices' not in run.output
+    assert run.results['failed'] == [] and run.results['runs'] == []
+
+
+def test_enms_service_fault_on_the_second_run_gives_done_refused_not_attempted(enms, ansible):
+    enms.add_fault('status', route='run_service', status=500, skip=1)
+    role_vars = '''
+enms_service_name: Configuration Backup
+enms_service_devices: [Washington, Atlanta, Washington2]
+enms_service_batch_size: 1
+enms_service_poll_interval: 0.3
+'''.replace(', Washington2', '')
+    role_vars = role_vars.replace('[Washington, Atlanta]', '[Washington, Atlanta, Boston]')
+    run = ansible.playbook(role_play('enms_service', role_vars, save='enms_service_summary'), env=enms_env(enms))
+    assert run.rc != 0, run
+    sent = enms.requests(route='run_service')
+    assert len(sent) == 2 and json.loads(sent[0]['body'])['devices'] == ['Washington']  # nothing after the failed write
+    assert run.results['succeeded'] == ['Washington']
+    assert run.results['refused'] == ['Atlanta'] and run.results['not_run'] == ['Boston']
+    assert 'refused by eNMS (not run): Atlanta' in run.output and 'not run: Boston' in run.output
+    assert 'batch 2 (devices Atlanta)' in run.output
+    assert run.recap['localhost']['changed'] >= 1, run.recap
+
+
+def test_network_change_checks_the_enms_input_before_touching_saymon(saymon, enms, ansible):
+    env = both(saymon_env(saymon), enms_env(enms))
+    empty = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace('network_change_service: Configuration Backup',
+                                                                           'network_change_service: ""')
+    run = ansible.playbook(role_play('network_change', empty), env=env)
+    assert run.rc != 0 and 'network_change_service must name' in run.output, run
+    assert saymon.requests() == [] and enms.requests() == []
+    for args in (['--check'], []):
+        saymon.reset()
+        enms.reset()
+        typo = NETWORK_CHANGE % (LINK_L1, '[Washingtn]', LINK_L1)
+        run = ansible.playbook(role_play('network_change', typo), env=env, args=args)
+        assert run.rc != 0 and 'eNMS does not know devices Washingtn' in run.output, run
+        assert saymon.requests() == [] and enms.count(route='run_service') == 0
+
+
+def test_network_change_after_on_failure_false_keeps_maintenance_and_says_so(saymon, enms, ansible):
+    role_vars = NETWORK_CHANGE % (LINK_L1, '[Washington, Boston]', LINK_L1) + 'network_change_after_on_failure: false\n'
+    run = ansible.playbook(role_play('network_change', role_vars, save='network_change_summary'),
+                           env=both(saymon_env(saymon), enms_env(enms)))
+    assert run.rc != 0, run
+    assert saymon.count(route='execute_link_operation') == 1  # set-maintenance only
+    assert 'SAYMON left as the operations before the change left it (network_change_after_on_failure=false)' in run.output
+    assert 'not run (maintenance kept on' in run.output and run.results['after'] == []
+    assert "['CHG-7" not in error_text(run) and 'CHG-7: FAILED\n' in error_text(run)
+    assert run.recap['localhost']['changed'] >= 1, run.recap
