@@ -1,0 +1,99 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""omn_project_peos and saymon_operations plan, then act: unknown inputs fail before any write (also in --check),
+the account is whole when a write fails part-way, --check agrees with the real run, and read-only steps change nothing."""
+
+from __future__ import absolute_import, division, print_function
+
+from conftest import omn_env, saymon_env
+from emulators.saymon import LINK_L1
+from test_roles import SAYMON_OPS, role_play
+
+
+def omn_writes(omn):
+    return omn.count(route='links_perform') + omn.count(route='links_persist')
+
+
+def test_omn_project_peos_unknown_peo_fails_before_any_write_also_in_check_mode(omn, ansible):
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0001, peo-0005, peo-9999]
+omn_project_peos_mode: exact
+'''
+    before = omn.dump_state()['links']
+    check = ansible.playbook(role_play('omn_project_peos', role_vars), env=omn_env(omn), args=['--check', '--diff'])
+    assert check.rc != 0, check
+    assert 'failed: read peo-9999: PEO not found' in check.stdout and '+peo_tid=peo-9999' not in check.stdout
+    real = ansible.playbook(role_play('omn_project_peos', role_vars), env=omn_env(omn))
+    assert real.rc != 0, real
+    assert 'failed: read peo-9999: PEO not found' in real.stdout
+    assert "['OMN project" not in real.stdout  # the account is printed as lines, not as a Python list
+    assert omn_writes(omn) == 0 and omn.dump_state()['links'] == before
+    assert real.recap['localhost']['changed'] == 0
+
+
+def test_omn_project_peos_failed_unlink_gives_the_account_and_counts_the_link_as_changed(omn, ansible):
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0002, peo-0004]
+omn_project_peos_mode: exact
+'''
+    omn.add_fault('status', route='links_perform', status=400, times=5)
+    run = ansible.playbook(role_play('omn_project_peos', role_vars), env=omn_env(omn))
+    assert run.rc != 0, run
+    assert '1 PEO(s) linked, 0 unlinked, 1 already as declared, 1 failed' in run.stdout, run
+    assert 'failed: unlink peo-0001' in run.stdout
+    assert run.recap['localhost']['changed'] >= 1 and run.recap['localhost']['failed'] == 1
+    assert omn.count(route='links_persist') == 1 and omn.count(route='links_perform') == 1
+
+
+def test_omn_project_peos_check_mode_then_real_run_agree(omn, ansible):
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0002, peo-0004, peo-0005]
+omn_project_peos_mode: exact
+'''
+    check = ansible.playbook(role_play('omn_project_peos', role_vars, save='omn_project_peos_summary'), env=omn_env(omn), args=['--check'])
+    assert check.rc == 0, check
+    assert omn_writes(omn) == 0
+    real = ansible.playbook(role_play('omn_project_peos', role_vars, save='omn_project_peos_summary'), env=omn_env(omn))
+    assert real.rc == 0, real
+    for key in ('linked', 'unlinked', 'unchanged', 'failed'):
+        assert check.results[key] == real.results[key], key
+
+
+def saymon_executions(saymon):
+    return saymon.count(route='execute_link_operation') + saymon.count(route='execute_object_operation')
+
+
+def test_saymon_operations_unknown_name_executes_nothing_changes_nothing_and_accounts_for_every_operation(saymon, ansible):
+    role_vars = SAYMON_OPS + '  - {link_id: "%s", operation_name: no-such-operation}\n' % LINK_L1
+    check = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon), args=['--check'])
+    assert check.rc != 0 and "no operation named 'no-such-operation'" in check.stdout, check
+    run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
+    assert run.rc != 0, run
+    assert "['SAYMON operations" not in run.stdout  # the account is printed as lines, not as a Python list
+    assert 'SAYMON operations: 3 requested, 0 succeeded, 3 failed' in run.stdout
+    assert "no operation named 'no-such-operation'" in run.stdout and 'not attempted' in run.stdout
+    assert run.recap['localhost']['changed'] == 0  # look-ups, login and logout change nothing
+    assert saymon_executions(saymon) == 0 and saymon.count(route='delete_session') == 1  # check mode logs in to nothing
+
+
+def test_saymon_operations_check_mode_labels_names_and_agrees_with_the_real_run(saymon, ansible):
+    check = ansible.playbook(role_play('saymon_operations', SAYMON_OPS, save='saymon_operations_summary'), env=saymon_env(saymon),
+                             args=['--check'])
+    assert check.rc == 0, check
+    assert 'item=netops.bridge-check-mode-placeholder' not in check.stdout and '(item=router ping)' in check.stdout
+    assert saymon_executions(saymon) == 0
+    real = ansible.playbook(role_play('saymon_operations', SAYMON_OPS, save='saymon_operations_summary'), env=saymon_env(saymon))
+    assert real.rc == 0, real
+    assert [row['label'] for row in check.results] == [row['label'] for row in real.results]
+    assert [row['status'] for row in check.results] == ['would run'] * 2 and [row['status'] for row in real.results] == ['ok'] * 2
+
+
+def test_saymon_operations_refused_execution_gives_the_account_and_counts_the_other_as_changed(saymon, ansible):
+    saymon.add_fault('status', route='execute_object_operation', status=400, times=5)
+    run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon))
+    assert run.rc != 0, run
+    assert 'SAYMON operations: 2 requested, 1 succeeded, 1 failed' in run.stdout and 'router ping' in run.stdout
+    assert run.recap['localhost']['changed'] >= 1
+    assert saymon.count(route='execute_link_operation') == 1 and saymon.count(route='delete_session') == 1
