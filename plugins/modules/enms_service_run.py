@@ -85,7 +85,7 @@ options:
     version_added: 1.1.0
   check_targets:
     description:
-      - Before running (and in check mode), read whether eNMS knows every device, pool and IP address given: one
+      - Before running (and in check mode), read whether eNMS knows every device, pool and IP address given, with one
         C(GET /rest/query/device) for the devices and IP addresses, one C(GET /rest/query/pool) for the pools, never
         one request per target (eNMS checks the password on every request).
       - Unknown targets fail the task before the run, all of them named, unless O(ignore_invalid_targets=true); they

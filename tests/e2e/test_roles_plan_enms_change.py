@@ -35,6 +35,7 @@ def role_play(role, role_vars, save=None):
     indented = '\n'.join('            ' + line for line in role_vars.strip('\n').splitlines())
     return PLAY % (role, indented, save or (role + '_summary'))
 
+
 UNKNOWN_TARGETS = '''
 enms_service_name: Configuration Backup
 enms_service_devices: [Washington, Washingtn]
@@ -95,8 +96,8 @@ enms_service_poll_interval: 0.3
 
 def test_network_change_checks_the_enms_input_before_touching_saymon(saymon, enms, ansible):
     env = both(saymon_env(saymon), enms_env(enms))
-    empty = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace('network_change_service: Configuration Backup',
-                                                                           'network_change_service: ""')
+    empty = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace(
+        'network_change_service: Configuration Backup', 'network_change_service: ""')
     run = ansible.playbook(role_play('network_change', empty), env=env)
     assert run.rc != 0 and 'network_change_service must name' in run.output, run
     assert saymon.requests() == [] and enms.requests() == []

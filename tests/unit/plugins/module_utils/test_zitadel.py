@@ -278,8 +278,8 @@ def test_a_key_at_the_size_limit_is_measured_after_trimming():
     (EC_PEM + EC_PEM.replace('PUBLIC KEY', 'EC PRIVATE KEY'), 'public_key holds a private key: give its public key (openssl pkey -in key.pem -pubout)'),
     (EC_PEM.replace('PUBLIC KEY', 'CERTIFICATE'),
      'public_key is a certificate, not a public key: give its key (openssl x509 -in cert.pem -pubkey -noout)'),
-    (EC_PEM.replace('PUBLIC KEY', 'RSA PUBLIC KEY'), 'public_key is a PKCS#1 RSA key: ZITADEL wants a PUBLIC KEY (SubjectPublicKeyInfo) block '
-                                                      '(openssl rsa -RSAPublicKey_in -in key.pem -pubout)'),
+    (EC_PEM.replace('PUBLIC KEY', 'RSA PUBLIC KEY'),
+     'public_key is a PKCS#1 RSA key: ZITADEL wants a PUBLIC KEY (SubjectPublicKeyInfo) block (openssl rsa -RSAPublicKey_in -in key.pem -pubout)'),
     (EC_PEM.replace('PUBLIC KEY', 'X509 CRL'), 'public_key must be a PEM PUBLIC KEY block, got X509 CRL'),
     ('-----BEGIN PUBLIC KEY-----\n' + 'A' * 8200 + '\n-----END PUBLIC KEY-----', 'public_key must be at most 8192 bytes of PEM text'),
     (EC_PEM.replace('KoZIzj0CAQ', 'KoZIzj0CAg'), 'public_key must be an RSA or EC public key; ZITADEL accepts no other algorithm (such as Ed25519)'),
