@@ -130,7 +130,7 @@ def test_zitadel_targets_created_in_the_same_check_run_are_accepted(zitadel, ans
 ''', "{'target': target, 'execution': execution}"), env=zitadel_env(zitadel), args=['--check', '--diff'])
     assert run.rc == 0, run
     assert run.results['execution']['changed'] is True
-    assert run.results['execution']['diff']['after'] == {'targets': ['brand-new']}
+    assert run.results['execution']['diff']['after']['targets'] == ['brand-new']
     assert 'no target is named brand-new yet' in run.output
     assert all(r['method'] != 'PUT' and not r['path'].endswith('/targets') or 'search' in r['path'] for r in zitadel.requests())
     missing = ansible.playbook(play('''

@@ -62,6 +62,7 @@ def default_seed():
     return {
         'tokens': {'admin-token': ALL_PERMISSIONS, 'reader-token': ['action.target.read', 'action.execution.read'], 'no-actions-token': []},
         'targets': {}, 'executions': {}, 'public_keys': {}, 'next_id': 337246363446361000, 'max_limit': 1000,
+        'signing_keys': {}, 'key_serial': 0,
     }
 
 
