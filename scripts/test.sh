@@ -129,11 +129,18 @@ packaging() {
     PATH="$bin:$PATH" "$bin/python" -m pytest "${PACKAGING_TESTS[@]}" -p no:cacheprovider -q -rs)
 }
 
+# Run again with every module as a module process: what depends on the path (the differential test of every module,
+# secrets at -vvv, check mode, actions that must not be re-sent); the rest gives the same result on both paths.
+MODULE_PATH_E2E=(tests/e2e/test_execution_paths.py tests/e2e/test_secrets.py tests/e2e/test_secret_whitespace.py
+  tests/e2e/test_check_mode.py tests/e2e/test_reliability.py tests/e2e/test_zitadel_rotation_catalogue.py)
+
 e2e() {
-  # e2e BIN [EXECUTION]: the integration tests; EXECUTION=module runs every module task as a module process.
-  local bin="$1" execution="${2:-}" status=0 test ignore=()
+  # e2e BIN [EXECUTION]: the integration tests; EXECUTION=module runs the path-specific ones with every module task as
+  # a module process.
+  local bin="$1" execution="${2:-}" status=0 test ignore=() targets=(tests/e2e)
   for test in "${PACKAGING_TESTS[@]}"; do ignore+=("--ignore=$test"); done
-  (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e "${ignore[@]}" -p no:cacheprovider -q -n 2) || status=$?
+  [ "$execution" = module ] && targets=("${MODULE_PATH_E2E[@]}")
+  (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest "${targets[@]}" "${ignore[@]}" -p no:cacheprovider -q -n 2) || status=$?
   [ "$status" -eq 5 ] && { echo "no integration tests collected"; return 0; }
   return "$status"
 }
@@ -194,7 +201,7 @@ for stage in "${stages[@]}"; do
       run_stage "integration, both execution paths (ansible-core 2.16, Python 3.11)" e2e_part "$(oldest_venv)" "${CORE216_E2E[@]}" ;;
     e2e)
       run_stage "integration (e2e), modules in the worker where they can (the default)" e2e "$main_bin"
-      run_stage "integration (e2e), every module as a module process (NETOPS_BRIDGE_EXECUTION=module)" e2e "$main_bin" module ;;
+      run_stage "integration (e2e), the path-specific tests with every module as a module process (NETOPS_BRIDGE_EXECUTION=module)" e2e "$main_bin" module ;;
     mutation) run_stage "mutation testing (mutmut, unit tests)" mutation "$(mutation_venv)" ;;
     real-enms)
       if [ -z "${ENMS_REAL_URL:-}" ]; then
