@@ -140,7 +140,7 @@ e2e() {
   local bin="$1" execution="${2:-}" status=0 test ignore=() targets=(tests/e2e)
   for test in "${PACKAGING_TESTS[@]}"; do ignore+=("--ignore=$test"); done
   [ "$execution" = module ] && targets=("${MODULE_PATH_E2E[@]}")
-  (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest "${targets[@]}" "${ignore[@]}" -p no:cacheprovider -q -n 2) || status=$?
+  (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest "${targets[@]}" "${ignore[@]}" -p no:cacheprovider -q -n 2 --durations=15) || status=$?
   [ "$status" -eq 5 ] && { echo "no integration tests collected"; return 0; }
   return "$status"
 }
