@@ -51,10 +51,11 @@ class ApiError(Exception):
 
     def redact(self, secrets):
         """Remove every secret string, in every form a library may quote it in, from the parts a user will see."""
+        forms = every_secret_form(secrets)
         for attr in ('summary', 'detail', 'url', 'body'):
             value = getattr(self, attr)
             if isinstance(value, str):
-                setattr(self, attr, redacted(value, secrets))
+                setattr(self, attr, masked(value, forms))
         self.args = (self.message,)
         return self
 
@@ -84,15 +85,25 @@ def secret_forms(secret):
     return sorted((form for form in forms if form), key=len, reverse=True)
 
 
+def every_secret_form(secrets):
+    """The forms of all ``secrets`` together, longest first: a secret inside another must not be masked before it."""
+    forms = set()
+    for secret in secrets:
+        if secret:
+            forms.update(secret_forms(secret))
+    return sorted(forms, key=len, reverse=True)
+
+
+def masked(text, forms):
+    for form in forms:
+        if form in text:
+            text = text.replace(form, '********')
+    return text
+
+
 def redacted(text, secrets):
     """``text`` with every form of every secret (see secret_forms) replaced by ********."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in secret_forms(secret):
-            if form in text:
-                text = text.replace(form, '********')
-    return text
+    return masked(text, every_secret_form(secrets))
 
 
 def unfinished(text):

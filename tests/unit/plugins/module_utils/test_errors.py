@@ -27,6 +27,13 @@ def test_redaction_masks_every_secret_everywhere_and_skips_empty_ones():
     assert str(error) == error.message and 's3cret' not in str(error) and 'sid-1' not in str(error)
 
 
+def test_a_secret_inside_another_leaves_nothing_of_the_longer_one():
+    # A password that is part of a token must not be masked first, or the rest of the token stays in the message.
+    error = ApiError('ZITADEL', 'token abc-123-xyz refused', detail='abc-123-xyz')
+    error.redact(['abc', 'abc-123-xyz'])
+    assert error.summary == 'token ******** refused' and error.detail == '********'
+
+
 def test_redaction_leaves_text_without_secrets_as_it_is():
     error = ApiError('ZITADEL', 'nothing secret', detail='plain words', body='body')
     error.redact(['token'])
