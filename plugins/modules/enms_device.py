@@ -254,6 +254,8 @@ RESERVED_PROPERTIES = ('id', 'name', 'type') + DEVICE_OPTIONS
 # Measured on eNMS 4.6 (docs/benchmark.md): eNMS spends its time on the password check of each request.
 DELETE_CONCURRENCY = 4
 WORDS_LIMIT = 300
+PARTLY_NOTE = ('. eNMS keeps the fields of an existing device it set before a failure: read the device (enms_device_info) '
+               'before running again')
 
 
 def device_spec(top_level):
@@ -453,8 +455,12 @@ def run(module):
             module.result['created'] = [name for name in steps['created'] if name in done]
             module.result['updated'] = [name for name in steps['updated'] if name in done]
             module.result['changes'] = dict((name, fields) for name, fields in steps['changes'].items() if name in done)
-            # A write eNMS refused for every device changed nothing.
-            module.result['changed'] = bool(done)
+            # eNMS sets an existing device's fields one by one and keeps those set before a failure: a refused update may
+            # have changed some; a refused creation changed nothing.
+            partly = [line for line in failures if line.split(':', 1)[0] in steps['updated']]
+            module.result['changed'] = bool(done) or bool(partly)
+            if partly:
+                failures[-1] += PARTLY_NOTE
     deleted, delete_failures = delete(module, steps['deletes'])
     module.result['deleted'] = deleted
     failures.extend(delete_failures)

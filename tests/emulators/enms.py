@@ -48,7 +48,16 @@ DEVICE_DEFAULTS = {
     'location': '', 'longitude': '0.0', 'model': '', 'napalm_driver': 'ios', 'netconf_driver': 'default',
     'netmiko_driver': 'cisco_ios', 'operating_system': '', 'os_version': '', 'port': 22, 'reachable': True,
     'scrapli_driver': 'cisco_iosxe', 'subtype': '', 'type': 'device', 'vendor': '', 'last_modified_by': 'admin',
+    'last_modified': '2026-01-01 00:00:00.000000',
+    # The custom device properties eNMS 4.6 ships in setup/properties.json, with their defaults (property3 is private:
+    # eNMS gives it empty).
+    'property1': '10.145.14.1', 'property2': 'CP', 'property3': '', 'custom_select': 'b',
+    'custom_multiselect': ['a', 'c'], 'custom_json': {'a': 'c', 'b': [1, 2, '3']},
 }
+# A custom JSON property marked merge_update: eNMS merges a dict written to an existing device into the value it has
+# ({**current, **value}) and fails on any other value, keeping the properties it had already set on the device;
+# a new device takes the value as it is.
+MERGED_PROPERTIES = ('custom_json',)
 for _kind in ('configuration', 'operational_data', 'specialized_data'):
     for _field in ('duration', 'failure', 'runtime', 'status', 'update'):
         DEVICE_DEFAULTS['last_%s_%s' % (_kind, _field)] = 'Never'
@@ -126,6 +135,12 @@ def sql_equal(value, text):
         except ValueError:
             return False
     return value == text
+
+
+def merge_traceback(value):
+    return ('Traceback (most recent call last):\n  File "eNMS/models/base.py", line 88, in update\n'
+            '    value = {**current_value, **value}\n'
+            "TypeError: '%s' object is not a mapping\n" % type(value).__name__)
 
 
 def to_sql_text(value):
@@ -319,8 +334,22 @@ class EnmsEmulator(Emulator):
             name = instance.pop('name')
             known = self.model_columns('device')
             values = self.state['devices'].pop(name, None)
-            values = values if values is not None else {}
-            values.update((key, value) for key, value in instance.items() if key in known and key not in ('id', 'type'))
+            created, values = values is None, values if values is not None else {}
+            problem = None
+            # As eNMS's update: the properties in the order given, each kept once set, the first failure ending it.
+            for key, value in instance.items():
+                if key not in known or key in ('id', 'type'):
+                    continue
+                if key in MERGED_PROPERTIES and not created:
+                    if not isinstance(value, dict):
+                        problem = merge_traceback(value)
+                        break
+                    value = dict(values.get(key, DEVICE_DEFAULTS[key]), **value)
+                values[key] = value
+            if problem:
+                self.state['devices'][name] = values
+                answer.setdefault('failure', []).append([dict(instance, name=name), problem])
+                continue
             self.state['devices'][new_name or name] = values
             for members in self.state['pools'].values():
                 if new_name and name in members:

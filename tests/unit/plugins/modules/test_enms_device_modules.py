@@ -168,3 +168,15 @@ def test_device_info_pages_past_ten_and_selects_by_names_pool_and_filters(enms):
     assert missing.failed and 'HTTP 403 for a pool name' in missing.result['msg']
     unknown = run(enms_device_info, dict(args, filters={'vendr': {'value': 'x'}}))
     assert unknown.failed and 'no property vendr' in unknown.result['msg'] and 'devices' not in unknown.result
+
+
+def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_changed(enms):
+    done = run(enms_device, dict(connection(enms), devices=[
+        dict(name='Washington', vendor='Nokia', properties={'custom_json': 'oops'}),
+        dict(name='Atlanta', location='Atlanta GA'),
+    ]))
+    assert done.failed and done.result['changed'] and done.result['updated'] == ['Atlanta']
+    assert done.result['msg'].startswith("eNMS did not write 1 device(s): Washington: TypeError: 'str' object is not a mapping. "
+                                         "eNMS keeps the fields of an existing device it set before a failure")
+    # As a real eNMS 4.6 does: the vendor, given before the property that failed, was kept.
+    assert enms.state['devices']['Washington']['vendor'] == 'Nokia'
