@@ -40,8 +40,8 @@ options:
     type: str
   filters:
     description:
-      - Only the devices whose properties match, as eNMS's search compares them. A mapping of property name to
-        C({value, match, invert}), for example C({vendor: {value: Arista, match: equality}}).
+      - Only the devices whose properties match, as eNMS's search compares them. A mapping of property name to a
+        mapping of C(value), C(match) and C(invert), for example C(vendor) to V(value=Arista) and V(match=equality).
       - C(match) is V(inclusion) (the default; the value appears in the property, case-insensitive), V(equality) or
         V(regex). C(invert=true) selects the devices that do not match.
       - A V(true)/V(false) value compares a boolean property. An empty value is allowed only with V(equality) (the
