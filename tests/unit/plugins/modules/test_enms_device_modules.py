@@ -180,3 +180,25 @@ def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_chang
                                          "eNMS keeps the fields of an existing device it set before a failure")
     # As a real eNMS 4.6 does: the vendor, given before the property that failed, was kept.
     assert enms.state['devices']['Washington']['vendor'] == 'Nokia'
+
+
+def test_a_refused_update_alone_still_reports_changed_since_enms_kept_part_of_it(enms):
+    done = run(enms_device, dict(connection(enms), name='Washington', vendor='Nokia', properties={'custom_json': 'oops'}))
+    assert done.failed and done.result['changed'] and done.result['updated'] == []
+    assert enms.state['devices']['Washington']['vendor'] == 'Nokia'
+
+
+def test_a_refused_creation_alone_reports_no_change(server):
+    server.answers = [(200, {'Content-Type': 'application/json'}, b'[]'),
+                      (200, {'Content-Type': 'application/json'}, json.dumps({'failure': [[{'name': 'b'}, 'Exception: no']]}).encode())]
+    done = run(enms_device, dict(url=server.url, username='admin', password='p', name='b'))
+    assert done.failed and not done.result['changed'] and done.result['created'] == []
+    assert done.result['msg'] == 'eNMS did not write 1 device(s): b: Exception: no'
+
+
+@pytest.mark.parametrize('current,wanted,equal', [
+    ('45.76', '45.76', True), ('5', 5, True), (22, '22', True), (22, 22, True), ({'a': 1}, {'a': 1}, True),
+    (True, 'True', False), (None, '', False), ('', None, False), ({'a': 1}, {'a': 2}, False), (['a'], 'a', False),
+])
+def test_values_compare_as_enms_keeps_them(current, wanted, equal):
+    assert enms_device.same(current, wanted) is equal
