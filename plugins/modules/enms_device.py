@@ -14,7 +14,8 @@ description:
   - Makes eNMS devices as declared, identified by name. One device with O(name) and its options, or many with
     O(devices) (a list of the same options, O(devices[].state) included) in one task. Connection options apply to all;
     a device option at the top level together with O(devices) is refused.
-  - The module reads the declared devices once (C(POST /rest/search), paged), compares them property by property, and
+  - The module reads the declared devices once (C(POST /rest/search), paged; with more than one declared, every device
+    with the compared fields only, since eNMS's criteria hold one name), compares them property by property, and
     writes only the differences, of every created and updated device together, in one C(POST /rest/instance/device)
     (eNMS creates or updates by name). A second run with the same declaration only reads and reports C(changed=false).
   - An option left out leaves that field as it is in eNMS; a device created without it gets eNMS's default.
@@ -439,6 +440,10 @@ def run(module):
     declared, problems = declared_devices(module.params)
     if problems:
         module.fail(' '.join(problems))
+    if not declared:
+        # Nothing declared: nothing to read (an empty name list would read every device).
+        module.result.update(created=[], updated=[], deleted=[], unchanged=[], changes={})
+        return
     current = read_current(module, declared)
     steps = plan(declared, current)
     module.result.update(created=steps['created'], updated=steps['updated'], deleted=steps['deleted'],

@@ -202,3 +202,8 @@ def test_a_refused_creation_alone_reports_no_change(server):
 ])
 def test_values_compare_as_enms_keeps_them(current, wanted, equal):
     assert enms_device.same(current, wanted) is equal
+
+
+def test_an_empty_device_list_sends_no_request(enms):
+    done = run(enms_device, dict(connection(enms), devices=[]))
+    assert not done.failed and not done.result['changed'] and done.result['unchanged'] == [] and enms.counts() == {}
