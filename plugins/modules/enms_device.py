@@ -448,8 +448,7 @@ def run(module):
     steps = plan(declared, current)
     module.result.update(created=steps['created'], updated=steps['updated'], deleted=steps['deleted'],
                          unchanged=steps['unchanged'], changes=steps['changes'])
-    if module.ansible._diff:
-        module.result['diff'] = {'before': steps['before'], 'after': steps['after']}
+    module.result['diff'] = {'before': steps['before'], 'after': steps['after']}
     if steps['problems']:
         module.fail('Nothing was written: %s' % ' '.join(steps['problems']))
     failures = []
