@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 import base64
 import binascii
 import copy
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -47,7 +48,16 @@ DEVICE_DEFAULTS = {
     'location': '', 'longitude': '0.0', 'model': '', 'napalm_driver': 'ios', 'netconf_driver': 'default',
     'netmiko_driver': 'cisco_ios', 'operating_system': '', 'os_version': '', 'port': 22, 'reachable': True,
     'scrapli_driver': 'cisco_iosxe', 'subtype': '', 'type': 'device', 'vendor': '', 'last_modified_by': 'admin',
+    'last_modified': '2026-01-01 00:00:00.000000',
+    # The custom device properties eNMS 4.6 ships in setup/properties.json, with their defaults (property3 is private:
+    # eNMS gives it empty).
+    'property1': '10.145.14.1', 'property2': 'CP', 'property3': '', 'custom_select': 'b',
+    'custom_multiselect': ['a', 'c'], 'custom_json': {'a': 'c', 'b': [1, 2, '3']},
 }
+# A custom JSON property marked merge_update: eNMS merges a dict written to an existing device into the value it has
+# ({**current, **value}) and fails on any other value, keeping the properties it had already set on the device;
+# a new device takes the value as it is.
+MERGED_PROPERTIES = ('custom_json',)
 for _kind in ('configuration', 'operational_data', 'specialized_data'):
     for _field in ('duration', 'failure', 'runtime', 'status', 'update'):
         DEVICE_DEFAULTS['last_%s_%s' % (_kind, _field)] = 'Never'
@@ -127,6 +137,22 @@ def sql_equal(value, text):
     return value == text
 
 
+def merge_traceback(value):
+    return ('Traceback (most recent call last):\n  File "eNMS/models/base.py", line 88, in update\n'
+            '    value = {**current_value, **value}\n'
+            "TypeError: '%s' object is not a mapping\n" % type(value).__name__)
+
+
+def to_sql_text(value):
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    return '' if value is None else '%s' % (value,)
+
+
+def sort_key(value):
+    return (0, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else (1, to_sql_text(value))
+
+
 class EnmsEmulator(Emulator):
     platform = 'enms'
 
@@ -145,6 +171,9 @@ class EnmsEmulator(Emulator):
         self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
         self.route('GET', '/rest/instance/<instance_type>/<name>', self.get_instance, 'get_instance')
         self.route('GET', '/rest/query/<instance_type>', self.query, 'query')
+        self.route('POST', '/rest/search', self.search, 'search')
+        self.route('POST', '/rest/instance/<instance_type>', self.update_instance, 'update_instance')
+        self.route('DELETE', '/rest/instance/<instance_type>/<name>', self.delete_instance, 'delete_instance')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -275,6 +304,163 @@ class EnmsEmulator(Emulator):
         if any(key not in columns for key in criteria):
             return self.alert(500)
         return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
+
+    def update_instance(self, request):
+        """POST /rest/instance/device with one device or a JSON list (list_data), as eNMS's update_instance: each
+        created or updated by name (new_name renames), properties devices do not have ignored, a refusal a
+        failure entry [device, traceback] beside the successes, all with HTTP 200."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        if request.params['instance_type'] != 'device':
+            return self.alert(500)
+        try:
+            body = request.json()
+        except ValueError:
+            return self.alert(500)
+        listed = body if isinstance(body, list) else [body]
+        answer = {}
+        for instance in listed:
+            if not isinstance(instance, dict):
+                return self.alert(500)
+            instance = dict(instance)
+            if 'name' not in instance:
+                answer.setdefault('failure', []).append([instance, 'Name is missing'])
+                continue
+            new_name = instance.pop('new_name', None)
+            problem = self.device_refusal(instance)
+            if problem:
+                answer.setdefault('failure', []).append([instance, problem])
+                continue
+            name = instance.pop('name')
+            known = self.model_columns('device')
+            values = self.state['devices'].pop(name, None)
+            created, values = values is None, values if values is not None else {}
+            problem = None
+            # As eNMS's update: the properties in the order given, each kept once set, the first failure ending it.
+            for key, value in instance.items():
+                if key not in known or key in ('id', 'type'):
+                    continue
+                if key in MERGED_PROPERTIES and not created:
+                    if not isinstance(value, dict):
+                        problem = merge_traceback(value)
+                        break
+                    value = dict(values.get(key, DEVICE_DEFAULTS[key]), **value)
+                values[key] = value
+            if problem:
+                self.state['devices'][name] = values
+                answer.setdefault('failure', []).append([dict(instance, name=name), problem])
+                continue
+            self.state['devices'][new_name or name] = values
+            for members in self.state['pools'].values():
+                if new_name and name in members:
+                    members[members.index(name)] = new_name
+            answer.setdefault('success', []).append(new_name or name)
+        return Response.json(answer)
+
+    def device_refusal(self, instance):
+        """eNMS's traceback for a device it refuses: a slash or a quote in the name (db.factory), as a real one ends."""
+        if set('/\\\'"') & set('%s' % instance['name']):
+            return ('Traceback (most recent call last):\n  File "eNMS/database.py", line 493, in transaction\n'
+                    '    raise Exception("Names cannot contain a slash or a quote.")\n'
+                    'Exception: Names cannot contain a slash or a quote.\n')
+        return None
+
+    def delete_instance(self, request):
+        """DELETE /rest/instance/device/<name>: the deleted device's properties; 403 for a name eNMS does not know."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        name = request.params['name']
+        if request.params['instance_type'] != 'device' or name not in self.state['devices']:
+            return self.alert(403)
+        found = self.device_properties(name)
+        del self.state['devices'][name]
+        for members in self.state['pools'].values():
+            if name in members:
+                members.remove(name)
+        return Response.json(found)
+
+    def model_columns(self, kind):
+        if kind == 'pool':
+            return set(POOL_KEYS) | set(['device_name', 'device_name_match', 'device_name_invert'])
+        columns = set(DEVICE_DEFAULTS) | set(['name', 'id'])
+        for values in self.state['devices'].values():
+            columns.update(values)
+        return columns
+
+    def search(self, request):
+        """POST /rest/search as eNMS's controller.filtering answers a REST request: the asked columns that are properties
+        (a pool adds type, device_number and link_number), 10 records unless maximum_return_records says otherwise,
+        a criterion on an unknown property ignored, an empty or false value ignored, inclusion case-insensitive (SQL
+        LIKE), an invalid regular expression HTTP 500."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        try:
+            body = request.json()
+            kind, columns = body['type'], list(body['columns'])
+            order = body.get('order') or [{'column': 0, 'dir': 'asc'}]
+            order_column, descending = columns[int(order[0]['column'])], order[0].get('dir') == 'desc'
+            start, length = int(body.get('start', 0)), int(body.get('maximum_return_records', 10))
+            criteria = body.get('search_criteria') or {}
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return self.alert(500)
+        if kind == 'device':
+            rows = [self.device_properties(name, index) for index, name in enumerate(self.state['devices'], 1)]
+        elif kind == 'pool':
+            rows = [self.pool_properties(name, index) for index, name in enumerate(self.state['pools'], 1)]
+        else:
+            return self.alert(500)
+        properties = self.model_columns(kind)
+        try:
+            rows = [row for row in rows if self.selected(kind, row, properties, criteria)]
+        except re.error:
+            return self.alert(500)
+        if order_column in properties:
+            rows.sort(key=lambda row: sort_key(row.get(order_column)), reverse=descending)
+        shown = [column for column in columns if column in properties and (kind == 'device' or column != 'type')]
+        extra = ('type', 'device_number', 'link_number') if kind == 'pool' else ()
+        records = []
+        for row in rows[start:start + length]:
+            record = dict((column, row.get(column)) for column in shown)
+            record.update((column, row.get(column, 0)) for column in extra)
+            records.append(record)
+        return Response.json(records)
+
+    def selected(self, kind, row, properties, criteria):
+        for name in properties:
+            value, match = criteria.get(name), criteria.get('%s_filter' % name)
+            if not value and match != 'empty':
+                continue
+            found = row.get(name)
+            if value in ('bool-true', 'bool-false'):
+                hit = found is (value == 'bool-true')
+            elif match == 'equality':
+                hit = sql_equal(found, to_sql_text(value))
+            elif match == 'empty':
+                hit = found == ''
+            elif not match or match == 'inclusion':
+                hit = to_sql_text(value).lower() in to_sql_text(found).lower()
+            else:
+                hit = re.search(to_sql_text(value), to_sql_text(found)) is not None
+            if criteria.get('%s_invert' % name):
+                hit = not hit
+            if not hit:
+                return False
+        if kind == 'device':
+            return self.in_pools(row['name'], criteria)
+        return True
+
+    def in_pools(self, name, criteria):
+        """eNMS's relationship criterion: every named pool (one join per pool), any with union, none with empty."""
+        member_of = set(pool for pool, members in self.state['pools'].items() if name in members)
+        match = criteria.get('pools_filter')
+        if match == 'empty':
+            return not member_of
+        wanted = criteria.get('pools') or []
+        if not wanted:
+            return True
+        if match == 'union':
+            return bool(member_of & set(wanted))
+        return all(pool in member_of for pool in wanted)
 
     def service_properties(self, name, found):
         """What eNMS's to_dict(relation_names_only=True) gives for a service, in the keys the modules may read."""

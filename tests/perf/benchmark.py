@@ -83,6 +83,19 @@ RECORDED_MODULE_TASKS_PER_SECOND = 4.1
 RECORDED_REAL_ENMS = {'server': 'real eNMS 4.6 (Flask dev server, SQLite)', 'ansible_core': '2.19.14', 'hosts': 1000,
                       'config': '`pools: [nbbench-pool]`, 1,000 members', 'seconds': [2.56, 2.36, 2.92], 'requests': 2,
                       'measured': 'by hand on 2026-12-01'}
+# Measured by hand on the real eNMS 4.6 of scripts/real-enms.sh (docs/benchmark.md, section 9 says how).
+RECORDED_REAL_ENMS_DEVICES = [
+    {'server': 'real eNMS 4.6, by hand on 2026-12-03', 'how': 'one `enms_device` task, first run (creates)', 'seconds': '9.72',
+     'requests': 2, 'writes': 1},
+    {'server': 'real eNMS 4.6, by hand on 2026-12-03', 'how': 'one `enms_device` task, second run (as declared)',
+     'seconds': '1.90', 'requests': 2, 'writes': 0},
+    {'server': 'real eNMS 4.6, by hand on 2026-12-03', 'how': '`enms_device_info`, the 1,000 by a name regex', 'seconds': '4.62',
+     'requests': 4, 'writes': 0},
+    {'server': 'real eNMS 4.6, by hand on 2026-12-03', 'how': '`uri` loop of 50 devices', 'seconds': '113.16', 'requests': 50,
+     'writes': 50},
+    {'server': 'real eNMS 4.6, by hand on 2026-12-03', 'how': 'one `enms_device` task deleting 100 (4 at a time)',
+     'seconds': '61.62', 'requests': 102, 'writes': 100},
+]
 ENMS_INVENTORY = '''plugin: netops.bridge.enms
 url: %s
 username: admin
@@ -519,6 +532,60 @@ def inventory(bench, devices=10000):
     return {'devices': devices, 'rows': rows, 'by_hand': [RECORDED_REAL_ENMS]}
 
 
+def bench_devices(count):
+    return [{'name': 'bench-%04d' % index, 'ip_address': '10.64.%d.%d' % (index // 256, index % 256), 'vendor': 'Arista',
+             'model': '7050SX', 'operating_system': 'EOS', 'location': 'Site %d' % (index % 10)} for index in range(count)]
+
+
+def enms_env(enms):
+    return {'ENMS_URL': enms.url, 'ENMS_USERNAME': 'admin', 'ENMS_PASSWORD': 'admin-pass'}
+
+
+def device_declaration(bench, count=1000, uri_count=50):
+    """``count`` devices declared in one enms_device task (twice: the second run only reads), against a ``uri`` loop that
+    posts them one by one (it cannot tell what is already there, so every run writes them all again). The loop costs
+    more than a second per item here, so it posts ``uri_count`` of them and the report scales that to ``count``."""
+    declared = bench_devices(count)
+    rows = []
+    with EnmsEmulator() as enms:
+        play = timed_play('''
+            - name: Declare them in one task
+              netops.bridge.enms_device:
+                devices: "{{ bench_devices }}"
+              register: declared
+            ''')
+        for run in ('first run (creates)', 'second run (as declared)'):
+            before = len(enms.requests())
+            seconds = bench.playbook(play, env=enms_env(enms), extra_vars={'bench_devices': declared})[0]
+            sent = enms.requests()[before:]
+            rows.append({'how': 'one `enms_device` task, %s' % run, 'seconds': seconds, 'requests': len(sent),
+                         'writes': sum(1 for entry in sent if entry['method'] != 'GET' and entry['route'] != 'search')})
+        created = sum(1 for name in enms.state['devices'] if name.startswith('bench-'))
+    with EnmsEmulator() as enms:
+        before = len(enms.requests())
+        seconds = bench.playbook(timed_play('''
+            - name: Post them one by one with uri
+              ansible.builtin.uri:
+                url: "{{ lookup('ansible.builtin.env', 'ENMS_URL') }}/rest/instance/device"
+                method: POST
+                url_username: admin
+                url_password: admin-pass
+                force_basic_auth: true
+                body_format: json
+                body: "{{ item }}"
+              loop: "{{ bench_devices }}"
+              loop_control:
+                label: "{{ item.name }}"
+            '''), env=enms_env(enms), extra_vars={'bench_devices': declared[:uri_count]})[0]
+        sent = enms.requests()[before:]
+        rows.append({'how': '`uri` loop of %d devices, every run' % uri_count, 'seconds': seconds, 'requests': len(sent),
+                     'writes': len(sent)})
+        scale = float(count) / uri_count
+        rows.append({'how': '`uri` loop of %s devices, every run (the row above times %g, estimated)' % (thousands(count), scale),
+                     'seconds': seconds * scale, 'requests': int(len(sent) * scale), 'writes': int(len(sent) * scale)})
+    return {'devices': count, 'rows': rows, 'created': created, 'by_hand': RECORDED_REAL_ENMS_DEVICES}
+
+
 # -- the report ------------------------------------------------------------------------------------
 
 def verdict(ok):
@@ -631,6 +698,8 @@ def report(results, quick=False):
                   % (biggest['links'], verdict(biggest['module_peak_mib'] < 100), verdict(linear)), '']
     if 'inventory' in results:
         lines += inventory_report(results['inventory'])
+    if 'devices' in results:
+        lines += devices_report(results['devices'])
     lines += ['## Reading the figures', '',
               '- The default path: on the controller\'s `local` connection (`localhost`, `delegate_to: localhost`, an AWX '
               'execution environment) the collection\'s action plugin runs the module\'s `main()` in the worker process that '
@@ -707,12 +776,28 @@ def inventory_report(r):
     return lines
 
 
-FIGURES = ('per_task', 'requests', 'batch', 'sessions', 'waiting', 'scale', 'memory', 'inventory')
+def devices_report(r):
+    lines = ['## 9. eNMS devices: %s devices declared in one `enms_device` task' % thousands(r['devices']), '',
+             'Seconds of the timed task, requests counted by the emulator (writes: `POST /rest/instance/device` and '
+             '`DELETE`s; the search is a `POST` that reads).', '',
+             '| server | how | seconds | requests | writes |', '|---|---|---|---|---|']
+    for row in r['rows']:
+        lines.append('| emulator | %s | %.2f | %d | %d |' % (row['how'], row['seconds'], row['requests'], row['writes']))
+    for row in r['by_hand']:
+        lines.append('| %s | %s | %s | %s | %s |' % (row['server'], row['how'], row['seconds'], row['requests'], row['writes']))
+    first, second = r['rows'][0], r['rows'][1]
+    ok = first['writes'] == 1 and second['writes'] == 0 and r['created'] == r['devices']
+    lines += ['', '- one write for %s devices, none on the second run, every device created: %s'
+              % (thousands(r['devices']), verdict(ok)), '']
+    return lines
+
+
+FIGURES = ('per_task', 'requests', 'batch', 'sessions', 'waiting', 'scale', 'memory', 'inventory', 'devices')
 # Sizes small enough to run every code path of every figure in a few minutes (--quick): a check of the harness
 # itself, on a machine that cannot spare the quarter of an hour of the real sizes. Its figures are not to be read.
 QUICK_SIZES = {'per_task': {'tasks': 3, 'loop': 5}, 'batch': {'count': 10}, 'sessions': {'count': 3},
                'waiting': {'delays': (0, 1)}, 'scale': {'hosts': 6, 'forks': (2, 4)}, 'memory': {'sizes': (100, 200, 400)},
-               'inventory': {'devices': 200}}
+               'inventory': {'devices': 200}, 'devices': {'count': 20, 'uri_count': 5}}
 
 
 def main():
@@ -734,7 +819,8 @@ def main():
                  'requests': lambda: requests_per_task(bench), 'batch': lambda: batch_unlink(bench, **sizes.get('batch', {})),
                  'sessions': lambda: sessions(bench, **sizes.get('sessions', {})), 'waiting': lambda: waiting(bench, **sizes.get('waiting', {})),
                  'scale': lambda: scale(bench, **sizes.get('scale', {})), 'memory': lambda: memory(bench, **sizes.get('memory', {})),
-                 'inventory': lambda: inventory(bench, **sizes.get('inventory', {}))}
+                 'inventory': lambda: inventory(bench, **sizes.get('inventory', {})),
+                 'devices': lambda: device_declaration(bench, **sizes.get('devices', {}))}
         for name in FIGURES:
             if name in wanted:
                 started = time.monotonic()
