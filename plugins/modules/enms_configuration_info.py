@@ -18,8 +18,10 @@ description:
     C(GET /rest/configuration/<device>?property=<property>) gives the stored text.
   - eNMS answers an empty text both for a device it never stored anything for and for an empty configuration. The
     module tells them apart by those fields, not by the text. The device has none (RV(content=null), and RV(msg) says
-    so) when the text is empty and eNMS has no record of storing it (C(last_<property>_update) and
-    C(last_<property>_status) are both V(Never)). Otherwise RV(content) is the text, empty or not.
+    so) when the text is empty and eNMS has no record of storing one (C(last_<property>_update) is V(Never)) nor of
+    collecting one (C(last_<property>_status) is not V(Success); eNMS's backup services leave the update time as it
+    was when the text they collect is the one stored, an empty one included). Otherwise RV(content) is the text,
+    empty or not.
   - eNMS stores this data when one of its backup services runs (for example the Netmiko or NAPALM backup services) or
     when a client writes it (C(POST /rest/instance/device) with C(configuration)). A text written that way, with no
     backup, is returned with the C(last_<property>_*) fields as eNMS keeps them (V(Never)).
@@ -114,6 +116,7 @@ from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModu
 PROPERTIES = ('configuration', 'operational_data', 'specialized_data')
 STATUS_FIELDS = ('update', 'status', 'runtime', 'failure', 'duration')
 NEVER = 'Never'
+SUCCESS = 'Success'
 
 
 def stored_status(record, data_property):
@@ -122,8 +125,9 @@ def stored_status(record, data_property):
 
 
 def never_stored(content, status):
-    """eNMS's empty text is no configuration only when it never recorded storing or collecting one."""
-    return content == '' and status['update'] == NEVER and status['status'] == NEVER
+    """eNMS's empty text is no configuration only when eNMS never stored a text nor collected one successfully (a backup
+    that collects an empty text marks its status Success but leaves the update time as it was)."""
+    return content == '' and status['update'] == NEVER and status['status'] != SUCCESS
 
 
 def run(module):
