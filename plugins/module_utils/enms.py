@@ -199,6 +199,53 @@ class EnmsApi(object):
                 return records
             start += len(page)
 
+    def columns(self, model, criteria=None):
+        """Every property a ``model`` record has (custom properties included), from one record that ``criteria``
+        selects: two small reads, or one when nothing matches (None then). /rest/search gives only the columns asked for."""
+        compared = criteria_properties(criteria)
+        first = self.search_page(model, unique(['name'] + compared), criteria or {}, 0, 1)
+        if not first:
+            return None
+        refuse_unknown_properties(model, compared, first[0])
+        found = self.query(model, {'name': first[0].get('name')})
+        return sorted(found[0]) if found else None
+
+    def query(self, model, params=None, option='filters'):
+        """``GET /rest/query/<model>[?<property>=<value>...]``: the records eNMS matches by equality, each with every
+        property, in one request (no paging), those without a name left out."""
+        try:
+            response = self.client.request('GET', '%s/query/%s' % (API_PREFIX, path_segment(model)), params=params or None)
+        except ApiError as exc:
+            if exc.status == 500 and params:
+                exc.summary = ('eNMS answers HTTP 500 for a property that %ss do not have: check the property names in %s (%s)'
+                               % (model, option, ', '.join(sorted(params))))
+                exc.args = (exc.message,)
+            raise
+        listed = response.json()
+        if not isinstance(listed, list):
+            raise ApiError(PLATFORM, 'expected the %ss as a JSON list' % model, method='GET', url=response.url,
+                           status=response.status, detail=response.text[:200])
+        return named_records(listed)
+
+    def pool_names(self):
+        return [to_text(pool['name']) for pool in self.query('pool')]
+
+    def pool_members(self, name, option='pools'):
+        """The names of the devices in the pool ``name`` (``GET /rest/instance/pool/<name>``, 403 when unknown)."""
+        try:
+            response = self.client.request('GET', '%s/instance/pool/%s' % (API_PREFIX, path_segment(name)))
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = pool_hint(name, option)
+                exc.args = (exc.message,)
+            raise
+        pool = response.json_object('the pool %r' % name)
+        members = pool.get('devices')
+        if not isinstance(members, list):
+            raise ApiError(PLATFORM, 'eNMS gave the pool %r without its devices' % name, method='GET', url=response.url,
+                           status=response.status)
+        return [to_text(member) for member in members]
+
     def search_page(self, model, columns, criteria, start, page_size):
         body = {'type': model, 'columns': columns, 'search_criteria': criteria, 'order': [{'column': 0, 'dir': 'asc'}],
                 'start': start, 'maximum_return_records': page_size}
@@ -344,6 +391,17 @@ def unique(names):
         if name not in seen:
             seen.append(name)
     return seen
+
+
+def named_records(listed):
+    """The records that are objects with a name, sorted by name: what eNMS lists, as every reader here takes it."""
+    records = [record for record in listed if isinstance(record, dict) and record.get('name') not in (None, '')]
+    return sorted(records, key=lambda record: to_text(record['name']))
+
+
+def pool_hint(name, option='pools'):
+    return ('eNMS answers HTTP 403 for a pool name it does not know (or that the user may not read): check the name %r '
+            'in %s, exactly as eNMS shows it (case, spaces)' % (name, option))
 
 
 def refuse_unknown_properties(model, compared, record):
