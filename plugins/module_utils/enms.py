@@ -324,19 +324,10 @@ class EnmsApi(object):
         try:
             response = self.client.request('GET', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
         except ApiError as exc:
-            if exc.status == 403 and not self.query(kind, name=name):
+            if exc.status == 403 and not self.query(kind, {'name': name}):
                 return None
             raise
         return response.json_object('the %s %r' % (kind, name))
-
-    def query(self, kind, **equal):
-        """``GET /rest/query/<kind>?<property>=<value>``: every record whose properties equal these, as a list."""
-        response = self.client.request('GET', '%s/query/%s' % (API_PREFIX, kind), params=equal)
-        found = response.json()
-        if not isinstance(found, list) or not all(isinstance(record, dict) for record in found):
-            raise ApiError(PLATFORM, 'expected the %s records as a JSON list of objects' % kind, method='GET', url=response.url,
-                           status=response.status, detail=response.text[:200])
-        return found
 
     def write_instance(self, kind, record):
         """``POST /rest/instance/<kind>``: eNMS creates or updates by name, and answers a refusal with HTTP 200 and a

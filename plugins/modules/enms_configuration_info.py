@@ -132,7 +132,7 @@ def never_stored(content, status):
 
 def run(module):
     device, data_property = module.params['device'], module.params['property']
-    records = module.api.query('device', name=device)
+    records = module.api.query('device', {'name': device}, option='device')
     if not records:
         module.fail('eNMS has no device named %r (or the user may not read it).' % device)
     status = stored_status(records[0], data_property)
