@@ -187,8 +187,8 @@ def pool_view(record):
 
 def wanted_view(params, current):
     """The pool as declared: what the options give, the rest as eNMS has it (or its defaults for a new pool)."""
-    after = dict(current or {'name': params['name'], 'description': '', 'manually_defined': False,
-                              'device_filters': {}, 'devices': []})
+    new_pool = {'name': params['name'], 'description': '', 'manually_defined': False, 'device_filters': {}, 'devices': []}
+    after = dict(current or new_pool)
     if params['description'] is not None:
         after['description'] = params['description']
     if params['devices'] is not None:

@@ -280,8 +280,8 @@ class EnmsEmulator(Emulator):
     def pool_properties(self, name, index=None):
         """A pool as GET /rest/query/pool gives it: without its members."""
         found = {'admin_only': False, 'creator': '', 'description': '', 'device_number': len(self.state['pools'][name]),
-                 'id': index if index is not None else self.object_id('pools', name), 'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin',
-                 'manually_defined': True, 'name': name, 'type': 'pool'}
+                 'id': index if index is not None else self.object_id('pools', name),
+                 'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin', 'manually_defined': True, 'name': name, 'type': 'pool'}
         found.update(pool_criteria_defaults())
         # A pool written over POST /rest/instance/pool keeps what was written; a seeded one is a fixed list of devices.
         found.update(self.state.get('pool_properties', {}).get(name, {}))
