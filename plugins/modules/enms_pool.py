@@ -64,11 +64,11 @@ options:
     description:
       - The pool's criteria, making it a computed pool. A mapping of a device property (V(vendor), V(name),
         V(ip_address), V(model), V(location), a custom property, ...) to V({value, match, invert}).
-      - O(device_filters[].value) is a text, a number, or V(true)/V(false) for a boolean property. An empty text
+      - C(value) is a text, a number, or V(true)/V(false) for a boolean property. An empty text
         needs V(match=equality) (it selects the devices where the property is empty).
-      - O(device_filters[].match) is V(inclusion) (the property contains the value; the default, case-insensitive on
+      - C(match) is V(inclusion) (the property contains the value; the default, case-insensitive on
         eNMS's default SQLite database), V(equality), or V(regex).
-      - O(device_filters[].invert=true) selects the devices that do not match.
+      - C(invert=true) selects the devices that do not match.
       - All criteria must hold for a device to be a member. An empty mapping leaves the pool without members.
       - Mutually exclusive with O(devices).
     type: dict
