@@ -117,6 +117,8 @@ def default_seed():
                              location='Boston'),
         },
         'pools': {'Core': ['Washington', 'Atlanta'], 'Edge': ['Boston']},
+        # A pool's own properties (description, manually_defined, device_<property> criteria) once written over the API.
+        'pool_properties': {},
         'services': {
             'Configuration Backup': service(scoped_name='Configuration Backup', devices=['Washington']),
             SHARED_SERVICE: service(scoped_name='Ping', devices=['Washington', 'Atlanta'], shared=True),
@@ -284,7 +286,7 @@ class EnmsEmulator(Emulator):
                  'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin', 'manually_defined': True, 'name': name, 'type': 'pool'}
         found.update(pool_criteria_defaults())
         # A pool written over POST /rest/instance/pool keeps what was written; a seeded one is a fixed list of devices.
-        found.update(self.state.get('pool_properties', {}).get(name, {}))
+        found.update(self.state['pool_properties'].get(name, {}))
         return found
 
     def object_id(self, table, name):
@@ -491,7 +493,7 @@ class EnmsEmulator(Emulator):
                     "eNMS.database.RbacError: There is no device in the database with the following characteristics: "
                     "{'name': '%s'}" % unknown[0])
         columns = self.model_columns('pool') - set(['id', 'type', 'device_number'])
-        stored = self.state.setdefault('pool_properties', {}).setdefault(name, {})
+        stored = self.state['pool_properties'].setdefault(name, {})
         members = self.state['pools'].setdefault(name, [])
         if 'devices' in record:
             members[:] = list(record['devices'])
@@ -508,7 +510,7 @@ class EnmsEmulator(Emulator):
             return self.alert(403)
         found = self.pool_properties(name)
         del self.state['pools'][name]
-        self.state.get('pool_properties', {}).pop(name, None)
+        self.state['pool_properties'].pop(name, None)
         return Response.json(found)
 
     def update_all_pools(self, request):

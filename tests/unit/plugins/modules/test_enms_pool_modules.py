@@ -174,3 +174,10 @@ def test_the_other_stored_data_and_an_unknown_device(enms):
     unknown = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='nowhere'))
     assert unknown.failed and "no device named 'nowhere'" in unknown.result['msg']
     assert [entry['route'] for entry in enms.requests()][-1] == 'query'
+
+
+def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
+    pool(enms, description='Arista', device_filters=ARISTA)
+    state = enms.seed_state()
+    EnmsEmulator.check_seed(state)
+    assert state['pool_properties']['site1']['device_vendor'] == 'Arista'
