@@ -181,3 +181,10 @@ def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
     state = enms.seed_state()
     EnmsEmulator.check_seed(state)
     assert state['pool_properties']['site1']['device_vendor'] == 'Arista'
+
+
+@pytest.mark.parametrize('name', ['site/1', 'site\\1', "site'1", 'site"1'])
+def test_a_name_enms_refuses_is_refused_before_any_request(enms, name):
+    out = pool(enms, name=name, devices=['Atlanta'])
+    assert out.failed and 'cannot contain a slash' in out.result['msg']
+    assert enms.requests() == []
