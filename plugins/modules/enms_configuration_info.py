@@ -13,8 +13,8 @@ version_added: 1.2.0
 description:
   - Reads what eNMS stored for a device, the configuration its backup services collected by default, and the status
     eNMS keeps about it.
-  - Two requests. C(GET /rest/query/device?name=<device>) gives the device's C(last_<property>_*) fields (when eNMS
-    last stored the data, the status of the last collection); a device eNMS does not have fails the task here.
+  - Two requests. C(POST /rest/search) for the device by name gives its C(last_<property>_*) fields (when eNMS last
+    stored the data, the status of the last collection); a device eNMS does not have fails the task here.
     C(GET /rest/configuration/<device>?property=<property>) gives the stored text.
   - eNMS answers an empty text both for a device it never stored anything for and for an empty configuration. The
     module tells them apart by those fields, not by the text. The device has none (RV(content=null), and RV(msg) says
@@ -132,7 +132,8 @@ def never_stored(content, status):
 
 def run(module):
     device, data_property = module.params['device'], module.params['property']
-    records = module.api.query('device', {'name': device}, option='device')
+    columns = ['last_%s_%s' % (data_property, field) for field in STATUS_FIELDS]
+    records = module.api.search('device', columns, {'name': device, 'name_filter': 'equality'})
     if not records:
         module.fail('eNMS has no device named %r (or the user may not read it).' % device)
     status = stored_status(records[0], data_property)

@@ -24,6 +24,7 @@ description:
     include devices created since eNMS last recomputed it.
   - O(device_filters) declares the whole criteria set. A criterion the pool has in eNMS but O(device_filters) does not
     name is cleared.
+  - A name with a slash, a backslash or a quote (eNMS refuses them) is refused before any request.
   - A filter property that eNMS pools have no criterion for is refused before any write (eNMS would ignore it and the
     pool would select every device); so is a device in O(devices) that eNMS does not have.
 author:
@@ -152,6 +153,8 @@ KIND = 'pool'
 CRITERION_PREFIX = 'device_'
 MATCH_SUFFIX = '_match'
 UNSET_CRITERION = {'value': '', 'match': 'inclusion', 'invert': False}
+# eNMS's factory refuses them in a name, and a slash would split the name in the URL path of a read.
+FORBIDDEN_IN_NAMES = '/\\\'"'
 
 
 def criterion_properties(record):
@@ -299,6 +302,8 @@ def main():
         supports_check_mode=True,
     )
     module.require_non_empty('name')
+    if set(FORBIDDEN_IN_NAMES) & set(module.params['name']):
+        module.fail('eNMS names cannot contain a slash, a backslash or a quote, got %r; nothing was sent.' % module.params['name'])
     module.run(run)
 
 

@@ -173,7 +173,7 @@ def test_the_other_stored_data_and_an_unknown_device(enms):
     assert configuration(enms, device='site1-a')['content'] is None
     unknown = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='nowhere'))
     assert unknown.failed and "no device named 'nowhere'" in unknown.result['msg']
-    assert [entry['route'] for entry in enms.requests()][-1] == 'query'
+    assert [entry['route'] for entry in enms.requests()][-1] == 'search'
 
 
 def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
