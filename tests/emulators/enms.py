@@ -53,7 +53,16 @@ DEVICE_DEFAULTS = {
     'location': '', 'longitude': '0.0', 'model': '', 'napalm_driver': 'ios', 'netconf_driver': 'default',
     'netmiko_driver': 'cisco_ios', 'operating_system': '', 'os_version': '', 'port': 22, 'reachable': True,
     'scrapli_driver': 'cisco_iosxe', 'subtype': '', 'type': 'device', 'vendor': '', 'last_modified_by': 'admin',
+    'last_modified': '2026-01-01 00:00:00.000000',
+    # The custom device properties eNMS 4.6 ships in setup/properties.json, with their defaults (property3 is private:
+    # eNMS gives it empty).
+    'property1': '10.145.14.1', 'property2': 'CP', 'property3': '', 'custom_select': 'b',
+    'custom_multiselect': ['a', 'c'], 'custom_json': {'a': 'c', 'b': [1, 2, '3']},
 }
+# A custom JSON property marked merge_update: eNMS merges a dict written to an existing device into the value it has
+# ({**current, **value}) and fails on any other value, keeping the properties it had already set on the device;
+# a new device takes the value as it is.
+MERGED_PROPERTIES = ('custom_json',)
 for _kind in ('configuration', 'operational_data', 'specialized_data'):
     for _field in ('duration', 'failure', 'runtime', 'status', 'update'):
         DEVICE_DEFAULTS['last_%s_%s' % (_kind, _field)] = 'Never'
@@ -149,6 +158,12 @@ def sql_equal(value, text):
     return value == text
 
 
+def merge_traceback(value):
+    return ('Traceback (most recent call last):\n  File "eNMS/models/base.py", line 88, in update\n'
+            '    value = {**current_value, **value}\n'
+            "TypeError: '%s' object is not a mapping\n" % type(value).__name__)
+
+
 def to_sql_text(value):
     if isinstance(value, bool):
         return '1' if value else '0'
@@ -182,6 +197,8 @@ class EnmsEmulator(Emulator):
         self.route('POST', '/rest/update_all_pools', self.update_all_pools, 'update_all_pools')
         self.route('GET', '/rest/configuration/<device_name>', self.get_configuration, 'get_configuration')
         self.route('POST', '/rest/search', self.search, 'search')
+        self.route('POST', '/rest/instance/<instance_type>', self.update_instance, 'update_instance')
+        self.route('DELETE', '/rest/instance/<instance_type>/<name>', self.delete_instance, 'delete_instance')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -315,6 +332,80 @@ class EnmsEmulator(Emulator):
         if any(key not in columns for key in criteria):
             return self.alert(500)
         return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
+
+    def update_instance(self, request):
+        """POST /rest/instance/device with one device or a JSON list (list_data), as eNMS's update_instance: each
+        created or updated by name (new_name renames), properties devices do not have ignored, a refusal a
+        failure entry [device, traceback] beside the successes, all with HTTP 200."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        if request.params['instance_type'] != 'device':
+            return self.alert(500)
+        try:
+            body = request.json()
+        except ValueError:
+            return self.alert(500)
+        listed = body if isinstance(body, list) else [body]
+        answer = {}
+        for instance in listed:
+            if not isinstance(instance, dict):
+                return self.alert(500)
+            instance = dict(instance)
+            if 'name' not in instance:
+                answer.setdefault('failure', []).append([instance, 'Name is missing'])
+                continue
+            new_name = instance.pop('new_name', None)
+            problem = self.device_refusal(instance)
+            if problem:
+                answer.setdefault('failure', []).append([instance, problem])
+                continue
+            name = instance.pop('name')
+            known = self.model_columns('device')
+            values = self.state['devices'].pop(name, None)
+            created, values = values is None, values if values is not None else {}
+            problem = None
+            # As eNMS's update: the properties in the order given, each kept once set, the first failure ending it.
+            for key, value in instance.items():
+                if key not in known or key in ('id', 'type'):
+                    continue
+                if key in MERGED_PROPERTIES and not created:
+                    if not isinstance(value, dict):
+                        problem = merge_traceback(value)
+                        break
+                    value = dict(values.get(key, DEVICE_DEFAULTS[key]), **value)
+                values[key] = value
+            if problem:
+                self.state['devices'][name] = values
+                answer.setdefault('failure', []).append([dict(instance, name=name), problem])
+                continue
+            self.state['devices'][new_name or name] = values
+            for members in self.state['pools'].values():
+                if new_name and name in members:
+                    members[members.index(name)] = new_name
+            answer.setdefault('success', []).append(new_name or name)
+        return Response.json(answer)
+
+    def device_refusal(self, instance):
+        """eNMS's traceback for a device it refuses: a slash or a quote in the name (db.factory), as a real one ends."""
+        if set('/\\\'"') & set('%s' % instance['name']):
+            return ('Traceback (most recent call last):\n  File "eNMS/database.py", line 493, in transaction\n'
+                    '    raise Exception("Names cannot contain a slash or a quote.")\n'
+                    'Exception: Names cannot contain a slash or a quote.\n')
+        return None
+
+    def delete_instance(self, request):
+        """DELETE /rest/instance/device/<name>: the deleted device's properties; 403 for a name eNMS does not know."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        name = request.params['name']
+        if request.params['instance_type'] != 'device' or name not in self.state['devices']:
+            return self.alert(403)
+        found = self.device_properties(name)
+        del self.state['devices'][name]
+        for members in self.state['pools'].values():
+            if name in members:
+                members.remove(name)
+        return Response.json(found)
 
     def model_columns(self, kind):
         if kind == 'pool':
