@@ -374,7 +374,8 @@ class EnmsApi(object):
         ``failure`` list ([record, traceback]); that becomes an ApiError quoting the traceback's last line."""
         response = self.client.request('POST', '%s/instance/%s' % (API_PREFIX, kind), json_body=record)
         answer = response.json_object('the outcome of the write', maybe_applied=True)
-        if record['name'] not in (answer.get('success') or []):
+        succeeded = answer.get('success')
+        if not isinstance(succeeded, list) or record['name'] not in succeeded:
             raise ApiError(PLATFORM, 'eNMS refused to write the %s %r' % (kind, record['name']), method='POST', url=response.url,
                            status=response.status, detail=failure_reason(answer.get('failure')))
         return answer
@@ -409,7 +410,7 @@ class EnmsApi(object):
 def failure_reason(failures):
     """The last line of each traceback eNMS puts in ``failure`` ([record, traceback] pairs); never the whole traceback."""
     reasons = []
-    for failure in failures or []:
+    for failure in failures if isinstance(failures, list) else [failures] if failures else []:
         text = to_text(failure[-1] if isinstance(failure, (list, tuple)) and failure else failure)
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         reasons.append(lines[-1] if lines else text)

@@ -182,10 +182,11 @@ def wanted_criteria(device_filters):
                 for name in device_filters)
 
 
-def pool_view(record):
-    return {'name': record['name'], 'description': record.get('description') or '',
+def pool_view(record, name):
+    members = record.get('devices')
+    return {'name': name, 'description': to_text(record.get('description') or ''),
             'manually_defined': bool(record.get('manually_defined')), 'device_filters': active_criteria(record),
-            'devices': sorted(to_text(name) for name in record.get('devices') or [])}
+            'devices': sorted(to_text(member) for member in members) if isinstance(members, list) else []}
 
 
 def wanted_view(params, current):
@@ -257,7 +258,7 @@ def verify_kept(module, after, stored):
 def run(module):
     params = module.params
     existing = module.api.instance(KIND, params['name'])
-    current = pool_view(existing) if existing is not None else None
+    current = pool_view(existing, params['name']) if existing is not None else None
     module.result['diff'] = {'before': current or {}, 'after': {}}
     if params['state'] == 'absent':
         module.result.update(pool=None, devices=[])
@@ -285,7 +286,7 @@ def run(module):
         module.api.update_all_pools()
     stored = module.api.instance(KIND, params['name'])
     verify_kept(module, after, stored)
-    after['devices'] = pool_view(stored)['devices']
+    after['devices'] = pool_view(stored, params['name'])['devices']
     module.result['devices'] = after['devices']
 
 
