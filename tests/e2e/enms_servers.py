@@ -65,6 +65,14 @@ class EmulatedEnms(object):
                 scoped_name=scoped_name, shared=shared, workflows=[workflow] if workflow else [],
                 fails=not succeeds, run_delay=max(0.3, float(seconds)))
 
+    def set_device_data(self, name, **fields):
+        """A device's stored configuration (or other data) and its last_<property>_* fields, as a backup leaves them."""
+        with self.emulator.lock:
+            self.emulator.state['devices'][name].update(fields)
+
+    def track(self, kind, name):
+        """An object a test makes through the modules: the emulator forgets it when it stops."""
+
     def requests_to(self, route):
         return self.emulator.requests(route=route)
 
@@ -131,6 +139,16 @@ class RealEnms(object):
         if workflow is not None:
             properties['workflows'] = [workflow]
         self.create('python_snippet_service', properties, 'service')
+
+    def set_device_data(self, name, **fields):
+        """Through the instance API (no backup service can reach a device here): eNMS writes any device column it is given."""
+        answer = self.session.post('%s/rest/instance/device' % self.url, json=dict(fields, name=name), timeout=30)
+        answer.raise_for_status()
+        assert answer.json().get('success') == [name], answer.text[:2000]
+
+    def track(self, kind, name):
+        """An object a test makes through the modules, deleted on exit if the test did not (a 403 for one already gone)."""
+        self.created.append((kind, name))
 
     def requests_to(self, route):
         return None

@@ -62,6 +62,10 @@ CASES = {
         wait: false
       register: run
 ''', 'eNMS', 'get_result', '/rest/result/', 'enms', enms_env, 'json'),
+    'enms_pool': ('name: Core\n        devices: [Washington, Atlanta]', '', 'eNMS', 'get_instance', '/rest/instance/pool/Core', 'enms',
+                  enms_env, 'json'),
+    'enms_configuration_info': ('device: Washington', '', 'eNMS', 'get_configuration', '/rest/configuration/Washington', 'enms', enms_env,
+                                'json'),
     'omn_peo_info': ('project_tid: acc0000232', '', 'OMN', 'query', '/peo/peos/query', 'omn', omn_env, 'xml'),
     'omn_peo_project_link': ('links: [{peo_tid: peo-0009, project_tid: acc0000300}]\n        state: absent', '', 'OMN', 'query',
                              '/peo/peos/query', 'omn', omn_env, 'xml'),
@@ -165,6 +169,7 @@ NEVER_TWICE = {
     'saymon execute': ('saymon_operation', 'link_id: %s\n        operation_id: %s' % (LINK_L1, OP_SET_MAINTENANCE), '', 'saymon', saymon_env,
                        'execute_link_operation'),
     'enms run_service': ('enms_service_run', 'name: Configuration Backup\n        devices: [Washington]', '', 'enms', enms_env, 'run_service'),
+    'enms write pool': ('enms_pool', 'name: fresh\n        devices: [Washington]', '', 'enms', enms_env, 'update_pools'),
 }
 
 

@@ -14,7 +14,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netops.bridge.plugins.modules import (
-    enms_result_info, enms_service_run, omn_peo_info, omn_peo_project_link, saymon_job_info, saymon_operation, saymon_session,
+    enms_configuration_info, enms_pool, enms_result_info, enms_service_run, omn_peo_info, omn_peo_project_link, saymon_job_info, saymon_operation, saymon_session,
     zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info, zitadel_target_public_key)
 from .module_runner import Exited, run
 
@@ -34,6 +34,8 @@ MODULES = {
     'saymon_job_info': (saymon_job_info, dict(SAYMON, job_id='J1')),
     'enms_service_run': (enms_service_run, dict(ENMS, name='Configuration Backup', devices=['Washington'])),
     'enms_result_info': (enms_result_info, dict(ENMS, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')),
+    'enms_pool': (enms_pool, dict(ENMS, name='site1', description='Site 1', device_filters={'vendor': {'value': 'Arista'}})),
+    'enms_configuration_info': (enms_configuration_info, dict(ENMS, device='Washington')),
     'omn_peo_info': (omn_peo_info, dict(OMN, project_tid='acc0000232')),
     'omn_peo_project_link': (omn_peo_project_link, dict(OMN, links=[{'peo_tid': 'peo-0001', 'project_tid': 'acc0000232'}])),
     'zitadel_target': (zitadel_target, dict(ZITADEL, name='hook', endpoint='https://hooks.example.com/x', target_type='webhook', timeout='5s')),
