@@ -197,11 +197,11 @@ from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
-from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import has_control_character
-from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM
+from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM, EnmsApi
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
@@ -256,11 +256,6 @@ def same(value, wanted):
     if isinstance(wanted, bool) or isinstance(value, bool):
         return value is wanted
     return to_text(value) == to_text(wanted)
-
-
-def pool_hint(name):
-    return ('eNMS answers HTTP 403 for a pool name it does not know (or that the user may not read): check the name %r '
-            'in pools, exactly as eNMS shows it (case, spaces)' % name)
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -408,13 +403,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             client = ApiClient(PLATFORM, settings['url'], BasicAuth(settings['username'], settings['password']),
                                validate_certs=settings['validate_certs'], ca_path=settings['ca_path'],
                                timeout=settings['request_timeout'])
-            devices = self.devices(client, settings['device_filters'])
+            api = EnmsApi(client=client)
+            devices = self.devices(api, settings['device_filters'])
             pools = {}
             names = settings['pools']
             if not names and settings['pool_groups']:
-                names = self.pool_names(client)
+                names = api.pool_names()
             for name in names:
-                pools[name] = self.pool_members(client, name)
+                pools[name] = api.pool_members(name)
             return {'devices': devices, 'pools': pools}
         except ApiError as exc:
             self.fail(self.explain(exc), option=False)
@@ -430,43 +426,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             text += '. Check %s: is eNMS listening there' % option_name('url')
         return text + '.'
 
-    def devices(self, client, filters):
+    def devices(self, api, filters):
         params = dict((key, to_text(value)) for key, value in filters.items() if server_side(value))
-        try:
-            response = client.request('GET', '/rest/query/device', params=params or None)
-        except ApiError as exc:
-            if exc.status == 500 and params:
-                exc.summary = ('eNMS answers HTTP 500 for a property that devices do not have: check the property names '
-                               'in device_filters (%s)' % ', '.join(sorted(params)))
-            raise
-        listed = response.json()
-        if not isinstance(listed, list):
-            raise ApiError(PLATFORM, 'expected the devices as a JSON list', method='GET', url=response.url,
-                           status=response.status, detail=response.text[:200])
-        devices = [device for device in listed if isinstance(device, dict) and device.get('name') not in (None, '')]
-        return [device for device in devices if matches(device, filters)]
-
-    def pool_names(self, client):
-        response = client.request('GET', '/rest/query/pool')
-        listed = response.json()
-        if not isinstance(listed, list):
-            raise ApiError(PLATFORM, 'expected the pools as a JSON list', method='GET', url=response.url,
-                           status=response.status, detail=response.text[:200])
-        return [to_text(pool['name']) for pool in listed if isinstance(pool, dict) and pool.get('name')]
-
-    def pool_members(self, client, name):
-        try:
-            response = client.request('GET', '/rest/instance/pool/%s' % path_segment(name))
-        except ApiError as exc:
-            if exc.status == 403:
-                exc.summary = pool_hint(name)
-            raise
-        pool = response.json_object('the pool %r' % name)
-        members = pool.get('devices')
-        if not isinstance(members, list):
-            raise ApiError(PLATFORM, 'eNMS gave the pool %r without its devices' % name, method='GET', url=response.url,
-                           status=response.status)
-        return [to_text(member) for member in members]
+        return [device for device in api.query('device', params, option='device_filters') if matches(device, filters)]
 
     # -- the inventory --------------------------------------------------------------------------------
     def populate(self, data, settings):

@@ -12,6 +12,8 @@ results are kept under the service's scoped name (``Backup``), which only the se
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
@@ -31,6 +33,72 @@ FORBIDDEN_HINT = ('eNMS answers HTTP 403 both when no service has this name and 
                   'admin gets 403 only for a name that does not exist). Check the exact name in eNMS (a shared service is '
                   'named "[Shared] <name>", a service in a workflow "[<workflow>] <name>"); if it is right, the user lacks '
                   'the access')
+
+
+# eNMS's /rest/search gives 10 records unless asked for more; pages this long keep a 1,000-device read to one request.
+SEARCH_PAGE_SIZE = 1000
+FILTER_MATCHES = ('inclusion', 'equality', 'regex')
+FILTER_KEYS = ('value', 'match', 'invert')
+PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
+CRITERIA_SUFFIXES = ('_filter', '_invert')
+
+
+class FilterError(ValueError):
+    """A filter eNMS would misread; its message names the property and says why."""
+
+
+def criteria_from_filters(filters, what='filters'):
+    """eNMS search_criteria (``<p>``, ``<p>_filter``, ``<p>_invert``) from ``{property: {value, match, invert}}``.
+
+    eNMS skips a criterion whose value is empty, false or 0 (it would select everything), compares a boolean only
+    as the texts bool-true/bool-false, and an empty text only through its own ``empty`` match: each is translated
+    or refused here, never sent as it is.
+    """
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise FilterError('%s must be a mapping of property name to {value, match, invert}, got %r' % (what, filters))
+    criteria = {}
+    for name, wanted in filters.items():
+        name = to_text(name)
+        if not PROPERTY_NAME.match(name):
+            raise FilterError('%s: %r is not a property name' % (what, name))
+        if not isinstance(wanted, dict) or 'value' not in wanted:
+            raise FilterError('%s: %s must be a mapping with value (and optionally match and invert), got %r' % (what, name, wanted))
+        unknown = sorted(to_text(key) for key in wanted if key not in FILTER_KEYS)
+        if unknown:
+            raise FilterError('%s: %s has unknown keys %s (known: %s)' % (what, name, ', '.join(unknown), ', '.join(FILTER_KEYS)))
+        match = wanted.get('match') or 'inclusion'
+        if match not in FILTER_MATCHES:
+            raise FilterError('%s: %s match must be one of %s, got %r' % (what, name, ', '.join(FILTER_MATCHES), match))
+        invert = wanted.get('invert', False)
+        if not isinstance(invert, bool):
+            raise FilterError('%s: %s invert must be true or false, got %r' % (what, name, invert))
+        criteria.update(criterion(what, name, wanted['value'], match))
+        criteria['%s_invert' % name] = invert
+    return criteria
+
+
+def criterion(what, name, value, match):
+    if isinstance(value, bool):
+        # eNMS compares a boolean column only with these two texts, whatever the match.
+        return {name: 'bool-true' if value else 'bool-false', '%s_filter' % name: 'equality'}
+    if isinstance(value, (int, float)):
+        value = to_text(value)
+    if not isinstance(value, str):
+        raise FilterError('%s: %s value must be a text, a number or true/false, got %r' % (what, name, value))
+    if value == '':
+        if match != 'equality':
+            raise FilterError('%s: %s has an empty value, which eNMS ignores with match %s (it would select every record); '
+                              'use match equality to select an empty %s' % (what, name, match, name))
+        return {name: '', '%s_filter' % name: 'empty'}
+    return {name: value, '%s_filter' % name: match}
+
+
+def criteria_properties(criteria):
+    """The model properties a search_criteria compares (a list value is a relation, such as a device's pools)."""
+    return sorted(key for key, value in (criteria or {}).items()
+                  if not key.endswith(CRITERIA_SUFFIXES) and not isinstance(value, list))
 
 
 def enms_argument_spec():
@@ -101,12 +169,99 @@ def describe_errors(errors):
 
 
 class EnmsApi(object):
-    def __init__(self, module):
+    """eNMS's REST API for a module (its client made on first use) or for a plugin that holds its own ``client``."""
+
+    def __init__(self, module=None, client=None):
         self.module = module
+        self.own_client = client
 
     @property
     def client(self):
-        return self.module.client
+        return self.own_client if self.own_client is not None else self.module.client
+
+    def search(self, model, columns, criteria=None, order='name', page_size=SEARCH_PAGE_SIZE):
+        """Every ``model`` record matching ``criteria`` (eNMS search_criteria), each a dict of ``columns``.
+
+        ``POST /rest/search`` pages (ordered by ``order``, a column, so that pages neither overlap nor skip) until a
+        page comes back short. eNMS gives only the asked columns that are properties of the model, and silently
+        ignores a criterion on a property the model does not have, selecting every record: such a criterion is
+        refused from the first record, before any record is returned.
+        """
+        compared = criteria_properties(criteria)
+        columns = unique([order] + list(columns) + compared)
+        records, start = [], 0
+        while True:
+            page = self.search_page(model, columns, criteria or {}, start, page_size)
+            if not records and page:
+                refuse_unknown_properties(model, compared, page[0])
+            records.extend(page)
+            if len(page) < page_size:
+                return records
+            start += len(page)
+
+    def columns(self, model, criteria=None):
+        """Every property a ``model`` record has (custom properties included), from one record that ``criteria``
+        selects: two small reads, or one when nothing matches (None then). /rest/search gives only the columns asked for."""
+        compared = criteria_properties(criteria)
+        first = self.search_page(model, unique(['name'] + compared), criteria or {}, 0, 1)
+        if not first:
+            return None
+        refuse_unknown_properties(model, compared, first[0])
+        found = self.query(model, {'name': first[0].get('name')})
+        return sorted(found[0]) if found else None
+
+    def query(self, model, params=None, option='filters'):
+        """``GET /rest/query/<model>[?<property>=<value>...]``: the records eNMS matches by equality, each with every
+        property, in one request (no paging), those without a name left out."""
+        try:
+            response = self.client.request('GET', '%s/query/%s' % (API_PREFIX, path_segment(model)), params=params or None)
+        except ApiError as exc:
+            if exc.status == 500 and params:
+                exc.summary = ('eNMS answers HTTP 500 for a property that %ss do not have: check the property names in %s (%s)'
+                               % (model, option, ', '.join(sorted(params))))
+                exc.args = (exc.message,)
+            raise
+        listed = response.json()
+        if not isinstance(listed, list):
+            raise ApiError(PLATFORM, 'expected the %ss as a JSON list' % model, method='GET', url=response.url,
+                           status=response.status, detail=response.text[:200])
+        return named_records(listed)
+
+    def pool_names(self):
+        return [to_text(pool['name']) for pool in self.query('pool')]
+
+    def pool_members(self, name, option='pools'):
+        """The names of the devices in the pool ``name`` (``GET /rest/instance/pool/<name>``, 403 when unknown)."""
+        try:
+            response = self.client.request('GET', '%s/instance/pool/%s' % (API_PREFIX, path_segment(name)))
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = pool_hint(name, option)
+                exc.args = (exc.message,)
+            raise
+        pool = response.json_object('the pool %r' % name)
+        members = pool.get('devices')
+        if not isinstance(members, list):
+            raise ApiError(PLATFORM, 'eNMS gave the pool %r without its devices' % name, method='GET', url=response.url,
+                           status=response.status)
+        return [to_text(member) for member in members]
+
+    def search_page(self, model, columns, criteria, start, page_size):
+        body = {'type': model, 'columns': columns, 'search_criteria': criteria, 'order': [{'column': 0, 'dir': 'asc'}],
+                'start': start, 'maximum_return_records': page_size}
+        try:
+            # It only reads: safe to send again after a connection error.
+            response = self.client.request('POST', '%s/search' % API_PREFIX, json_body=body, idempotent=True)
+        except ApiError as exc:
+            if exc.status == 500 and any(value == 'regex' for value in criteria.values()):
+                exc.summary = 'eNMS answers HTTP 500 for a regular expression its database cannot use: check the regex filters'
+                exc.args = (exc.message,)
+            raise
+        page = response.json()
+        if not isinstance(page, list) or not all(isinstance(record, dict) for record in page):
+            raise ApiError(PLATFORM, 'expected the %s records as a JSON list of objects' % model, method='POST', url=response.url,
+                           status=response.status, detail=response.text[:200])
+        return page
 
     def run_service(self, body):
         """POST /rest/run_service once; refusals that eNMS answers with HTTP 200 become ApiError."""
@@ -159,6 +314,32 @@ class EnmsApi(object):
         """Poll until the run has finished; fail once eNMS has not known the run for ``not_found_timeout``."""
         return wait_as_asked(lambda: self.result(scoped_name, runtime), run_finished, describe_run(name, scoped_name, runtime),
                              lambda answer: answer is None, params)
+
+
+def unique(names):
+    seen = []
+    for name in names:
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def named_records(listed):
+    """The records that are objects with a name, sorted by name: what eNMS lists, as every reader here takes it."""
+    records = [record for record in listed if isinstance(record, dict) and record.get('name') not in (None, '')]
+    return sorted(records, key=lambda record: to_text(record['name']))
+
+
+def pool_hint(name, option='pools'):
+    return ('eNMS answers HTTP 403 for a pool name it does not know (or that the user may not read): check the name %r '
+            'in %s, exactly as eNMS shows it (case, spaces)' % (name, option))
+
+
+def refuse_unknown_properties(model, compared, record):
+    missing = [name for name in compared if name not in record]
+    if missing:
+        raise ApiError(PLATFORM, 'eNMS %ss have no property %s: eNMS would ignore that criterion and select every %s, so '
+                       'nothing was read' % (model, ', '.join(missing), model))
 
 
 def describe_run(name, scoped_name, runtime):

@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 import base64
 import binascii
 import copy
+import re
 import time
 from datetime import datetime, timedelta
 
@@ -131,6 +132,16 @@ def sql_equal(value, text):
     return value == text
 
 
+def to_sql_text(value):
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    return '' if value is None else '%s' % (value,)
+
+
+def sort_key(value):
+    return (0, value) if isinstance(value, (int, float)) and not isinstance(value, bool) else (1, to_sql_text(value))
+
+
 class EnmsEmulator(Emulator):
     platform = 'enms'
 
@@ -149,6 +160,7 @@ class EnmsEmulator(Emulator):
         self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
         self.route('GET', '/rest/instance/<instance_type>/<name>', self.get_instance, 'get_instance')
         self.route('GET', '/rest/query/<instance_type>', self.query, 'query')
+        self.route('POST', '/rest/search', self.search, 'search')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -280,6 +292,89 @@ class EnmsEmulator(Emulator):
         if any(key not in columns for key in criteria):
             return self.alert(500)
         return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
+
+    def model_columns(self, kind):
+        if kind == 'pool':
+            return set(POOL_KEYS) | set(['device_name', 'device_name_match', 'device_name_invert'])
+        columns = set(DEVICE_DEFAULTS) | set(['name', 'id'])
+        for values in self.state['devices'].values():
+            columns.update(values)
+        return columns
+
+    def search(self, request):
+        """POST /rest/search as eNMS's controller.filtering answers a REST request: the asked columns that are properties
+        (a pool adds type, device_number and link_number), 10 records unless maximum_return_records says otherwise,
+        a criterion on an unknown property ignored, an empty or false value ignored, inclusion case-insensitive (SQL
+        LIKE), an invalid regular expression HTTP 500."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        try:
+            body = request.json()
+            kind, columns = body['type'], list(body['columns'])
+            order = body.get('order') or [{'column': 0, 'dir': 'asc'}]
+            order_column, descending = columns[int(order[0]['column'])], order[0].get('dir') == 'desc'
+            start, length = int(body.get('start', 0)), int(body.get('maximum_return_records', 10))
+            criteria = body.get('search_criteria') or {}
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return self.alert(500)
+        if kind == 'device':
+            rows = [self.device_properties(name, index) for index, name in enumerate(self.state['devices'], 1)]
+        elif kind == 'pool':
+            rows = [self.pool_properties(name, index) for index, name in enumerate(self.state['pools'], 1)]
+        else:
+            return self.alert(500)
+        properties = self.model_columns(kind)
+        try:
+            rows = [row for row in rows if self.selected(kind, row, properties, criteria)]
+        except re.error:
+            return self.alert(500)
+        if order_column in properties:
+            rows.sort(key=lambda row: sort_key(row.get(order_column)), reverse=descending)
+        shown = [column for column in columns if column in properties and (kind == 'device' or column != 'type')]
+        extra = ('type', 'device_number', 'link_number') if kind == 'pool' else ()
+        records = []
+        for row in rows[start:start + length]:
+            record = dict((column, row.get(column)) for column in shown)
+            record.update((column, row.get(column, 0)) for column in extra)
+            records.append(record)
+        return Response.json(records)
+
+    def selected(self, kind, row, properties, criteria):
+        for name in properties:
+            value, match = criteria.get(name), criteria.get('%s_filter' % name)
+            if not value and match != 'empty':
+                continue
+            found = row.get(name)
+            if value in ('bool-true', 'bool-false'):
+                hit = found is (value == 'bool-true')
+            elif match == 'equality':
+                hit = sql_equal(found, to_sql_text(value))
+            elif match == 'empty':
+                hit = found == ''
+            elif not match or match == 'inclusion':
+                hit = to_sql_text(value).lower() in to_sql_text(found).lower()
+            else:
+                hit = re.search(to_sql_text(value), to_sql_text(found)) is not None
+            if criteria.get('%s_invert' % name):
+                hit = not hit
+            if not hit:
+                return False
+        if kind == 'device':
+            return self.in_pools(row['name'], criteria)
+        return True
+
+    def in_pools(self, name, criteria):
+        """eNMS's relationship criterion: every named pool (one join per pool), any with union, none with empty."""
+        member_of = set(pool for pool, members in self.state['pools'].items() if name in members)
+        match = criteria.get('pools_filter')
+        if match == 'empty':
+            return not member_of
+        wanted = criteria.get('pools') or []
+        if not wanted:
+            return True
+        if match == 'union':
+            return bool(member_of & set(wanted))
+        return all(pool in member_of for pool in wanted)
 
     def service_properties(self, name, found):
         """What eNMS's to_dict(relation_names_only=True) gives for a service, in the keys the modules may read."""

@@ -1,0 +1,122 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shared eNMS device search (POST /rest/search, paging, filters), against the eNMS emulator."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import sys
+
+import pytest
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi, FilterError, criteria_from_filters
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
+
+from emulators.enms import EnmsEmulator, device, seed_devices  # noqa: E402  (the tests folder is on the path only now)
+
+
+@pytest.fixture
+def enms():
+    emulator = EnmsEmulator()
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+def api_for(emulator):
+    return EnmsApi(client=ApiClient('eNMS', emulator.url, BasicAuth('admin', 'admin-pass'), timeout=10))
+
+
+@pytest.mark.parametrize('filters,criteria', [
+    ({'vendor': {'value': 'Arista'}}, {'vendor': 'Arista', 'vendor_filter': 'inclusion', 'vendor_invert': False}),
+    ({'name': {'value': '^site1-', 'match': 'regex', 'invert': True}},
+     {'name': '^site1-', 'name_filter': 'regex', 'name_invert': True}),
+    ({'port': {'value': 0, 'match': 'equality'}}, {'port': '0', 'port_filter': 'equality', 'port_invert': False}),
+    ({'reachable': {'value': False}}, {'reachable': 'bool-false', 'reachable_filter': 'equality', 'reachable_invert': False}),
+    ({'location': {'value': '', 'match': 'equality'}}, {'location': '', 'location_filter': 'empty', 'location_invert': False}),
+    (None, {}),
+])
+def test_filters_become_the_criteria_enms_reads(filters, criteria):
+    assert criteria_from_filters(filters) == criteria
+
+
+@pytest.mark.parametrize('filters,words', [
+    ({'vendor': 'Arista'}, 'must be a mapping with value'),
+    ({'vendor': {'value': 'A', 'match': 'like'}}, 'match must be one of inclusion, equality, regex'),
+    ({'vendor': {'value': 'A', 'matches': 'equality'}}, 'unknown keys matches'),
+    ({'vendor': {'value': 'A', 'invert': 'yes'}}, 'invert must be true or false'),
+    ({'vendor': {'value': ''}}, 'empty value, which eNMS ignores'),
+    ({'vendor': {'value': '', 'match': 'regex'}}, 'empty value, which eNMS ignores'),
+    ({'vendor': {'value': ['A']}}, 'value must be a text'),
+    ({'ven dor': {'value': 'A'}}, 'is not a property name'),
+    (['vendor'], 'must be a mapping of property name'),
+])
+def test_filters_eNMS_would_misread_are_refused(filters, words):
+    with pytest.raises(FilterError, match=words):
+        criteria_from_filters(filters, 'filters')
+
+
+def test_search_pages_until_a_short_page_in_name_order(enms):
+    enms.state['devices'].clear()
+    seed_devices(enms.state, 25)
+    found = api_for(enms).search('device', ['ip_address'], page_size=10)
+    assert [record['name'] for record in found] == ['device-%05d' % index for index in range(1, 26)]
+    assert set(found[0]) == set(['name', 'ip_address'])
+    assert enms.count(route='search') == 3
+
+
+def test_search_sends_one_more_page_when_the_last_is_full(enms):
+    enms.state['devices'].clear()
+    seed_devices(enms.state, 20)
+    assert len(api_for(enms).search('device', [], page_size=10)) == 20
+    assert enms.count(route='search') == 3
+
+
+def test_search_refuses_a_criterion_on_a_property_enms_does_not_have(enms):
+    criteria = criteria_from_filters({'vendr': {'value': 'Arista'}})
+    with pytest.raises(ApiError, match='no property vendr: eNMS would ignore that criterion and select every device'):
+        api_for(enms).search('device', ['vendor'], criteria)
+    assert enms.count(route='search') == 1
+
+
+def test_search_applies_each_match_as_enms_does(enms):
+    enms.state['devices'].update({
+        'site1-a': device('10.1.0.1', vendor='Arista', port=22, reachable=False, location=''),
+        'site1-b': device('10.1.0.2', vendor='arista networks', port=830, location='Paris'),
+    })
+    enms.state['pools']['Site1'] = ['site1-a']
+    api = api_for(enms)
+
+    def names(filters, **criteria):
+        found = criteria_from_filters(filters)
+        found.update(criteria)
+        return sorted(record['name'] for record in api.search('device', [], found))
+
+    assert names({'vendor': {'value': 'ARISTA'}}) == ['Boston', 'Washington', 'site1-a', 'site1-b']
+    assert names({'vendor': {'value': 'Arista', 'match': 'equality'}}) == ['Boston', 'Washington', 'site1-a']
+    assert names({'name': {'value': '^site1-', 'match': 'regex'}}) == ['site1-a', 'site1-b']
+    assert names({'name': {'value': '^site1-', 'match': 'regex', 'invert': True}}) == ['Atlanta', 'Boston', 'Washington']
+    assert names({'port': {'value': 830, 'match': 'equality'}}) == ['site1-b']
+    assert names({'reachable': {'value': False}}) == ['site1-a']
+    assert names({'location': {'value': '', 'match': 'equality'}}) == ['site1-a']
+    assert names({}, pools=['Site1']) == ['site1-a']
+    assert names({}, pools=['Core', 'Site1'], pools_filter='union') == ['Atlanta', 'Washington', 'site1-a']
+
+
+def test_an_invalid_regular_expression_is_explained(enms):
+    with pytest.raises(ApiError, match='HTTP 500.*regular expression'):
+        api_for(enms).search('device', [], criteria_from_filters({'name': {'value': '(', 'match': 'regex'}}))
+
+
+def test_emulated_search_gives_ten_records_unless_asked_and_only_known_columns(enms):
+    seed_devices(enms.state, 30)
+    client = ApiClient('eNMS', enms.url, BasicAuth('admin', 'admin-pass'), timeout=10)
+    answer = client.request('POST', '/rest/search', json_body={'type': 'device', 'columns': ['name', 'nosuch', 'pools']}).json()
+    assert len(answer) == 10 and set(answer[0]) == set(['name'])
+    ignored = client.request('POST', '/rest/search', json_body={
+        'type': 'device', 'columns': ['name'], 'search_criteria': {'nosuch': 'x'}, 'maximum_return_records': 100}).json()
+    assert len(ignored) == 33
