@@ -31,7 +31,8 @@ NO_RESULTS = 'There are no results or on-going services for the requested servic
 NO_TARGETS = "The service 'Run method' is set to 'Per device' mode, but no targets have been selected (in Step 3 > Targets)"
 # The columns POST /rest/search accepts for results on eNMS 4.6 (model properties); service_name is always added.
 RESULT_COLUMNS = ('runtime', 'parent_runtime', 'service_name', 'workflow_name', 'device_name', 'parent_device_name', 'success',
-                  'duration', 'path', 'result', 'id', 'labels', 'creator')
+                  'duration', 'path', 'result')
+RESULT_ASSOCIATIONS = ('service_name', 'workflow_name', 'device_name', 'parent_device_name', 'parent_service_name')
 SHARED_SERVICE = '[Shared] Ping'
 WORKFLOW_SERVICE = '[Upgrade Workflow] Check Version'
 RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
@@ -294,6 +295,8 @@ class EnmsEmulator(Emulator):
         return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
 
     def model_columns(self, kind):
+        if kind == 'result':
+            return set(RESULT_COLUMNS)
         if kind == 'pool':
             return set(POOL_KEYS) | set(['device_name', 'device_name_match', 'device_name_invert'])
         columns = set(DEVICE_DEFAULTS) | set(['name', 'id'])
@@ -321,6 +324,11 @@ class EnmsEmulator(Emulator):
             rows = [self.device_properties(name, index) for index, name in enumerate(self.state['devices'], 1)]
         elif kind == 'pool':
             rows = [self.pool_properties(name, index) for index, name in enumerate(self.state['pools'], 1)]
+        elif kind == 'result':
+            if order_column in RESULT_ASSOCIATIONS:
+                # eNMS 4.6 cannot order by an association proxy (service_name, device_name...): HTTP 500.
+                return self.alert(500)
+            rows = self.result_rows()
         else:
             return self.alert(500)
         properties = self.model_columns(kind)
@@ -331,7 +339,7 @@ class EnmsEmulator(Emulator):
         if order_column in properties:
             rows.sort(key=lambda row: sort_key(row.get(order_column)), reverse=descending)
         shown = [column for column in columns if column in properties and (kind == 'device' or column != 'type')]
-        extra = ('type', 'device_number', 'link_number') if kind == 'pool' else ()
+        extra = {'pool': ('type', 'device_number', 'link_number'), 'result': ('type', 'service_name')}.get(kind, ())
         records = []
         for row in rows[start:start + length]:
             record = dict((column, row.get(column)) for column in shown)
