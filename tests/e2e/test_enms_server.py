@@ -143,3 +143,28 @@ def test_an_unknown_service_fails_before_anything_runs(enms_server, ansible):
     assert 'HTTP 403' in result['msg'] and 'no service has this name' in result['msg']
     if enms_server.requests_to('run_service') is not None:
         assert not [r for r in enms_server.requests_to('run_service') if 'no such service' in r['body']]
+
+
+def test_a_workflow_of_two_services_gives_each_service_its_result(enms_server, ansible):
+    workflow = enms_server.prefix + 'nightly'
+    enms_server.add_workflow(workflow, [('save', True, 'saved'), ('check', False, 'drift found')])
+    run = ansible.playbook(play('''
+    - netops.bridge.enms_service_run:
+        name: "%s"
+        wait: false
+      register: started
+    - netops.bridge.enms_result_info:
+        name: "%s"
+        runtime: "{{ started.runtime }}"
+        wait: true
+        poll_interval: 0.5
+        wait_timeout: 120
+      register: finished
+''' % (workflow, workflow), "{'finished': finished}"), env=env_for(enms_server))
+    assert run.rc == 0, run
+    finished = run.results['finished']
+    assert finished['status'] == 'Completed' and finished['success'] is False, finished
+    services = finished['services']
+    assert [(found['name'], found['success'], found['devices']) for found in services] == [('save', True, []), ('check', False, [])]
+    assert [found['result']['result'] for found in services] == ['saved', 'drift found']
+    assert services[0]['runtime'] < services[1]['runtime'] and finished['changed'] is False
