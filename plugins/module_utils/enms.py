@@ -325,6 +325,66 @@ class EnmsApi(object):
         return wait_as_asked(lambda: self.result(scoped_name, runtime), run_finished, describe_run(name, scoped_name, runtime),
                              lambda answer: answer is None, params)
 
+    # -- instances (pools, devices' stored data) ----------------------------------------------------------------------
+    def instance(self, kind, name):
+        """``GET /rest/instance/<kind>/<name>`` (with its relations as names), or None when eNMS has no such ``kind``.
+
+        eNMS answers HTTP 403 both for a name it does not know and for one the user may not read: after a 403,
+        ``GET /rest/query/<kind>?name=<name>`` lists nothing in the first case, and the 403 stands in the second."""
+        try:
+            response = self.client.request('GET', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
+        except ApiError as exc:
+            if exc.status == 403 and not self.query(kind, {'name': name}):
+                return None
+            raise
+        return response.json_object('the %s %r' % (kind, name))
+
+    def write_instance(self, kind, record):
+        """``POST /rest/instance/<kind>``: eNMS creates or updates by name, and answers a refusal with HTTP 200 and a
+        ``failure`` list ([record, traceback]); that becomes an ApiError quoting the traceback's last line."""
+        response = self.client.request('POST', '%s/instance/%s' % (API_PREFIX, kind), json_body=record)
+        answer = response.json_object('the outcome of the write', maybe_applied=True)
+        if record['name'] not in (answer.get('success') or []):
+            raise ApiError(PLATFORM, 'eNMS refused to write the %s %r' % (kind, record['name']), method='POST', url=response.url,
+                           status=response.status, detail=failure_reason(answer.get('failure')))
+        return answer
+
+    def delete_instance(self, kind, name):
+        """``DELETE /rest/instance/<kind>/<name>``; eNMS answers a delete it aborted with HTTP 200 and ``delete_aborted``."""
+        response = self.client.request('DELETE', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
+        answer = response.json(maybe_applied=True)
+        if isinstance(answer, dict) and answer.get('delete_aborted'):
+            raise ApiError(PLATFORM, 'eNMS did not delete the %s %r' % (kind, name), method='DELETE', url=response.url,
+                           status=response.status, detail=to_text(answer.get('alert') or answer.get('error') or answer))
+        return answer
+
+    def update_all_pools(self):
+        """``POST /rest/update_all_pools``: eNMS recomputes the members of every pool the user may edit from its criteria
+        (eNMS's "Update all pools"); a pool written over the REST API is not recomputed otherwise."""
+        self.client.request('POST', '%s/update_all_pools' % API_PREFIX)
+
+    def configuration(self, device, data_property):
+        """``GET /rest/configuration/<device>?property=<data_property>``: the stored text (JSON null counts as empty)."""
+        response = self.client.request('GET', '%s/configuration/%s' % (API_PREFIX, path_segment(device)),
+                                       params={'property': data_property})
+        content = response.json()
+        if content is None:
+            return ''
+        if not isinstance(content, str):
+            raise ApiError(PLATFORM, 'expected the %s of %r as a JSON string' % (data_property, device), method='GET',
+                           url=response.url, status=response.status, detail=response.text[:200])
+        return content
+
+
+def failure_reason(failures):
+    """The last line of each traceback eNMS puts in ``failure`` ([record, traceback] pairs); never the whole traceback."""
+    reasons = []
+    for failure in failures or []:
+        text = to_text(failure[-1] if isinstance(failure, (list, tuple)) and failure else failure)
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        reasons.append(lines[-1] if lines else text)
+    return '; '.join(reasons) or 'no reason given'
+
 
 def workflow_services(records):
     """One entry per service that ran inside a workflow run, in the order they ran, from its ``/rest/search`` result rows.

@@ -74,6 +74,14 @@ class EmulatedEnms(object):
                 services['[%s] %s' % (name, scoped)] = service(scoped_name=scoped, workflows=[name], run_method='once',
                                                               fails=not succeeds, output=output)
 
+    def set_device_data(self, name, **fields):
+        """A device's stored configuration (or other data) and its last_<property>_* fields, as a backup leaves them."""
+        with self.emulator.lock:
+            self.emulator.state['devices'][name].update(fields)
+
+    def track(self, kind, name):
+        """An object a test makes through the modules: the emulator forgets it when it stops."""
+
     def requests_to(self, route):
         return self.emulator.requests(route=route)
 
@@ -160,6 +168,16 @@ class RealEnms(object):
                 'destination': destination, 'workflow': name})
             answer.raise_for_status()
             assert answer.json().get('success'), answer.text[:2000]
+
+    def set_device_data(self, name, **fields):
+        """Through the instance API (no backup service can reach a device here): eNMS writes any device column it is given."""
+        answer = self.session.post('%s/rest/instance/device' % self.url, json=dict(fields, name=name), timeout=30)
+        answer.raise_for_status()
+        assert answer.json().get('success') == [name], answer.text[:2000]
+
+    def track(self, kind, name):
+        """An object a test makes through the modules, deleted on exit if the test did not (a 403 for one already gone)."""
+        self.created.append((kind, name))
 
     def requests_to(self, route):
         return None

@@ -29,7 +29,7 @@ YAML_LANGUAGES = ('yaml', 'yml')
 PLATFORMS = ('saymon', 'enms', 'omn', 'zitadel')
 ENVIRONMENTS = {'saymon': saymon_env, 'enms': enms_env, 'omn': omn_env, 'zitadel': zitadel_env}
 # Requests that only read although they are not GETs; every other non-GET request is a write.
-READ_ROUTES = {'omn': ('query', 'retrieve', 'token'),
+READ_ROUTES = {'enms': ('search',), 'omn': ('query', 'retrieve', 'token'),
                'zitadel': ('v2 list_targets', 'v2 list_executions', 'v2beta list_targets', 'v2beta list_executions')}
 
 # What a user keeps in a vault: the emulators' credentials of the user the examples name ("automation").

@@ -10,7 +10,12 @@ when asked under a name that is not the service's scoped name (a shared service 
 GET /rest/instance/<type>/<name> giving the object (a service with its scoped_name, a pool with its device names),
 403 when unknown; GET /rest/query/<type>[?<property>=<value>...] listing devices with every property (pools without
 members), filtered by equality as eNMS's SQL does it (the first value of a repeated parameter; a boolean column
-matches 1/0, never true/false), 500 for a property the type does not have.
+matches 1/0, never true/false), 500 for a property the type does not have. Pools: POST /rest/instance/pool writes
+one (an unknown device fails the record with HTTP 200), DELETE /rest/instance/pool/<name>, POST /rest/update_all_pools
+recomputes every pool that is not manually defined from its device_<property> criteria (only the device criteria;
+eNMS 4.6 has link criteria too). GET /rest/configuration/<device>?property=... gives a device's stored configuration,
+operational_data or specialized_data ('' when never stored), kept in the device's state beside its last_<property>_*
+fields.
 
 state['devices'] maps a device name to its properties (device(ip_address, vendor=...)); a seed file may still give
 the name -> ip address string of earlier versions. seed_devices(state, count) adds many devices (benchmarks).
@@ -60,6 +65,20 @@ for _kind in ('configuration', 'operational_data', 'specialized_data'):
 # What GET /rest/query/pool gives for a pool (eNMS 4.6 adds a device_<property>, _match and _invert per property).
 POOL_KEYS = ('admin_only', 'creator', 'description', 'device_number', 'id', 'last_modified', 'last_modified_by',
              'manually_defined', 'name', 'type')
+# The device properties an eNMS 4.6 pool has criteria for (device_<property>, _match, _invert each), in its default setup
+# (properties.json's filtering list, property1 a custom property, and the three stored data properties).
+POOL_CRITERIA = ('configuration', 'creator', 'description', 'icon', 'ip_address', 'latitude', 'location', 'longitude', 'model',
+                 'name', 'napalm_driver', 'netconf_driver', 'netmiko_driver', 'operating_system', 'operational_data',
+                 'os_version', 'port', 'property1', 'scrapli_driver', 'specialized_data', 'subtype', 'vendor')
+# A device's stored data: read with GET /rest/configuration/<device>?property=..., never listed with its properties.
+DEVICE_DATA = ('configuration', 'operational_data', 'specialized_data')
+
+
+def pool_criteria_defaults():
+    found = {}
+    for name in POOL_CRITERIA:
+        found.update({'device_%s' % name: '', 'device_%s_match' % name: 'inclusion', 'device_%s_invert' % name: False})
+    return found
 
 
 def device(ip_address, **properties):
@@ -161,6 +180,10 @@ class EnmsEmulator(Emulator):
         self.route('GET', '/rest/result/<name>/<runtime>', self.get_result, 'get_result')
         self.route('GET', '/rest/instance/<instance_type>/<name>', self.get_instance, 'get_instance')
         self.route('GET', '/rest/query/<instance_type>', self.query, 'query')
+        self.route('POST', '/rest/instance/pool', self.update_pools, 'update_pools')
+        self.route('DELETE', '/rest/instance/pool/<name>', self.delete_pool, 'delete_pool')
+        self.route('POST', '/rest/update_all_pools', self.update_all_pools, 'update_all_pools')
+        self.route('GET', '/rest/configuration/<device_name>', self.get_configuration, 'get_configuration')
         self.route('POST', '/rest/search', self.search, 'search')
 
     def error_response(self, status, code, message):
@@ -255,17 +278,20 @@ class EnmsEmulator(Emulator):
     def device_properties(self, name, index=None):
         """A device as GET /rest/query/device gives it: every property, the defaults for those never set."""
         found = dict(DEVICE_DEFAULTS)
-        found.update(self.state['devices'][name])
+        found.update((key, value) for key, value in self.state['devices'][name].items() if key not in DEVICE_DATA)
         found['name'] = name
         found['id'] = index if index is not None else self.object_id('devices', name)
         return found
 
     def pool_properties(self, name, index=None):
         """A pool as GET /rest/query/pool gives it: without its members."""
-        return {'admin_only': False, 'creator': '', 'description': '', 'device_number': len(self.state['pools'][name]),
-                'id': index if index is not None else self.object_id('pools', name), 'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin',
-                'manually_defined': True, 'name': name, 'type': 'pool', 'device_name': '', 'device_name_match': 'inclusion',
-                'device_name_invert': False}
+        found = {'admin_only': False, 'creator': '', 'description': '', 'device_number': len(self.state['pools'][name]),
+                 'id': index if index is not None else self.object_id('pools', name), 'last_modified': '2026-01-01 00:00:00.000000', 'last_modified_by': 'admin',
+                 'manually_defined': True, 'name': name, 'type': 'pool'}
+        found.update(pool_criteria_defaults())
+        # A pool written over POST /rest/instance/pool keeps what was written; a seeded one is a fixed list of devices.
+        found.update(self.state.get('pool_properties', {}).get(name, {}))
+        return found
 
     def object_id(self, table, name):
         for index, known in enumerate(self.state[table], 1):
@@ -286,7 +312,7 @@ class EnmsEmulator(Emulator):
             return self.alert(500)
         # The first value of a repeated parameter counts, as in Flask's request.args.to_dict().
         criteria = dict((key, values[0]) for key, values in (request.query or {}).items())
-        columns = set(DEVICE_DEFAULTS) | set(['name', 'id']) if kind == 'device' else set(POOL_KEYS)
+        columns = set(DEVICE_DEFAULTS) | set(['name', 'id']) if kind == 'device' else self.model_columns('pool')
         if kind == 'device':
             for values in self.state['devices'].values():
                 columns.update(values)
@@ -298,7 +324,7 @@ class EnmsEmulator(Emulator):
         if kind == 'result':
             return set(RESULT_COLUMNS)
         if kind == 'pool':
-            return set(POOL_KEYS) | set(['device_name', 'device_name_match', 'device_name_invert'])
+            return set(POOL_KEYS) | set(pool_criteria_defaults())
         columns = set(DEVICE_DEFAULTS) | set(['name', 'id'])
         for values in self.state['devices'].values():
             columns.update(values)
@@ -510,6 +536,96 @@ class EnmsEmulator(Emulator):
         if now < run['done_at']:
             return Response.json({'status': 'Running', 'result': 'No results yet.'})
         return Response.json({'status': 'Completed', 'result': self.result_of(request.params['runtime'])})
+
+    # -- pools and stored data ---------------------------------------------------------------------------------------
+    def update_pools(self, request):
+        """POST /rest/instance/pool (an object, or a list of them): eNMS's update_instance, by name, creating or updating;
+        an unknown property is ignored, an unknown device fails that record (HTTP 200, its traceback in failure).
+        The members are not recomputed: that is POST /rest/update_all_pools."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        try:
+            body = request.json()
+        except ValueError:
+            return self.alert(500)
+        outcome = {}
+        for record in body if isinstance(body, list) else [body]:
+            failure = self.write_pool(dict(record))
+            if failure:
+                outcome.setdefault('failure', []).append([record, failure])
+            else:
+                outcome.setdefault('success', []).append(record['name'])
+        return Response.json(outcome)
+
+    def write_pool(self, record):
+        if 'name' not in record:
+            return 'Name is missing'
+        name = record.pop('name')
+        if set('/\\\'"') & set(name):
+            return 'Traceback (most recent call last):\nException: Names cannot contain a slash or a quote.'
+        unknown = [device for device in record.get('devices') or [] if device not in self.state['devices']]
+        if unknown:
+            return ('Traceback (most recent call last):\n  File "eNMS/database.py", line 450, in fetch\n'
+                    "eNMS.database.RbacError: There is no device in the database with the following characteristics: "
+                    "{'name': '%s'}" % unknown[0])
+        columns = self.model_columns('pool') - set(['id', 'type', 'device_number'])
+        stored = self.state.setdefault('pool_properties', {}).setdefault(name, {})
+        members = self.state['pools'].setdefault(name, [])
+        if 'devices' in record:
+            members[:] = list(record['devices'])
+        for key, value in record.items():
+            if key in columns:
+                stored[key] = value not in (False, 'false') if key in ('manually_defined', 'admin_only') or key.endswith('_invert') else value
+        return None
+
+    def delete_pool(self, request):
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        name = request.params['name']
+        if name not in self.state['pools']:
+            return self.alert(403)
+        found = self.pool_properties(name)
+        del self.state['pools'][name]
+        self.state.get('pool_properties', {}).pop(name, None)
+        return Response.json(found)
+
+    def update_all_pools(self, request):
+        """eNMS's compute_pool for every pool: a computed pool's members become the devices its criteria select (a
+        criterion counts when it has a value or the match empty; no criterion, no members)."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        for name in list(self.state['pools']):
+            found = self.pool_properties(name)
+            if found['manually_defined']:
+                continue
+            criteria = {}
+            for prop in POOL_CRITERIA:
+                value, match = found['device_%s' % prop], found['device_%s_match' % prop]
+                if value or match == 'empty':
+                    criteria.update({prop: value, '%s_filter' % prop: match, '%s_invert' % prop: found['device_%s_invert' % prop]})
+            properties = self.model_columns('device') | set(DEVICE_DATA)
+            self.state['pools'][name] = [device_name for device_name in self.state['devices'] if criteria and self.selected(
+                'device', dict(self.device_properties(device_name), **self.device_data(device_name)), properties, criteria)]
+        return Response.json(None)
+
+    def device_data(self, name):
+        found = self.state['devices'][name]
+        return dict((key, found.get(key) or '') for key in DEVICE_DATA)
+
+    def get_configuration(self, request):
+        """GET /rest/configuration/<device>?property=...: the stored text as a JSON string ('' when never stored), 403 for an
+        unknown device (eNMS's db.fetch), 500 for a property a device does not have."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        name = request.params['device_name']
+        if name not in self.state['devices']:
+            return self.alert(403)
+        wanted = (request.query.get('property') or ['configuration'])[0]
+        if wanted not in DEVICE_DATA and wanted not in self.device_properties(name):
+            return self.alert(500)
+        found = self.device_properties(name)
+        found.update(self.device_data(name))
+        return Response.json(found[wanted])
 
     def dump_state(self):
         return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('row_at', 'done_at')))
