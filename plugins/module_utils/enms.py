@@ -203,6 +203,46 @@ class EnmsApi(object):
                 return records
             start += len(page)
 
+    def devices(self, names=None, pool=None, criteria=None, columns=None):
+        """The devices selected by all of ``names``, ``pool`` and ``criteria`` (search_criteria), sorted by name, each
+        with ``columns`` (and its name), or with every property when ``columns`` is None.
+
+        One name is compared by eNMS; several are picked from what the other criteria select, since eNMS's criteria
+        hold one value per property. A pool eNMS does not know fails (its criterion would select nothing, silently)."""
+        criteria = dict(criteria or {})
+        names = unique(names or [])
+        if pool:
+            self.pool_members(pool, option='pool')
+            criteria['pools'] = [pool]
+        if len(names) == 1 and 'name' not in criteria:
+            criteria.update({'name': names[0], 'name_filter': 'equality', 'name_invert': False})
+        if columns is None:
+            columns = self.columns('device', criteria)
+            if columns is None:
+                return []
+        records = named_records(self.search('device', columns, criteria))
+        if names:
+            wanted = set(names)
+            records = [record for record in records if record['name'] in wanted]
+        return records
+
+    def update_devices(self, devices):
+        """One ``POST /rest/instance/device`` of a list of devices, which eNMS creates or updates by name (``new_name``
+        renames): ``{"success": [names], "failure": [[device, traceback]]}`` with HTTP 200, or an ``error``."""
+        response = self.client.request('POST', '%s/instance/device' % API_PREFIX, json_body=list(devices))
+        return response.json_object('the answer to the device write', maybe_applied=True)
+
+    def delete_device(self, name):
+        """``DELETE /rest/instance/device/<name>``; eNMS answers 403 for a name it does not know."""
+        try:
+            self.client.request('DELETE', '%s/instance/device/%s' % (API_PREFIX, path_segment(name)))
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = ('eNMS answers HTTP 403 for a device it does not know (deleted meanwhile?) or that the user '
+                               'may not edit')
+                exc.args = (exc.message,)
+            raise
+
     def columns(self, model, criteria=None):
         """Every property a ``model`` record has (custom properties included), from one record that ``criteria``
         selects: two small reads, or one when nothing matches (None then). /rest/search gives only the columns asked for."""

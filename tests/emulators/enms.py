@@ -185,6 +185,8 @@ class EnmsEmulator(Emulator):
         self.route('POST', '/rest/update_all_pools', self.update_all_pools, 'update_all_pools')
         self.route('GET', '/rest/configuration/<device_name>', self.get_configuration, 'get_configuration')
         self.route('POST', '/rest/search', self.search, 'search')
+        self.route('POST', '/rest/instance/<instance_type>', self.update_instance, 'update_instance')
+        self.route('DELETE', '/rest/instance/<instance_type>/<name>', self.delete_instance, 'delete_instance')
 
     def error_response(self, status, code, message):
         return Response.json({'alert': 'Error %d - %s' % (status, message)}, status)
@@ -319,6 +321,66 @@ class EnmsEmulator(Emulator):
         if any(key not in columns for key in criteria):
             return self.alert(500)
         return Response.json([row for row in rows if all(sql_equal(row.get(k), v) for k, v in criteria.items())])
+
+    def update_instance(self, request):
+        """POST /rest/instance/device with one device or a JSON list (list_data), as eNMS's update_instance: each
+        created or updated by name (new_name renames), properties devices do not have ignored, a refusal a
+        failure entry [device, traceback] beside the successes, all with HTTP 200."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        if request.params['instance_type'] != 'device':
+            return self.alert(500)
+        try:
+            body = request.json()
+        except ValueError:
+            return self.alert(500)
+        listed = body if isinstance(body, list) else [body]
+        answer = {}
+        for instance in listed:
+            if not isinstance(instance, dict):
+                return self.alert(500)
+            instance = dict(instance)
+            if 'name' not in instance:
+                answer.setdefault('failure', []).append([instance, 'Name is missing'])
+                continue
+            new_name = instance.pop('new_name', None)
+            problem = self.device_refusal(instance)
+            if problem:
+                answer.setdefault('failure', []).append([instance, problem])
+                continue
+            name = instance.pop('name')
+            known = self.model_columns('device')
+            values = self.state['devices'].pop(name, None)
+            values = values if values is not None else {}
+            values.update((key, value) for key, value in instance.items() if key in known and key not in ('id', 'type'))
+            self.state['devices'][new_name or name] = values
+            for members in self.state['pools'].values():
+                if new_name and name in members:
+                    members[members.index(name)] = new_name
+            answer.setdefault('success', []).append(new_name or name)
+        return Response.json(answer)
+
+    def device_refusal(self, instance):
+        """eNMS's traceback for a device it refuses: a slash or a quote in the name (db.factory), as a real one ends."""
+        if set('/\\\'"') & set('%s' % instance['name']):
+            return ('Traceback (most recent call last):\n  File "eNMS/database.py", line 493, in transaction\n'
+                    '    raise Exception("Names cannot contain a slash or a quote.")\n'
+                    'Exception: Names cannot contain a slash or a quote.\n')
+        return None
+
+    def delete_instance(self, request):
+        """DELETE /rest/instance/device/<name>: the deleted device's properties; 403 for a name eNMS does not know."""
+        if self.authenticate(request) is None:
+            return self.alert(401)
+        name = request.params['name']
+        if request.params['instance_type'] != 'device' or name not in self.state['devices']:
+            return self.alert(403)
+        found = self.device_properties(name)
+        del self.state['devices'][name]
+        for members in self.state['pools'].values():
+            if name in members:
+                members.remove(name)
+        return Response.json(found)
 
     def model_columns(self, kind):
         if kind == 'result':

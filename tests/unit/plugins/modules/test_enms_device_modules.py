@@ -1,0 +1,170 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""enms_device and enms_device_info against the eNMS emulator (and a scripted server for eNMS's HTTP-200 failures)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import sys
+
+import pytest
+
+from ansible_collections.netops.bridge.plugins.modules import enms_device, enms_device_info
+
+from .module_runner import run
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
+
+from emulators.enms import EnmsEmulator, seed_devices  # noqa: E402  (the tests folder is on the path only now)
+
+FIELD_VALUES = {
+    'ip_address': '10.9.9.9', 'port': 830, 'vendor': 'Juniper', 'model': 'MX204', 'operating_system': 'Junos',
+    'os_version': '22.4R1', 'location': 'Lyon', 'latitude': '45.76', 'longitude': '4.83', 'description': 'edge router',
+    'netmiko_driver': 'juniper_junos', 'napalm_driver': 'junos', 'scrapli_driver': 'juniper_junos',
+    'netconf_driver': 'junos',
+}
+
+
+@pytest.fixture
+def enms():
+    emulator = EnmsEmulator()
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+def connection(emulator):
+    return dict(url=emulator.url, username='admin', password='admin-pass')
+
+
+def writes(emulator):
+    return emulator.count(route='update_instance') + emulator.count(route='delete_instance')
+
+
+def test_one_device_created_then_unchanged_with_reads_only(enms):
+    args = dict(connection(enms), name='site1-leaf1', ip_address='10.1.0.11', vendor='Arista', port=22,
+                properties={'reachable': False})
+    first = run(enms_device, args)
+    assert not first.failed, first.result
+    assert first.result['changed'] and first.result['created'] == ['site1-leaf1']
+    assert first.result['changes'] == {'site1-leaf1': ['ip_address', 'port', 'reachable', 'vendor']}
+    assert enms.state['devices']['site1-leaf1'] == {'ip_address': '10.1.0.11', 'vendor': 'Arista', 'port': 22, 'reachable': False}
+    # A new device with a custom property: its name is checked on another device (one search, one query).
+    assert enms.counts() == {'search': 2, 'query': 1, 'update_instance': 1}
+    second = run(enms_device, args)
+    assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
+    assert enms.counts() == {'search': 3, 'query': 1, 'update_instance': 1}
+
+
+@pytest.mark.parametrize('field', sorted(FIELD_VALUES))
+def test_each_field_alone_is_compared_and_written_alone(enms, field):
+    args = dict(connection(enms), name='Washington')
+    args[field] = FIELD_VALUES[field]
+    before = dict(enms.state['devices']['Washington'])
+    done = run(enms_device, args, diff=True)
+    assert not done.failed, done.result
+    assert done.result['changed'] and done.result['changes'] == {'Washington': [field]}
+    assert done.result['diff']['after'] == {'Washington': {field: FIELD_VALUES[field]}}
+    sent = json.loads(enms.requests(route='update_instance')[0]['body'])
+    assert sent == [{'name': 'Washington', field: FIELD_VALUES[field]}]
+    assert enms.state['devices']['Washington'] == dict(before, **{field: FIELD_VALUES[field]})
+    again = run(enms_device, args)
+    assert not again.result['changed'] and enms.count(route='update_instance') == 1
+
+
+def test_bulk_creates_updates_deletes_in_one_write_and_reports_each(enms):
+    args = dict(connection(enms), devices=[
+        dict(name='Washington', vendor='Arista'),                    # unchanged
+        dict(name='Atlanta', location='Atlanta GA'),                 # updated
+        dict(name='Boston', state='absent'),                          # deleted
+        dict(name='Paris', ip_address='10.0.0.9', vendor='Nokia'),    # created
+        dict(name='Nowhere', state='absent'),                         # absent already
+    ])
+    check = run(enms_device, args, check_mode=True, diff=True)
+    assert check.result['changed'] and writes(enms) == 0
+    assert check.result['diff']['before']['Atlanta'] == {'location': 'Atlanta'}
+    assert check.result['diff']['after'] == {'Atlanta': {'location': 'Atlanta GA'}, 'Paris': {'ip_address': '10.0.0.9', 'vendor': 'Nokia'}}
+    assert set(check.result['diff']['before']['Boston']) >= set(['name', 'vendor', 'location'])
+    done = run(enms_device, args)
+    assert not done.failed, done.result
+    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['unchanged']) == (
+        ['Paris'], ['Atlanta'], ['Boston'], ['Washington', 'Nowhere'])
+    assert enms.count(route='update_instance') == 1 and enms.count(route='delete_instance') == 1
+    assert 'Boston' not in enms.state['devices'] and enms.state['devices']['Atlanta']['location'] == 'Atlanta GA'
+    again = run(enms_device, args)
+    assert not again.result['changed'] and writes(enms) == 2
+
+
+def test_a_thousand_devices_are_one_read_and_one_write_then_reads_only(enms):
+    declared = [dict(name='bulk-%04d' % index, ip_address='10.64.%d.%d' % (index // 256, index % 256), vendor='Arista')
+                for index in range(1000)]
+    args = dict(connection(enms), devices=declared)
+    first = run(enms_device, args)
+    assert len(first.result['created']) == 1000 and enms.counts() == {'search': 1, 'update_instance': 1}
+    second = run(enms_device, args)
+    assert not second.result['changed'] and len(second.result['unchanged']) == 1000
+    # 1,003 devices (the seed's 3 too) in pages of 1,000: two searches, no write.
+    assert enms.counts() == {'search': 3, 'update_instance': 1}
+
+
+def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
+    args = dict(connection(enms), name='Atlanta', new_name='Atlanta-1')
+    first = run(enms_device, args, diff=True)
+    assert first.result['changed'] and first.result['updated'] == ['Atlanta-1'] and first.result['changes'] == {'Atlanta-1': ['name']}
+    assert 'Atlanta-1' in enms.state['devices'] and 'Atlanta' not in enms.state['devices']
+    assert enms.state['pools']['Core'] == ['Washington', 'Atlanta-1']
+    second = run(enms_device, args)
+    assert not second.result['changed'] and second.result['unchanged'] == ['Atlanta-1']
+    both = run(enms_device, dict(connection(enms), name='Washington', new_name='Boston'))
+    assert both.failed and 'Washington: cannot be renamed to Boston, a device of that name exists too' in both.result['msg']
+    assert enms.count(route='update_instance') == 1
+
+
+@pytest.mark.parametrize('args,words', [
+    (dict(name='a', devices=[dict(name='b')]), 'name cannot be given together with devices'),
+    (dict(vendor='X', devices=[dict(name='b')]), 'vendor cannot be given together with devices'),
+    (dict(vendor='X'), 'name or devices is required'),
+    (dict(devices=[dict(name='a'), dict(name='a')]), "the name 'a' is declared twice"),
+    (dict(name='a/b'), 'must not be empty nor hold a slash or a quote'),
+    (dict(name='a', new_name='b', state='absent'), 'new_name cannot be given with state absent'),
+    (dict(name='a', properties={'vendor': 'X'}), 'properties.vendor is not a custom property name (use the option vendor)'),
+])
+def test_declarations_refused_before_any_request(enms, args, words):
+    done = run(enms_device, dict(connection(enms), **args))
+    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert enms.counts() == {}
+
+
+def test_a_custom_property_devices_do_not_have_is_refused_before_any_write(enms):
+    done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4'}))
+    assert done.failed and 'eNMS devices have no property rack' in done.result['msg']
+    assert writes(enms) == 0
+
+
+def test_enms_failures_in_a_200_answer_fail_the_task_naming_the_device_and_keep_the_successes(server):
+    traceback = 'Traceback (most recent call last):\n  File "x.py", line 1\nValueError: invalid literal for int()'
+    server.answers = [
+        (200, {'Content-Type': 'application/json'}, b'[]'),
+        (200, {'Content-Type': 'application/json'},
+         json.dumps({'success': ['a'], 'failure': [[{'name': 'b', 'port': 'x'}, traceback]]}).encode()),
+    ]
+    done = run(enms_device, dict(url=server.url, username='admin', password='p', devices=[dict(name='a'), dict(name='b')]))
+    assert done.failed and done.result['changed']
+    assert done.result['msg'] == 'eNMS did not write 1 device(s): b: ValueError: invalid literal for int()'
+    assert done.result['created'] == ['a'] and 'Traceback' not in done.result['msg']
+
+
+def test_device_info_pages_past_ten_and_selects_by_names_pool_and_filters(enms):
+    seed_devices(enms.state, 25, pool='Lab')
+    args = connection(enms)
+    every = run(enms_device_info, args).result['devices']
+    assert len(every) == 28 and every[0]['name'] == 'Atlanta' and every[0]['last_configuration_status'] == 'Never'
+    lab = run(enms_device_info, dict(args, pool='Lab', filters={'vendor': {'value': 'arista'}})).result['devices']
+    assert [found['name'] for found in lab] == ['device-%05d' % index for index in range(3, 26, 3)]
+    named = run(enms_device_info, dict(args, names=['Boston', 'Washington', 'Nowhere'])).result['devices']
+    assert [found['name'] for found in named] == ['Boston', 'Washington'] and named[0]['model'] == '7280R'
+    missing = run(enms_device_info, dict(args, pool='No Such Pool'))
+    assert missing.failed and 'HTTP 403 for a pool name' in missing.result['msg']
+    unknown = run(enms_device_info, dict(args, filters={'vendr': {'value': 'x'}}))
+    assert unknown.failed and 'no property vendr' in unknown.result['msg'] and 'devices' not in unknown.result
