@@ -4,6 +4,8 @@
 
 from __future__ import absolute_import, division, print_function
 
+import json
+
 from conftest import enms_env
 from emulators.enms import device
 from test_roles import role_play
@@ -107,3 +109,23 @@ def test_pruning_without_a_scope_is_refused_before_any_request(enms, ansible):
     run = ansible.playbook(role_play('enms_inventory', 'enms_inventory_prune: true\n'), env=enms_env(enms))
     assert run.rc != 0 and 'without enms_inventory_prune_scope would delete every eNMS device' in run.stdout, run
     assert enms.requests() == []
+
+
+def test_a_device_eNMS_refuses_stops_before_the_pools_and_the_account_says_what_was_written(enms, ansible):
+    seed(enms)
+    # eNMS answers a refused device with HTTP 200 and a failure entry beside what it wrote.
+    refusal = json.dumps({'success': ['site1-leaf1'], 'failure': [[{'name': 'site1-spine1'}, 'Traceback ...\nIntegrityError: refused']]})
+    enms.add_fault('status', route='update_instance', status=200, body=refusal)
+    role_vars = '''
+enms_inventory_devices:
+  - {name: site1-leaf1, ip_address: 10.1.0.1}
+  - {name: site1-spine1, ip_address: 10.1.0.9, vendor: Arista}
+enms_inventory_pools:
+  - {name: site1-leaves, devices: [site1-leaf1]}
+'''
+    run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms))
+    assert run.rc != 0, run
+    assert 'eNMS inventory: devices 1 created, 0 updated' in run.stdout, run.stdout[-4000:]
+    assert 'failed: devices: ' in run.stdout and 'site1-spine1' in run.stdout and 'IntegrityError: refused' in run.stdout
+    assert 'not attempted: pool site1-leaves' in run.stdout
+    assert enms.requests(route='update_pools') == []
