@@ -71,8 +71,8 @@ class EmulatedEnms(object):
             services = self.emulator.state['services']
             services[name] = service('workflow', name, run_method='once', services=['[%s] %s' % (name, step[0]) for step in steps])
             for scoped, succeeds, output in steps:
-                services['[%s] %s' % (name, scoped)] = service(scoped_name=scoped, workflows=[name], run_method='once',
-                                                              fails=not succeeds, output=output)
+                services['[%s] %s' % (name, scoped)] = service(
+                    scoped_name=scoped, workflows=[name], run_method='once', fails=not succeeds, output=output)
 
     def set_device_data(self, name, **fields):
         """A device's stored configuration (or other data) and its last_<property>_* fields, as a backup leaves them."""
