@@ -101,6 +101,10 @@ def criteria_properties(criteria):
                   if not key.endswith(CRITERIA_SUFFIXES) and not isinstance(value, list))
 
 
+# eNMS 4.6 answers HTTP 500 when a search is ordered by an association column such as service_name: order by runtime.
+WORKFLOW_RESULT_COLUMNS = ('runtime', 'parent_runtime', 'path', 'service_name', 'device_name', 'success', 'result')
+
+
 def enms_argument_spec():
     return dict(
         url=dict(type='str', required=True, fallback=(non_empty_env_fallback, ['ENMS_URL'])),
@@ -329,9 +333,10 @@ class EnmsApi(object):
         response = self.request_service('GET', '/rest/instance/service/%s' % path_segment(name), purpose)
         return response.json_object('the service %r' % name)
 
-    def scoped_name(self, name):
-        """The name eNMS keeps ``name``'s results under: its ``scoped_name``, one read."""
-        service = self.service(name)
+    def scoped_name(self, name, service=None):
+        """The name eNMS keeps ``name``'s results under: its ``scoped_name``, one read unless ``service`` was read already."""
+        if service is None:
+            service = self.service(name)
         scoped = service.get('scoped_name')
         if not isinstance(scoped, str) or not scoped:
             raise ApiError(PLATFORM, 'eNMS gave the service %r without a scoped_name, under which its results are kept' % name,
@@ -349,6 +354,11 @@ class EnmsApi(object):
             raise ApiError(PLATFORM, 'eNMS refused to give the result', method='GET', url=response.url,
                            status=response.status, detail=to_text(answer['error']))
         return answer
+
+    def workflow_services(self, runtime):
+        """The services that ran inside the workflow run ``runtime``, from its result rows (see workflow_services)."""
+        criteria = {'parent_runtime': runtime, 'parent_runtime_filter': 'equality'}
+        return workflow_services(self.search('result', WORKFLOW_RESULT_COLUMNS, criteria, order='runtime'))
 
     def wait_result(self, name, scoped_name, runtime, params):
         """Poll until the run has finished; fail once eNMS has not known the run for ``not_found_timeout``."""
@@ -415,6 +425,38 @@ def failure_reason(failures):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         reasons.append(lines[-1] if lines else text)
     return '; '.join(reasons) or 'no reason given'
+
+
+def workflow_services(records):
+    """One entry per service that ran inside a workflow run, in the order they ran, from its ``/rest/search`` result rows.
+
+    eNMS writes, under the run's ``parent_runtime``, the workflow's own rows (its ``path`` is the workflow's id) and,
+    for each service inside it, a row without a device (the service's result, absent when the workflow runs device
+    by device) and one row per device for a per-device service (path ``<workflow id>>...``, each with its own runtime).
+    """
+    services = []
+    by_path = {}
+    for record in records:
+        path = to_text(record.get('path') or '')
+        if '>' not in path:
+            continue
+        if path not in by_path:
+            by_path[path] = {'name': record.get('service_name'), 'rows': [], 'devices': []}
+            services.append(by_path[path])
+        by_path[path]['devices' if record.get('device_name') else 'rows'].append(record)
+    return [service_entry(found) for found in services]
+
+
+def service_entry(found):
+    devices = [{'name': row['device_name'], 'success': row.get('success'), 'runtime': row.get('runtime'),
+                'result': row.get('result')} for row in found['devices']]
+    if found['rows']:
+        # A retried service writes a row per attempt: the last one is its outcome.
+        own = found['rows'][-1]
+        success, runtime, result = own.get('success'), own.get('runtime'), own.get('result')
+    else:
+        success, runtime, result = all(device['success'] for device in devices), devices[0]['runtime'], None
+    return {'name': found['name'], 'success': success, 'runtime': runtime, 'devices': devices, 'result': result}
 
 
 def unique(names):

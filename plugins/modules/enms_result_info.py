@@ -22,6 +22,11 @@ description:
   - In check mode, given the placeholder V(netops.bridge-check-mode-placeholder) that M(netops.bridge.enms_service_run)
     returns as its runtime in check mode, the module reads the service only, warns, and returns RV(found=false).
     Outside check mode the placeholder fails the task before any request.
+  - For the run of a workflow (the service read has C(type=workflow)), RV(services) gives each service that ran inside
+    it, from one more read, C(POST /rest/search) on eNMS's results with the run's runtime as C(parent_runtime), ordered
+    by C(runtime) (eNMS 4.6 cannot order by an association column such as C(service_name)), paged.
+  - A workflow or service with no targets needs C(run_method=once) on eNMS; in the default per-device mode eNMS fails
+    the run with V(no targets have been selected) before any service runs, and RV(services) is empty.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
   - netops.bridge maintainers (@netops)
@@ -78,6 +83,20 @@ EXAMPLES = r'''
 - name: Show the devices that failed
   ansible.builtin.debug:
     var: backup_result.summary.failure
+
+- name: Read what each service of a workflow run did
+  netops.bridge.enms_result_info:
+    url: https://enms.example.com
+    username: automation
+    password: "{{ vault_enms_password }}"
+    name: Upgrade Workflow
+    runtime: "{{ upgrade.runtime }}"
+    wait: true
+  register: upgrade_result
+
+- name: Name the services that failed
+  ansible.builtin.debug:
+    msg: "{{ upgrade_result.services | rejectattr('success') | map(attribute='name') | list }}"
 '''
 
 RETURN = r'''
@@ -131,6 +150,55 @@ result:
   description: The whole result as eNMS returns it (empty while the run has no result yet).
   returned: when RV(found=true)
   type: dict
+services:
+  description:
+    - For the run of a workflow, one entry per service that ran inside it, in the order they ran (the workflow's own
+      result is the module's other keys). Nested workflows appear as services, and so do the services inside them.
+    - While the run is going on, the services that have a result so far.
+  returned: when RV(found=true) and O(name) is a workflow
+  type: list
+  elements: dict
+  version_added: 1.2.0
+  contains:
+    name:
+      description: The service's scoped name (V(Backup) for V([My Workflow] Backup)).
+      type: str
+      returned: always
+      sample: Check Version
+    success:
+      description: Whether the service succeeded (run device by device without a result of its own, whether it succeeded on every device).
+      type: bool
+      returned: always
+      sample: true
+    runtime:
+      description: The runtime of the service's own run inside the workflow (each service gets its own).
+      type: str
+      returned: always
+      sample: "2026-12-03 13:46:02.363344"
+    devices:
+      description: The service's result on each device, for a service run per device; empty for one run once.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        name:
+          description: The device's name.
+          type: str
+        success:
+          description: Whether the service succeeded on the device.
+          type: bool
+        runtime:
+          description: The runtime of the service's run on the device.
+          type: str
+        result:
+          description: The result on the device as eNMS keeps it.
+          type: dict
+    result:
+      description:
+        - The service's result as eNMS keeps it (C(success), C(result), C(summary), ...).
+        - V(null) when the workflow ran device by device, where eNMS keeps only the per-device results.
+      type: dict
+      returned: always
 scoped_name:
   description: The service's scoped name, under which eNMS keeps its results.
   returned: always
@@ -149,7 +217,8 @@ from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModu
 
 def run(module):
     params = module.params
-    scoped_name = module.api.scoped_name(params['name'])
+    service = module.api.service(params['name'])
+    scoped_name = module.api.scoped_name(params['name'], service)
     module.result['scoped_name'] = scoped_name
     if module.placeholder_given('runtime'):
         module.ansible.warn('check mode: runtime is the placeholder of an enms_service_run that ran in check mode; '
@@ -163,6 +232,8 @@ def run(module):
     module.result.update(found=answer is not None, finished=run_finished(answer), polls=polls)
     if answer is not None:
         module.result.update(run_outcome(answer))
+        if service.get('type') == 'workflow':
+            module.result['services'] = module.api.workflow_services(params['runtime'])
 
 
 def main():

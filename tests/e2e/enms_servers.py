@@ -65,6 +65,15 @@ class EmulatedEnms(object):
                 scoped_name=scoped_name, shared=shared, workflows=[workflow] if workflow else [],
                 fails=not succeeds, run_delay=max(0.3, float(seconds)))
 
+    def add_workflow(self, name, steps):
+        """A workflow run once (no targets needed) of services run once, one after the other: steps are (scoped_name, succeeds, output)."""
+        with self.emulator.lock:
+            services = self.emulator.state['services']
+            services[name] = service('workflow', name, run_method='once', services=['[%s] %s' % (name, step[0]) for step in steps])
+            for scoped, succeeds, output in steps:
+                services['[%s] %s' % (name, scoped)] = service(
+                    scoped_name=scoped, workflows=[name], run_method='once', fails=not succeeds, output=output)
+
     def set_device_data(self, name, **fields):
         """A device's stored configuration (or other data) and its last_<property>_* fields, as a backup leaves them."""
         with self.emulator.lock:
@@ -139,6 +148,26 @@ class RealEnms(object):
         if workflow is not None:
             properties['workflows'] = [workflow]
         self.create('python_snippet_service', properties, 'service')
+
+    def add_workflow(self, name, steps):
+        """A workflow run once (eNMS fails a per-device run without targets) of services run once, chained by success
+        edges from Start to End: steps are (scoped_name, succeeds, output)."""
+        self.create('workflow', {'name': name, 'scoped_name': name, 'skip_value': 'success', 'run_method': 'once'}, 'service')
+        chain = ['[Shared] Start']
+        for scoped, succeeds, output in steps:
+            full = '[%s] %s' % (name, scoped)
+            self.create('python_snippet_service', {
+                'name': full, 'scoped_name': scoped, 'skip_value': 'success', 'run_method': 'once', 'workflows': [name],
+                'source_code': 'results["success"] = %s\nresults["result"] = %r\n' % (bool(succeeds), output)}, 'service')
+            chain.append(full)
+        chain.append('[Shared] End')
+        for index, (source, destination) in enumerate(zip(chain, chain[1:])):
+            # Deleted with the workflow (its edges cascade), so not listed for deletion.
+            answer = self.session.post('%s/rest/instance/workflow_edge' % self.url, timeout=30, json={
+                'name': '%sedge-%d' % (self.prefix, index), 'subtype': 'success', 'source': source,
+                'destination': destination, 'workflow': name})
+            answer.raise_for_status()
+            assert answer.json().get('success'), answer.text[:2000]
 
     def set_device_data(self, name, **fields):
         """Through the instance API (no backup service can reach a device here): eNMS writes any device column it is given."""

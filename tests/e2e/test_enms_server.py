@@ -11,6 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from enms_servers import server
+from test_roles import role_play
 from test_saymon import play
 
 
@@ -143,3 +144,67 @@ def test_an_unknown_service_fails_before_anything_runs(enms_server, ansible):
     assert 'HTTP 403' in result['msg'] and 'no service has this name' in result['msg']
     if enms_server.requests_to('run_service') is not None:
         assert not [r for r in enms_server.requests_to('run_service') if 'no such service' in r['body']]
+
+
+def test_a_workflow_of_two_services_gives_each_service_its_result(enms_server, ansible):
+    workflow = enms_server.prefix + 'nightly'
+    enms_server.add_workflow(workflow, [('save', True, 'saved'), ('check', False, 'drift found')])
+    run = ansible.playbook(play('''
+    - netops.bridge.enms_service_run:
+        name: "%s"
+        wait: false
+      register: started
+    - netops.bridge.enms_result_info:
+        name: "%s"
+        runtime: "{{ started.runtime }}"
+        wait: true
+        poll_interval: 0.5
+        wait_timeout: 120
+      register: finished
+''' % (workflow, workflow), "{'finished': finished}"), env=env_for(enms_server))
+    assert run.rc == 0, run
+    finished = run.results['finished']
+    assert finished['status'] == 'Completed' and finished['success'] is False, finished
+    services = finished['services']
+    assert [(found['name'], found['success'], found['devices']) for found in services] == [('save', True, []), ('check', False, [])]
+    assert [found['result']['result'] for found in services] == ['saved', 'drift found']
+    assert services[0]['runtime'] < services[1]['runtime'] and finished['changed'] is False
+
+
+def test_the_inventory_role_creates_updates_prunes_in_its_scope_and_then_only_reads(enms_server, ansible):
+    # Its own name space: the module's other tests keep using the fixture's device, outside the prune scope.
+    prefix = enms_server.prefix + 'inv-'
+    enms_server.add_device(prefix + 'old', '192.0.2.66')
+    enms_server.add_device(prefix + 'spine1', '192.0.2.21', vendor='Cisco')
+    for kind, name in (('device', prefix + 'leaf1'), ('pool', prefix + 'leaves'), ('pool', prefix + 'arista')):
+        enms_server.track(kind, name)
+    role_vars = '''
+enms_inventory_devices:
+  - {name: %(p)sleaf1, ip_address: 192.0.2.11, vendor: Arista}
+  - {name: %(p)sspine1, ip_address: 192.0.2.21, vendor: Arista}
+enms_inventory_pools:
+  - {name: %(p)sleaves, devices: [%(p)sleaf1, %(p)sspine1]}
+  - name: %(p)sarista
+    device_filters:
+      name: {value: '^%(p)s', match: regex}
+      vendor: {value: Arista, match: equality}
+enms_inventory_prune: true
+enms_inventory_prune_scope:
+  name: {value: '^%(p)s', match: regex}
+''' % {'p': prefix}
+    playbook = role_play('enms_inventory', role_vars, save='enms_inventory_summary')
+    applied = ansible.playbook(playbook, env=env_for(enms_server))
+    assert applied.rc == 0, applied.stdout[-4000:]
+    account = applied.results
+    assert account['devices'] == {'created': [prefix + 'leaf1'], 'updated': [prefix + 'spine1'], 'unchanged': [],
+                                  'deleted': [prefix + 'old']}, account
+    assert sorted(account['pools']['created']) == [prefix + 'arista', prefix + 'leaves'], account
+    members = ansible.playbook(play('''
+    - netops.bridge.enms_device_info:
+        pool: "%sarista"
+      register: arista
+''' % prefix, "{'arista': arista}"), env=env_for(enms_server)).results['arista']
+    assert sorted(found['name'] for found in members['devices']) == [prefix + 'leaf1', prefix + 'spine1'], members
+    again = ansible.playbook(playbook, env=env_for(enms_server))
+    assert again.rc == 0 and again.results['changed'] is False, again.stdout[-4000:]
+    assert sorted(again.results['devices']['unchanged']) == [prefix + 'leaf1', prefix + 'spine1']

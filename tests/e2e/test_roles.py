@@ -15,7 +15,7 @@ import yaml
 from conftest import BIN, REPO_ROOT, enms_env, omn_env, saymon_env, zitadel_env
 from emulators.saymon import LINK_L1, OBJECT_O1, OP_PING
 
-ROLES = ['saymon_operations', 'enms_service', 'omn_project_peos', 'zitadel_actions', 'network_change']
+ROLES = ['saymon_operations', 'enms_service', 'omn_project_peos', 'zitadel_actions', 'network_change', 'enms_inventory']
 
 SAVE = '''
   post_tasks:

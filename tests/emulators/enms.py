@@ -33,6 +33,11 @@ from datetime import datetime, timedelta
 from emulators.base import Emulator, Response
 
 NO_RESULTS = 'There are no results or on-going services for the requested service and runtime.'
+NO_TARGETS = "The service 'Run method' is set to 'Per device' mode, but no targets have been selected (in Step 3 > Targets)"
+# The columns POST /rest/search accepts for results on eNMS 4.6 (model properties); service_name is always added.
+RESULT_COLUMNS = ('runtime', 'parent_runtime', 'service_name', 'workflow_name', 'device_name', 'parent_device_name', 'success',
+                  'duration', 'path', 'result')
+RESULT_ASSOCIATIONS = ('service_name', 'workflow_name', 'device_name', 'parent_device_name', 'parent_service_name')
 SHARED_SERVICE = '[Shared] Ping'
 WORKFLOW_SERVICE = '[Upgrade Workflow] Check Version'
 RUN_REQUEST_KEYS = ('name', 'devices', 'pools', 'ip_addresses', 'async', 'form', 'ignore_invalid_targets')
@@ -251,6 +256,7 @@ class EnmsEmulator(Emulator):
             'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload,
             'run_name': run_name, 'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
             'done_at': now + service.get('run_delay', self.state['run_delay']), 'aborted': False,
+            'no_targets': not targets and service.get('run_method', 'per_device') == 'per_device',
         }
         if not body.get('async', True):
             self.state['runs'][runtime]['row_at'] = self.state['runs'][runtime]['done_at'] = now
@@ -408,6 +414,8 @@ class EnmsEmulator(Emulator):
         return Response.json(found)
 
     def model_columns(self, kind):
+        if kind == 'result':
+            return set(RESULT_COLUMNS)
         if kind == 'pool':
             return set(POOL_KEYS) | set(pool_criteria_defaults())
         columns = set(DEVICE_DEFAULTS) | set(['name', 'id'])
@@ -435,6 +443,11 @@ class EnmsEmulator(Emulator):
             rows = [self.device_properties(name, index) for index, name in enumerate(self.state['devices'], 1)]
         elif kind == 'pool':
             rows = [self.pool_properties(name, index) for index, name in enumerate(self.state['pools'], 1)]
+        elif kind == 'result':
+            if order_column in RESULT_ASSOCIATIONS:
+                # eNMS 4.6 cannot order by an association proxy (service_name, device_name...): HTTP 500.
+                return self.alert(500)
+            rows = self.result_rows()
         else:
             return self.alert(500)
         properties = self.model_columns(kind)
@@ -445,7 +458,7 @@ class EnmsEmulator(Emulator):
         if order_column in properties:
             rows.sort(key=lambda row: sort_key(row.get(order_column)), reverse=descending)
         shown = [column for column in columns if column in properties and (kind == 'device' or column != 'type')]
-        extra = ('type', 'device_number', 'link_number') if kind == 'pool' else ()
+        extra = {'pool': ('type', 'device_number', 'link_number'), 'result': ('type', 'service_name')}.get(kind, ())
         records = []
         for row in rows[start:start + length]:
             record = dict((column, row.get(column)) for column in shown)
@@ -528,15 +541,80 @@ class EnmsEmulator(Emulator):
     def result_of(self, runtime):
         run = self.state['runs'][runtime]
         found = self.state['services'].get(run['service']) or {}
+        if run.get('no_targets'):
+            # eNMS's Runner: a main run in per_device mode without targets fails before any service runs.
+            return {'runtime': runtime, 'success': False, 'result': NO_TARGETS, 'duration': '0:00:00', 'trigger': 'REST API',
+                    'summary': {'success': [], 'failure': [], 'discard': []}, 'devices': {}, 'payload': {},
+                    'properties': self.service_properties(run['service'], found) if found else {}}
         failed = [d for d in run['targets'] if found.get('fails') or d in self.state['failing_devices']]
         succeeded = [d for d in run['targets'] if d not in failed]
+        # A workflow succeeds when the End node is reached: here, when every service inside it succeeded.
+        inner_success = all(row['success'] for row in self.inner_rows(runtime))
         return {
-            'runtime': runtime, 'success': not failed, 'duration': '0:00:01', 'trigger': 'REST API',
+            'runtime': runtime, 'success': not failed and inner_success, 'duration': '0:00:01', 'trigger': 'REST API',
             'summary': {'success': succeeded, 'failure': failed, 'discard': []},
             'devices': dict((d, {'device_target': d, 'success': d not in failed, 'runtime': runtime}) for d in run['targets']),
             'payload': copy.deepcopy(run['payload']),
             'properties': self.service_properties(run['service'], found) if found else {},
         }
+
+    def inner_services(self, workflow):
+        """The services of ``workflow`` in the order its edges run them: its ``services`` list, else declaration order."""
+        found = self.state['services'].get(workflow) or {}
+        names = found.get('services') or [name for name, inner in self.state['services'].items() if workflow in inner['workflows']]
+        return [name for name in names if name in self.state['services']]
+
+    def inner_rows(self, runtime):
+        """The result rows eNMS writes for the services that ran inside a workflow run (see result_rows)."""
+        run = self.state['runs'][runtime]
+        workflow = self.state['services'].get(run['service']) or {}
+        if workflow.get('type') != 'workflow' or run.get('no_targets'):
+            return []
+        rows, start = [], datetime.strptime(runtime, '%Y-%m-%d %H:%M:%S.%f')
+        workflow_id = self.object_id('services', run['service'])
+        for position, name in enumerate(self.inner_services(run['service']), 1):
+            inner = self.state['services'][name]
+            stamp = str(start + timedelta(milliseconds=100 * position))
+            row = {'type': 'result', 'parent_runtime': runtime, 'service_name': inner['scoped_name'],
+                   'workflow_name': workflow['scoped_name'], 'parent_device_name': None, 'duration': '0:00:00',
+                   'path': '%d>%d' % (workflow_id, self.object_id('services', name))}
+            if inner.get('run_method', 'per_device') == 'once':
+                succeeded = not inner.get('fails')
+                rows.append(dict(row, runtime=stamp, device_name=None, success=succeeded, result={
+                    'runtime': stamp, 'success': succeeded, 'duration': '0:00:00', 'device_target': None, 'trigger': 'REST API',
+                    'result': inner.get('output', 'netops.bridge test'), 'summary': {'success': [], 'failure': [], 'discard': []}}))
+                continue
+            summary = {'success': [], 'failure': [], 'discard': []}
+            for offset, target in enumerate(run['targets'], 1):
+                device_stamp = str(start + timedelta(milliseconds=100 * position + offset))
+                succeeded = not (inner.get('fails') or target in self.state['failing_devices'])
+                summary['success' if succeeded else 'failure'].append(target)
+                rows.append(dict(row, runtime=device_stamp, device_name=target, success=succeeded, result={
+                    'runtime': device_stamp, 'success': succeeded, 'duration': '0:00:00', 'device_target': target,
+                    'result': inner.get('output', 'netops.bridge test')}))
+            succeeded = not summary['failure']
+            rows.append(dict(row, runtime=stamp, device_name=None, success=succeeded, result={
+                'runtime': stamp, 'success': succeeded, 'duration': '0:00:00', 'device_target': None, 'trigger': 'REST API',
+                'summary': summary}))
+        return rows
+
+    def result_rows(self):
+        """Every finished run's rows of eNMS's result table: the main run's (runtime = parent_runtime, path its id) and,
+        for a workflow, one per service inside it (device_name empty), plus one per device for a per-device service
+        (path "<workflow id>>...", each its own runtime)."""
+        rows, now = [], time.time()
+        for runtime, run in self.state['runs'].items():
+            if run['aborted'] or now < run['done_at']:
+                continue
+            result = self.result_of(runtime)
+            found = self.state['services'].get(run['service']) or {}
+            rows.append({'type': 'result', 'runtime': runtime, 'parent_runtime': runtime, 'service_name': run['service_name'],
+                         'workflow_name': None, 'device_name': None, 'parent_device_name': None, 'success': result['success'],
+                         'duration': result['duration'], 'path': str(self.object_id('services', run['service'])),
+                         'result': result})
+            if found.get('type') == 'workflow':
+                rows.extend(self.inner_rows(runtime))
+        return rows
 
     def get_result(self, request):
         if self.authenticate(request) is None:
