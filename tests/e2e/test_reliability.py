@@ -66,6 +66,8 @@ CASES = {
                   enms_env, 'json'),
     'enms_configuration_info': ('device: Washington', '', 'eNMS', 'get_configuration', '/rest/configuration/Washington', 'enms', enms_env,
                                 'json'),
+    'enms_device': ('name: Washington\n        description: faulted', '', 'eNMS', 'search', '/rest/search', 'enms', enms_env, 'json'),
+    'enms_device_info': ('names: [Washington, Atlanta]', '', 'eNMS', 'search', '/rest/search', 'enms', enms_env, 'json'),
     'omn_peo_info': ('project_tid: acc0000232', '', 'OMN', 'query', '/peo/peos/query', 'omn', omn_env, 'xml'),
     'omn_peo_project_link': ('links: [{peo_tid: peo-0009, project_tid: acc0000300}]\n        state: absent', '', 'OMN', 'query',
                              '/peo/peos/query', 'omn', omn_env, 'xml'),
@@ -169,6 +171,7 @@ NEVER_TWICE = {
     'saymon execute': ('saymon_operation', 'link_id: %s\n        operation_id: %s' % (LINK_L1, OP_SET_MAINTENANCE), '', 'saymon', saymon_env,
                        'execute_link_operation'),
     'enms run_service': ('enms_service_run', 'name: Configuration Backup\n        devices: [Washington]', '', 'enms', enms_env, 'run_service'),
+    'enms write devices': ('enms_device', 'name: fresh\n        ip_address: 192.0.2.10', '', 'enms', enms_env, 'update_instance'),
     'enms write pool': ('enms_pool', 'name: fresh\n        devices: [Washington]', '', 'enms', enms_env, 'update_pools'),
 }
 
