@@ -73,7 +73,7 @@ def playbook(enms_server):
                       'every': every, 'named': named, 'delete': delete, 'delete_again': delete_again} | to_json }}"
 ''' % dict(url=enms_server.url, username=enms_server.username, password=enms_server.password, declared=declared,
            one_field_each=one_field_each, first=names[0], second=names[1], third=names[2], fifth=names[4], juniper=names[14],
-           renamed=enms_server.prefix + 'renamed',           prefix=enms_server.prefix)
+           renamed=enms_server.prefix + 'renamed', prefix=enms_server.prefix)
 
 
 def test_devices_declared_updated_field_by_field_renamed_refused_read_and_deleted(enms_server, ansible):
