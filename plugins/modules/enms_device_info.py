@@ -12,7 +12,7 @@ short_description: Read eNMS devices with every property, selected by name, pool
 version_added: 1.2.0
 description:
   - Returns the eNMS devices that match all of O(names), O(pool) and O(filters) (none of them means every device),
-    each with every property eNMS keeps for it, custom properties included, as the M(netops.bridge.enms) inventory
+    each with every property eNMS keeps for it, custom properties included, as the P(netops.bridge.enms#inventory) inventory
     plugin reads them.
   - eNMS's C(POST /rest/search) returns 10 records unless asked for more; the module asks for pages of 1,000 and reads
     until a page comes back short, so every matching device is returned. It sends one search for a single record, one
