@@ -416,7 +416,8 @@ def test_network_change_succeeds_step_by_step(saymon, enms, ansible):
     assert [row['operation'] for row in run.results['before']] == ['set-maintenance']
     assert [row['operation'] for row in run.results['after']] == ['clear-maintenance']
     assert sorted(run.results['change']['succeeded']) == ['Atlanta', 'Washington']
-    assert saymon.count(route='create_session') == 2 and saymon.count(route='delete_session') == 2
+    # One session plans the operations of both sides, one runs those before, one those after.
+    assert saymon.count(route='create_session') == 3 and saymon.count(route='delete_session') == 3
 
 
 def test_network_change_failed_device_still_runs_the_after_operations(saymon, enms, ansible):
