@@ -118,3 +118,16 @@ def test_saymon_operations_plan_only_resolves_every_name_and_executes_nothing(sa
     assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed (plan only: nothing executed)' in run.stdout
     assert saymon_executions(saymon) == 0 and saymon.count(route='get_link') == 1
     assert run.recap['localhost']['changed'] == 0
+
+
+def test_omn_project_peos_finds_a_peo_without_a_modification_date(omn, ansible):
+    # OMN documents no modification date as mandatory: the role reads the declared PEOs by tid, not by date.
+    with omn.lock:
+        omn.state['peos']['peo-0005']['modified'] = ''
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0005]
+'''
+    run = ansible.playbook(role_play('omn_project_peos', role_vars, save='omn_project_peos_summary'), env=omn_env(omn))
+    assert run.rc == 0, run
+    assert run.results['linked'] == ['peo-0005'] and run.results['failed'] == []

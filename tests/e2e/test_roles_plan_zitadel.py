@@ -114,7 +114,7 @@ def test_check_then_a_fault_on_the_second_execution_gives_the_account_and_sends_
     assert account['changed'] is True and real.recap['localhost']['changed'] >= 1 and real.recap['localhost']['failed'] == 1
     for line in ('ZITADEL actions: 2 target(s) created or updated', 'failed: execution {"event": {"group": "user.human"}}: ',
                  'not attempted: execution {"function": {"name": "preuserinfo"}}', 'not attempted: removal of target retired'):
-        assert line in real.stdout, (line, real.stdout)
+        assert line in real.stdout.replace('\\"', '"'), (line, real.stdout)  # ansible-core before 2.19 shows \" in the output
     routes = [r['route'] for r in zitadel.requests()]
     failed_at = max(i for i, route in enumerate(routes) if route == 'v2 set_execution')
     assert [r for r in routes[failed_at + 1:] if r in zitadel_writes(zitadel)] == []  # nothing written after the failure
