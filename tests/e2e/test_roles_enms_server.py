@@ -81,7 +81,7 @@ network_change_poll_interval: 0.5
     run = ansible.playbook(role_play('network_change', typo), env=env_for(enms_server))
     assert run.rc != 0, run
     assert 'eNMS does not know devices %sWashingtn' % enms_server.prefix in run.output
-    assert run.results['refused_before_any_operation'] is True and run.results['change'] is None
+    assert run.results['refused_before_any_operation'] is True and not run.results['change']
     assert 'CHG-8: FAILED' in error_text(run)
 
     done = ansible.playbook(role_play('network_change', change % (enms_server.good, enms_server.device)), env=env_for(enms_server))
