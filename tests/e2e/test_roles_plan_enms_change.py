@@ -45,7 +45,14 @@ enms_service_poll_interval: 0.3
 
 
 def error_text(run):
-    return run.stderr[run.stderr.index('[ERROR]'):] if '[ERROR]' in run.stderr else run.stdout
+    """The play's final error as the user reads it: ansible-core 2.19+ prints it on stderr after [ERROR], older cores
+    print it on stdout as the JSON of the failed result (its message decoded here, so that lines stay lines)."""
+    if '[ERROR]' in run.stderr:
+        return run.stderr[run.stderr.index('[ERROR]'):]
+    failures = [line for line in run.stdout.splitlines() if line.startswith('fatal: ') and ' => {' in line]
+    if failures:
+        return json.loads(failures[-1].split(' => ', 1)[1]).get('msg', '')
+    return run.stdout
 
 
 def test_enms_service_check_and_real_run_refuse_unknown_targets_in_one_bulk_read(enms, ansible):
