@@ -8,10 +8,12 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: omn_peo_info
-short_description: Find OMN PEOs by project, product, name or modification date
+short_description: Find OMN PEOs by tid, project, product, name or modification date
 version_added: 0.1.0
 description:
   - Finds the tids of PEOs (product export options) with C(POST /api/core/v1/peo/peos/query); all given criteria must match.
+  - With O(tids), reads those PEOs by tid instead (C(POST /api/core/v1/peo/peos/retrieve), one request, no query), which
+    finds every PEO that exists, whatever its other fields; RV(tids) then lists the ones OMN returned.
   - With O(retrieve=true), also reads the PEOs themselves (C(POST /api/core/v1/peo/peos/retrieve)) and returns them as plain dicts.
   - This module only reads; it never changes anything and always reports C(changed=false).
 author:
@@ -22,6 +24,14 @@ extends_documentation_fragment:
   - netops.bridge.attributes.info_module
   - netops.bridge.attributes.omn_group
 options:
+  tids:
+    description:
+      - Only these PEOs, read by tid. Cannot be combined with the query criteria.
+      - How OMN answers a retrieve that names a tid it does not know is not documented; OMN's own answer (for example an
+        HTTP 404) then fails the task, naming nothing more than OMN says.
+    type: list
+    elements: str
+    version_added: 1.1.0
   project_tid:
     description: PEOs linked to this project.
     type: str
@@ -99,6 +109,13 @@ def query_of(params):
 
 
 def run(module):
+    if module.params.get('tids'):
+        found = module.api.retrieve(module.params['tids'])
+        returned = set(str(peo.get('tid')) for peo in found)
+        module.result['tids'] = [tid for tid in module.params['tids'] if tid in returned]
+        if module.params['retrieve']:
+            module.result['peos'] = found
+        return
     tids = module.api.query(query_of(module.params))
     module.result['tids'] = tids
     if module.params['retrieve']:
@@ -108,6 +125,7 @@ def run(module):
 def main():
     module = OmnModule(
         argument_spec=dict(
+            tids=dict(type='list', elements='str'),
             project_tid=dict(type='str'),
             with_children=dict(type='bool', default=True),
             product_tid=dict(type='str'),
@@ -116,10 +134,16 @@ def main():
             modified_until=dict(type='str'),
             retrieve=dict(type='bool', default=False),
         ),
-        required_one_of=[('project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
+        required_one_of=[('tids', 'project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
+        mutually_exclusive=[('tids', option) for option in ('project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
         supports_check_mode=True,
     )
     module.require_non_empty('project_tid', 'product_tid', 'modified_from', 'modified_until')
+    if module.params['tids'] == []:
+        module.fail('tids must list at least one tid.')
+    for index, tid in enumerate(module.params['tids'] or []):
+        if not tid.strip():
+            module.fail('tids[%d] must not be empty.' % index)
     if module.params['names'] == []:
         module.fail('names must list at least one name.')
     for index, name in enumerate(module.params['names'] or []):

@@ -139,3 +139,22 @@ def test_query_is_retried_but_links_never_resent(omn, ansible):
     run, result = run_links(ansible, omn, BATCH[:3])
     assert result['failed'] is True and 'may have reached the server' in result['msg']
     assert omn.count(route='query') == 3 and omn.count(route='links_persist') == 1
+
+
+def test_peo_info_reads_peos_by_tid_in_one_retrieve_and_refuses_mixing_tids_with_a_query(omn, ansible):
+    run = ansible.playbook(play('''
+    - netops.bridge.omn_peo_info:
+        tids: [peo-0002, peo-9999, peo-0001]
+        retrieve: true
+      register: by_tid
+    - netops.bridge.omn_peo_info:
+        tids: [peo-0001]
+        project_tid: acc0000232
+      register: mixed
+      ignore_errors: true
+''', "{'by_tid': by_tid, 'mixed': mixed}"), env=omn_env(omn))
+    assert run.rc == 0, run
+    assert run.results['by_tid']['tids'] == ['peo-0002', 'peo-0001']  # in the order asked, the unknown one left out
+    assert [p['tid'] for p in run.results['by_tid']['peos']] == ['peo-0002', 'peo-0001']
+    assert run.results['mixed']['failed'] and 'mutually exclusive' in run.results['mixed']['msg']
+    assert omn.count(route='retrieve') == 1 and omn.count(route='query') == 0

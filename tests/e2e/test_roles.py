@@ -78,7 +78,7 @@ def test_saymon_operations_log_in_once_run_all_wait_and_log_out(saymon, ansible)
         assert session_id not in run.output
 
 
-def test_saymon_operations_failed_job_gives_a_table_and_still_logs_out(saymon, ansible):
+def test_saymon_operations_failed_job_gives_a_table_stops_and_still_logs_out(saymon, ansible):
     role_vars = '''
 saymon_operations_poll_interval: 0.3
 saymon_operations_list:
@@ -87,9 +87,10 @@ saymon_operations_list:
 ''' % (LINK_L1, LINK_L1)
     run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
     assert run.rc != 0, run
-    assert '2 requested, 1 succeeded, 1 failed' in run.stdout
+    assert '2 requested, 0 succeeded, 2 failed' in run.stdout
     assert 'failing script' in run.stdout and 'exit code 2; stdout: boom' in run.stdout
-    assert saymon.count(route='execute_link_operation') == 2
+    assert 'not attempted: an operation before it failed' in run.stdout
+    assert saymon.count(route='execute_link_operation') == 1  # the job failed: the operation after it is not executed
     assert saymon.count(route='delete_session') == 1
 
 
@@ -415,7 +416,8 @@ def test_network_change_succeeds_step_by_step(saymon, enms, ansible):
     assert [row['operation'] for row in run.results['before']] == ['set-maintenance']
     assert [row['operation'] for row in run.results['after']] == ['clear-maintenance']
     assert sorted(run.results['change']['succeeded']) == ['Atlanta', 'Washington']
-    assert saymon.count(route='create_session') == 2 and saymon.count(route='delete_session') == 2
+    # One session plans the operations of both sides, one runs those before, one those after.
+    assert saymon.count(route='create_session') == 3 and saymon.count(route='delete_session') == 3
 
 
 def test_network_change_failed_device_still_runs_the_after_operations(saymon, enms, ansible):

@@ -45,7 +45,14 @@ enms_service_poll_interval: 0.3
 
 
 def error_text(run):
-    return run.stderr[run.stderr.index('[ERROR]'):] if '[ERROR]' in run.stderr else run.stdout
+    """The play's final error as the user reads it: ansible-core 2.19+ prints it on stderr after [ERROR], older cores
+    print it on stdout as the JSON of the failed result (its message decoded here, so that lines stay lines)."""
+    if '[ERROR]' in run.stderr:
+        return run.stderr[run.stderr.index('[ERROR]'):]
+    failures = [line for line in run.stdout.splitlines() if line.startswith('fatal: ') and ' => {' in line]
+    if failures:
+        return json.loads(failures[-1].split(' => ', 1)[1]).get('msg', '')
+    return run.stdout
 
 
 def test_enms_service_check_and_real_run_refuse_unknown_targets_in_one_bulk_read(enms, ansible):
@@ -120,3 +127,19 @@ def test_network_change_after_on_failure_false_keeps_maintenance_and_says_so(say
     assert 'not run (maintenance kept on' in run.output and run.results['after'] == []
     assert "['CHG-7" not in error_text(run) and 'CHG-7: FAILED\n' in error_text(run)
     assert run.recap['localhost']['changed'] >= 1, run.recap
+
+
+def test_network_change_plans_the_saymon_operations_of_both_sides_before_the_first_and_gives_the_account(saymon, enms, ansible):
+    env = both(saymon_env(saymon), enms_env(enms))
+    typo_after = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace('network_change_after:\n', '''network_change_after:
+  - {link_id: "%s", operation_name: clear-maintenanse}
+''' % LINK_L1, 1)
+    for args in (['--check'], []):
+        saymon.reset()
+        run = ansible.playbook(role_play('network_change', typo_after, save='network_change_summary'), env=env, args=args)
+        assert run.rc != 0, run
+        assert "no operation named 'clear-maintenanse'" in run.output, run
+        assert saymon.count(route='execute_link_operation') == 0 and enms.count(route='run_service') == 0
+        assert 'CHG-7: FAILED' in error_text(run) and 'SAYMON left as it was (nothing was executed)' in error_text(run)
+        assert run.recap['localhost']['changed'] == 1  # only the play's own save of the account
+        assert run.results['refused_before_any_operation'] is True and run.results['before'] == []  # the fact is set, too

@@ -97,3 +97,37 @@ def test_saymon_operations_refused_execution_gives_the_account_and_counts_the_ot
     assert 'SAYMON operations: 2 requested, 1 succeeded, 1 failed' in run.stdout and 'router ping' in run.stdout
     assert run.recap['localhost']['changed'] >= 1
     assert saymon.count(route='execute_link_operation') == 1 and saymon.count(route='delete_session') == 1
+
+
+def test_saymon_operations_stops_at_the_first_refused_operation_and_sends_nothing_after_it(saymon, ansible):
+    saymon.add_fault('status', route='execute_link_operation', status=400, times=5)
+    run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon))
+    assert run.rc != 0, run
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 2 failed' in run.stdout, run
+    assert 'not attempted' in run.stdout and 'an operation before it failed' in run.stdout
+    assert saymon.count(route='execute_object_operation') == 0  # the operation after the refused one was never sent
+    assert saymon.count(route='execute_link_operation') == 1 and saymon.count(route='delete_session') == 1
+
+
+def test_saymon_operations_plan_only_resolves_every_name_and_executes_nothing(saymon, ansible):
+    role_vars = SAYMON_OPS + 'saymon_operations_plan_only: true\n'
+    run = ansible.playbook(role_play('saymon_operations', role_vars, save='saymon_operations_summary'), env=saymon_env(saymon))
+    assert run.rc == 0, run
+    assert [row['status'] for row in run.results] == ['would run'] * 2
+    assert run.results[0]['operation_id']  # the name was resolved on its link
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed (plan only: nothing executed)' in run.stdout
+    assert saymon_executions(saymon) == 0 and saymon.count(route='get_link') == 1
+    assert run.recap['localhost']['changed'] == 0
+
+
+def test_omn_project_peos_finds_a_peo_without_a_modification_date(omn, ansible):
+    # OMN documents no modification date as mandatory: the role reads the declared PEOs by tid, not by date.
+    with omn.lock:
+        omn.state['peos']['peo-0005']['modified'] = ''
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0005]
+'''
+    run = ansible.playbook(role_play('omn_project_peos', role_vars, save='omn_project_peos_summary'), env=omn_env(omn))
+    assert run.rc == 0, run
+    assert run.results['linked'] == ['peo-0005'] and run.results['failed'] == []
