@@ -31,7 +31,7 @@ options:
         HTTP 404) then fails the task, naming nothing more than OMN says.
     type: list
     elements: str
-    version_added: 1.1.0
+    version_added: 1.2.0
   project_tid:
     description: PEOs linked to this project.
     type: str
