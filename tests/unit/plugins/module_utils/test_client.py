@@ -7,12 +7,14 @@ import base64
 import json
 import os
 import socket
+import ssl
 from email.utils import formatdate
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ansible_collections.netops.bridge.plugins.module_utils import _client
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth, BearerAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, display_url, path_segment, retry_after_seconds, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
@@ -409,3 +411,153 @@ def test_certificate_checks_are_on_unless_switched_off():
     assert ApiClient('TEST', 'https://h', NoAuth()).verify is True
     assert ApiClient('TEST', 'https://h', NoAuth(), ca_path='/ca.pem').verify == '/ca.pem'
     assert ApiClient('TEST', 'https://h', NoAuth(), validate_certs=False, ca_path='/ca.pem').verify is False
+
+
+# The TLS advice, branch by branch, from the errors requests raises (no handshake needed): each OpenSSL wording alone.
+
+def wrapped_ssl_error(inner):
+    """What requests raises for a failed handshake: its SSLError around urllib3's MaxRetryError around urllib3's SSLError."""
+    from requests.exceptions import SSLError
+    from urllib3.exceptions import MaxRetryError, SSLError as Urllib3SSLError
+    return SSLError(MaxRetryError(None, '/x', Urllib3SSLError(inner)))
+
+
+def openssl_error(words):
+    return ssl.SSLError(1, '[SSL] %s (_ssl.c:1000)' % words)
+
+
+def verification_error(words):
+    inner = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: %s (_ssl.c:1000)' % words)
+    inner.verify_message = words
+    return inner
+
+
+def advice(inner, **kwargs):
+    return ApiClient('TEST', 'https://127.0.0.1:1', NoAuth(), **kwargs).tls_failure(wrapped_ssl_error(inner), 'https://127.0.0.1:1/x')
+
+
+@pytest.mark.parametrize('marker', _client.NOT_TLS)
+@pytest.mark.parametrize('validate_certs', [True, False])
+def test_each_wording_of_a_peer_without_tls_is_recognised(marker, validate_certs):
+    assert advice(openssl_error(marker), validate_certs=validate_certs) == (
+        'the server did not answer with TLS ([SSL] %s): it may serve plain HTTP on this port. Use an http:// url for it, or the port '
+        'where it serves HTTPS' % marker)
+
+
+@pytest.mark.parametrize('marker', _client.HOSTNAME_MISMATCH)
+def test_each_wording_of_a_name_mismatch_is_recognised_when_verifying(marker, monkeypatch):
+    asked = []
+    monkeypatch.setattr(_client, 'certificate_names', lambda *args: asked.append(args) or ['a.example', '10.0.0.1'])
+    assert advice(verification_error(marker), ca_path='/ca.pem', timeout=30) == (
+        'TLS verification failed: the server certificate is not valid for the host in url (%s). Use in url the host name the '
+        'certificate was issued for (the certificate names a.example, 10.0.0.1), or have the certificate reissued with this name' % marker)
+    assert asked == [('https://127.0.0.1:1/x', '/ca.pem', 5.0)]
+    assert advice(verification_error(marker), validate_certs=False) == 'the TLS handshake failed (%s)' % marker
+
+
+def test_the_names_are_read_within_the_request_timeout_when_it_is_shorter(monkeypatch):
+    asked = []
+    monkeypatch.setattr(_client, 'certificate_names', lambda *args: asked.append(args) or [])
+    assert advice(verification_error('hostname mismatch'), timeout=2.5) == (
+        'TLS verification failed: the server certificate is not valid for the host in url (hostname mismatch). Use in url the host '
+        'name the certificate was issued for, or have the certificate reissued with this name')
+    assert asked == [('https://127.0.0.1:1/x', True, 2.5)]
+
+
+@pytest.mark.parametrize('words, message', [
+    ('certificate has expired', 'TLS verification failed: the server certificate has expired (certificate has expired). Renew the '
+                                'certificate on the server, or check the clock of this machine'),
+    ('certificate is not yet valid', 'TLS verification failed: the server certificate is not valid yet (certificate is not yet '
+                                     'valid). Check the clock of this machine and of the server'),
+    ('certificate rejected', 'TLS verification failed (certificate rejected). Give in ca_path the CA bundle that signed the server '
+                             'certificate, or set validate_certs to false (insecure)'),
+])
+def test_the_validity_advice_is_given_only_when_verifying(words, message):
+    assert advice(verification_error(words)) == message
+    assert advice(verification_error(words), validate_certs=False) == 'the TLS handshake failed (%s)' % words
+
+
+@pytest.mark.parametrize('marker', _client.UNUSABLE_CA)
+def test_each_wording_of_an_unusable_ca_bundle_names_the_bundle(marker, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/bundle.pem')
+    advice_text = ('holds no usable CA certificate ([SSL] %s). Give a PEM file of CA certificates, or a directory of them prepared '
+                   'with c_rehash' % marker)
+    assert advice(openssl_error(marker), ca_path='/ca.pem') == 'ca_path /ca.pem ' + advice_text
+    assert advice(openssl_error(marker)) == 'the CA bundle /etc/bundle.pem ' + advice_text
+    assert advice(openssl_error(marker), validate_certs=False) == 'the CA bundle /etc/bundle.pem ' + advice_text
+
+
+@pytest.mark.parametrize('marker', _client.UNKNOWN_CA)
+def test_each_wording_of_an_unknown_ca_gets_the_ca_advice_when_verifying(marker):
+    assert advice(verification_error(marker), ca_path='/ca.pem') == (
+        'TLS verification failed: the server certificate is not signed by a CA in ca_path /ca.pem (%s). Give in ca_path the CA '
+        'bundle that signed it, or set validate_certs to false (insecure)' % marker)
+    assert advice(verification_error(marker)) == (
+        'TLS verification failed: the server certificate is signed by a CA this machine does not trust, such as a self-signed or '
+        'private CA (%s). Give that CA bundle in ca_path, or set validate_certs to false (insecure)' % marker)
+    assert advice(verification_error(marker), validate_certs=False) == 'the TLS handshake failed (%s)' % marker
+
+
+def test_an_error_without_an_openssl_cause_is_told_by_its_first_line():
+    from requests.exceptions import SSLError
+    client = ApiClient('TEST', 'https://h', NoAuth())
+    assert client.tls_failure(SSLError('bad handshake\nmore'), 'https://h/x') == 'the TLS handshake failed (bad handshake)'
+    assert client.tls_failure(SSLError(), 'https://h/x') == 'the TLS handshake failed (SSLError)'
+
+
+def test_the_openssl_reason_loses_its_source_location_and_final_period():
+    assert _client.tls_reason(ssl.SSLError(1, '[SSL: X] went wrong. (_ssl.c:1006)')) == '[SSL: X] went wrong'
+    assert _client.tls_reason(verification_error('self-signed certificate.')) == 'self-signed certificate'
+    assert _client.tls_reason(Exception(' only words  (_ssl.c:7)')) == 'only words'
+    assert _client.tls_reason(Exception('(_ssl.c:7) stays')) == '(_ssl.c:7) stays'
+
+
+def test_the_openssl_error_is_found_wherever_it_is_wrapped():
+    inner = openssl_error('x')
+    reason_holder = Exception('no')
+    reason_holder.reason = inner
+    caused, context = Exception('caused'), Exception('context')
+    caused.__cause__ = inner
+    context.__context__ = inner
+    for wrapper in (Exception(Exception(inner)), reason_holder, caused, context, inner):
+        assert _client.ssl_cause(wrapper) is inner
+    near, far = openssl_error('near'), openssl_error('far')
+    assert _client.ssl_cause(Exception(near, Exception(far))) is near
+    assert _client.ssl_cause(Exception(Exception('a'), Exception(far))) is far
+    looped = Exception('a')
+    looped.__context__ = Exception(looped, 'b')
+    assert _client.ssl_cause(looped) is None
+    assert _client.ssl_cause(ValueError('plain')) is None
+
+
+def test_the_certificate_names_are_its_alternative_names_else_its_common_name(pki, monkeypatch):
+    with ScriptedServer(tls=pki.server('named', names=('other.example', '10.1.2.3'))) as scripted:
+        assert _client.certificate_names(scripted.url, pki.ca, 5.0) == ['other.example', '10.1.2.3']
+        monkeypatch.setenv('REQUESTS_CA_BUNDLE', pki.ca)
+        assert _client.certificate_names(scripted.url, True, 5.0) == ['other.example', '10.1.2.3']
+    with ScriptedServer(tls=pki.server('old', names=('old.example',), subject_only=True)) as scripted:
+        assert _client.certificate_names(scripted.url, pki.ca, 5.0) == ['old.example']
+
+
+def test_the_certificate_names_are_read_with_a_ca_directory_and_never_past_an_unknown_ca(pki, tmp_path):
+    import subprocess
+    folder = tmp_path / 'hashed'
+    folder.mkdir()
+    subject_hash = subprocess.run(['openssl', 'x509', '-hash', '-noout', '-in', pki.ca], check=True, capture_output=True, text=True).stdout.strip()
+    (folder / ('%s.0' % subject_hash)).write_bytes(Path(pki.ca).read_bytes())
+    with ScriptedServer(tls=pki.server('hashed', names=('dir.example',))) as scripted:
+        assert _client.certificate_names(scripted.url, str(folder), 5.0) == ['dir.example']
+        assert _client.certificate_names(scripted.url, Pki(tmp_path).ca, 5.0) == []
+
+
+def test_the_certificate_names_are_read_directly_from_the_host_and_port_of_the_url(monkeypatch):
+    connected = []
+
+    def refuse(address, timeout):
+        connected.append((address, timeout))
+        raise OSError('refused')
+
+    monkeypatch.setattr(_client.socket, 'create_connection', refuse)
+    assert _client.certificate_names('https://host.example/api', False, 2.0) == []
+    assert _client.certificate_names('https://host.example:8443/api', False, 3.0) == []
+    assert connected == [(('host.example', 443), 2.0), (('host.example', 8443), 3.0)]

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ansible_collections.netops.bridge.plugins.module_utils import zitadel
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiResponse
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
     execution_target_ids, format_duration, normalize_condition, parse_duration, target_view, zitadel_error_detail)
 
@@ -382,3 +384,202 @@ def test_public_key_view_of_what_zitadel_answers():
 ])
 def test_refusal_hints(status, detail, hint):
     assert zitadel.refusal_hint(FakeError(status, detail), 'action.target.write') == hint
+
+
+# ZitadelApi against a scripted client: every request it makes, and how it reads every answer.
+
+class ScriptedClient(object):
+    """Answers each request with the next of ``answers`` (a JSON value, or an ApiError to raise); records the requests."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.requests = []
+
+    def request(self, method, path, json_body=None, idempotent=None):
+        self.requests.append((method, path, json_body, idempotent))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        body = answer if isinstance(answer, bytes) else json.dumps(answer).encode('utf-8')
+        return ApiResponse('ZITADEL', method, path, 200, {}, body)
+
+
+class ScriptedModule(object):
+    def __init__(self, answers, api_version='v2'):
+        self.client = ScriptedClient(answers)
+        self.params = {'api_version': api_version}
+
+
+def api_with(answers, api_version='v2'):
+    module = ScriptedModule(answers, api_version)
+    return zitadel.ZitadelApi(module), module.client.requests
+
+
+def search_body(offset, filters):
+    return {'pagination': {'offset': str(offset), 'limit': 100, 'asc': True}, 'filters': filters}
+
+
+@pytest.mark.parametrize('api_version', ['v2', 'v2beta'])
+def test_every_call_goes_to_the_actions_service_of_the_api_version(api_version):
+    api, requests = api_with([{'id': 'T1'}], api_version)
+    assert api.create_target({'name': 'hook'}) == {'id': 'T1'}
+    assert requests == [('POST', '/%s/actions/targets' % api_version, {'name': 'hook'}, None)]
+
+
+def test_the_target_and_key_calls_name_their_resource_in_one_quoted_segment():
+    api, requests = api_with([{}] * 6)
+    api.update_target('a/b', {'name': 'n'})
+    api.delete_target('a/b')
+    api.add_public_key('a/b', {'publicKey': 'k'})
+    api.activate_public_key('a/b', 'k?1')
+    api.deactivate_public_key('a/b', 'k?1')
+    api.remove_public_key('a/b', 'k?1')
+    assert requests == [
+        ('POST', '/v2/actions/targets/a%2Fb', {'name': 'n'}, None),
+        ('DELETE', '/v2/actions/targets/a%2Fb', None, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys', {'publicKey': 'k'}, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys/k%3F1/activate', None, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys/k%3F1/deactivate', None, None),
+        ('DELETE', '/v2/actions/targets/a%2Fb/publickeys/k%3F1', None, None),
+    ]
+
+
+def test_set_execution_puts_the_condition_and_a_list_of_targets():
+    api, requests = api_with([{}])
+    api.set_execution({'function': {'name': 'f'}}, ('T1', 'T2'))
+    assert requests == [('PUT', '/v2/actions/executions', {'condition': {'function': {'name': 'f'}}, 'targets': ['T1', 'T2']}, None)]
+
+
+CALLS = {
+    'targets': (lambda api: api.targets(), 'action.target.read'),
+    'create_target': (lambda api: api.create_target({}), 'action.target.write'),
+    'update_target': (lambda api: api.update_target('T', {}), 'action.target.write'),
+    'delete_target': (lambda api: api.delete_target('T'), 'action.target.delete'),
+    'executions': (lambda api: api.executions(), 'action.execution.read'),
+    'set_execution': (lambda api: api.set_execution({}, []), 'action.execution.write'),
+    'public_keys': (lambda api: api.public_keys('T'), 'action.target.read'),
+    'add_public_key': (lambda api: api.add_public_key('T', {}), 'action.target.write'),
+    'activate_public_key': (lambda api: api.activate_public_key('T', 'K'), 'action.target.write'),
+    'deactivate_public_key': (lambda api: api.deactivate_public_key('T', 'K'), 'action.target.write'),
+    'remove_public_key': (lambda api: api.remove_public_key('T', 'K'), 'action.target.write'),
+}
+
+
+@pytest.mark.parametrize('name', sorted(CALLS))
+def test_a_refusal_names_the_permission_of_the_call(name):
+    call, permission = CALLS[name]
+    api = api_with([ApiError('ZITADEL', None, status=403, detail='gRPC 7 PERMISSION_DENIED: No matching permissions found')])[0]
+    with pytest.raises(ApiError) as refused:
+        call(api)
+    expected = 'gRPC 7 PERMISSION_DENIED: No matching permissions found (the token needs the %s permission)' % permission
+    assert refused.value.detail == expected
+    assert str(refused.value) == refused.value.message and expected in str(refused.value)
+
+
+def test_a_refusal_without_words_gets_the_hint_alone_and_other_errors_stay_as_they_are():
+    api = api_with([ApiError('ZITADEL', None, status=401)])[0]
+    with pytest.raises(ApiError) as refused:
+        api.create_target({})
+    assert refused.value.detail == 'the token is invalid or expired: give a valid personal access token of a service user in token'
+    api = api_with([ApiError('ZITADEL', None, status=404, detail='gRPC 5 NOT_FOUND: gone')])[0]
+    with pytest.raises(ApiError) as missing:
+        api.delete_target('T')
+    assert missing.value.detail == 'gRPC 5 NOT_FOUND: gone' and str(missing.value) == missing.value.message
+
+
+@pytest.mark.parametrize('call, applied', [
+    (lambda api: api.create_target({}), True),
+    (lambda api: api.targets(), False),
+    (lambda api: api.set_execution({}, []), False),
+    (lambda api: api.delete_target('T'), False),
+])
+def test_an_unreadable_answer_to_a_change_says_it_may_have_been_applied(call, applied):
+    api = api_with([b'<html>'])[0]
+    with pytest.raises(ApiError) as unreadable:
+        call(api)
+    assert unreadable.value.maybe_applied is applied
+
+
+def test_a_search_follows_the_pages_to_the_total():
+    first = [{'id': str(n)} for n in range(100)]
+    api, requests = api_with([{'result': first, 'details': {'totalResult': '102'}},
+                              {'targets': [{'id': '100'}, {'id': '101'}], 'pagination': {'totalResult': 102}}])
+    assert api.targets([{'f': 1}]) == first + [{'id': '100'}, {'id': '101'}]
+    assert requests == [('POST', '/v2/actions/targets/search', search_body(0, [{'f': 1}]), True),
+                        ('POST', '/v2/actions/targets/search', search_body(100, [{'f': 1}]), True)]
+
+
+@pytest.mark.parametrize('answer', [
+    {'executions': [{'id': 'E'}]},
+    {'executions': [{'id': 'E'}], 'details': {'totalResult': 'many'}},
+    {'executions': [{'id': 'E'}], 'pagination': ['totalResult']},
+    {'executions': [{'id': 'E'}], 'pagination': {'totalResult': 1}},
+])
+def test_a_search_without_a_readable_total_stops_after_its_page(answer):
+    api, requests = api_with([answer])
+    assert api.executions() == [{'id': 'E'}]
+    assert requests == [('POST', '/v2/actions/executions/search', search_body(0, []), True)]
+
+
+def test_a_search_stops_at_an_empty_page_whatever_the_total_says():
+    api, requests = api_with([{'targets': [{'id': 'A'}], 'details': {'totalResult': 5}}, {'targets': [], 'details': {'totalResult': 5}}])
+    assert api.targets() == [{'id': 'A'}]
+    assert len(requests) == 2
+    api, requests = api_with([{'details': {'totalResult': 5}}])
+    assert api.targets() == [] and len(requests) == 1
+
+
+@pytest.mark.parametrize('page', [{'id': 'A'}, ['A'], 'A'])
+def test_a_search_answer_that_is_not_a_list_of_objects_is_refused_quoting_it(page):
+    api = api_with([{'targets': page}])[0]
+    with pytest.raises(ApiError) as refused:
+        api.targets()
+    assert refused.value.message == 'ZITADEL: the targets search answered %s, not a list of objects' % json.dumps(page)
+
+
+def test_public_keys_are_searched_under_their_target():
+    api, requests = api_with([{'publicKeys': [{'keyId': 'K'}]}])
+    assert api.public_keys('a/b') == [{'keyId': 'K'}]
+    assert requests == [('POST', '/v2/actions/targets/a%2Fb/publickeys/search', search_body(0, []), True)]
+
+
+def test_a_target_is_found_by_its_exact_name():
+    name_filter = [{'targetNameFilter': {'targetName': 'hook', 'method': 'TEXT_FILTER_METHOD_EQUALS'}}]
+    api, requests = api_with([{'targets': [{'id': 'T0', 'name': 'Hook'}, {'id': 'T1', 'name': 'hook'}]}])
+    assert api.target_by_name('hook') == {'id': 'T1', 'name': 'hook'}
+    assert requests == [('POST', '/v2/actions/targets/search', search_body(0, name_filter), True)]
+    assert api_with([{'targets': [{'id': 'T0', 'name': 'Hook'}]}])[0].target_by_name('hook') is None
+
+
+def test_two_targets_of_one_name_are_an_error_naming_both():
+    api = api_with([{'targets': [{'id': 'T1', 'name': 'hook'}, {'id': 'T2', 'name': 'hook'}]}])[0]
+    with pytest.raises(ApiError) as ambiguous:
+        api.target_by_name('hook')
+    assert ambiguous.value.message == "ZITADEL: more than one target is named 'hook' (IDs T1, T2)"
+
+
+def test_an_execution_is_found_by_its_whole_condition():
+    wanted = {'request': {'method': '/a.B/C'}}
+    executions = [{'condition': {'request': {'method': '/a.B/D'}}, 'targets': ['X']}, {'targets': ['Y']},
+                  {'condition': {'request': {'method': '/a.B/C'}}, 'targets': ['T']}]
+    api, requests = api_with([{'executions': executions}])
+    assert api.execution(wanted) == executions[2]
+    assert requests == [('POST', '/v2/actions/executions/search', search_body(0, [{'inConditionsFilter': {'conditions': [wanted]}}]), True)]
+    assert api_with([{'executions': executions[:2]}])[0].execution(wanted) is None
+
+
+def test_the_catalogue_is_read_once_per_task():
+    api, requests = api_with([{'methods': ['/a.B/C']}, {'services': ['a.B']}, {}])
+    assert api.catalogue() == {'methods': ['/a.B/C'], 'services': ['a.B'], 'functions': []}
+    assert api.catalogue() == {'methods': ['/a.B/C'], 'services': ['a.B'], 'functions': []}
+    assert requests == [('GET', '/v2/actions/executions/methods', None, None), ('GET', '/v2/actions/executions/services', None, None),
+                        ('GET', '/v2/actions/executions/functions', None, None)]
+
+
+@pytest.mark.parametrize('items', [['a', 1], 'a', {'a': 1}])
+def test_a_catalogue_that_is_not_a_list_of_names_is_refused_quoting_it(items):
+    api = api_with([{'methods': items}])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.message == 'ZITADEL: the methods catalogue answered %s, not a list of names' % json.dumps(items)
+
