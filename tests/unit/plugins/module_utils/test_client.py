@@ -561,3 +561,29 @@ def test_the_certificate_names_are_read_directly_from_the_host_and_port_of_the_u
     assert _client.certificate_names('https://host.example/api', False, 2.0) == []
     assert _client.certificate_names('https://host.example:8443/api', False, 3.0) == []
     assert connected == [(('host.example', 443), 2.0), (('host.example', 8443), 3.0)]
+
+
+def test_the_reason_of_an_error_hides_the_secrets_of_the_request_and_of_the_client():
+    client = ApiClient('TEST', 'https://h', BasicAuth('alice', PASSWORD))
+    error = Exception('sent %s and tok-3n\nsecond line' % PASSWORD)
+    assert client.reason(error, BearerAuth('tok-3n')) == 'sent ******** and ********'
+    assert client.reason(Exception(' \n '), None) == 'Exception'
+    assert client.reason(ValueError(''), None) == 'ValueError'
+
+
+def test_the_first_line_of_an_error_or_its_type():
+    assert _client.first_line(Exception('one\ntwo')) == 'one'
+    assert _client.first_line(KeyboardInterrupt()) == 'KeyboardInterrupt'
+
+
+def test_an_answer_of_another_json_kind_keeps_the_request_it_answered():
+    from ansible_collections.netops.bridge.plugins.module_utils._client import ApiResponse
+    answer = ApiResponse('TEST', 'POST', 'https://h/x', 201, {}, b'[1]')
+    with pytest.raises(ApiError) as refused:
+        answer.json_object()
+    error = refused.value
+    assert (error.platform, error.method, error.url, error.status, error.body, error.maybe_applied) == ('TEST', 'POST', 'https://h/x', 201, '[1]', False)
+    assert error.message == 'TEST POST https://h/x failed: HTTP 201 Created: expected the answer as a JSON object: [1]'
+    with pytest.raises(ApiError) as unreadable:
+        ApiResponse('TEST', 'POST', 'https://h/x', 201, {}, b'<html>').json_object('the job', maybe_applied=True)
+    assert unreadable.value.maybe_applied is True
