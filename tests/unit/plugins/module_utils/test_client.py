@@ -587,3 +587,42 @@ def test_an_answer_of_another_json_kind_keeps_the_request_it_answered():
     with pytest.raises(ApiError) as unreadable:
         ApiResponse('TEST', 'POST', 'https://h/x', 201, {}, b'<html>').json_object('the job', maybe_applied=True)
     assert unreadable.value.maybe_applied is True
+
+
+def test_the_backoff_waits_between_half_and_all_of_its_ceiling(monkeypatch):
+    client = ApiClient('TEST', 'https://h', NoAuth(), backoff=0.5, max_backoff=3.0)
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: high)
+    assert [client._backoff(attempt) for attempt in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: low)
+    assert [client._backoff(attempt) for attempt in (1, 2, 3, 4)] == [0.25, 0.5, 1.0, 1.5]
+
+
+class Answered(object):
+    status_code, headers, content = 200, {}, b'{}'
+
+
+def test_an_absolute_url_of_either_scheme_is_sent_as_it_is():
+    client = ApiClient('TEST', 'https://base.example/api', NoAuth())
+    sent = []
+    client._send = lambda method, url, *rest: sent.append(url) or Answered()
+    for path in ('https://token.example/t', 'http://token.example/t', '/x'):
+        client.request('GET', path)
+    assert sent == ['https://token.example/t', 'http://token.example/t', 'https://base.example/api/x']
+
+
+def test_an_http_error_names_the_platform_and_keeps_the_body_without_the_request_secrets():
+    client = ApiClient('TEST', 'https://h', BasicAuth('alice', PASSWORD))
+    answer = _client.ApiResponse('TEST', 'GET', 'https://h/x', 404, {}, b'{"message": "no tok-3n or %s"}' % PASSWORD.encode())
+    error = client.http_error(answer, BearerAuth('tok-3n'))
+    assert (error.platform, error.status, error.maybe_applied) == ('TEST', 404, False)
+    assert error.body == '{"message": "no ******** or ********"}' and error.detail == 'no ******** or ********'
+
+
+def test_an_answer_keeps_its_headers_and_an_unreadable_one_names_its_request(server):
+    server.answers = [(200, {'X-Request-Id': 'r1'}, 'not json')]
+    answer = client_for(server).request('GET', '/x')
+    assert answer.headers['X-Request-Id'] == 'r1' and answer.platform == 'TEST'
+    with pytest.raises(ApiError) as unreadable:
+        answer.json()
+    error = unreadable.value
+    assert (error.platform, error.method, error.url, error.status, error.maybe_applied) == ('TEST', 'GET', server.url + '/x', 200, False)
