@@ -626,3 +626,14 @@ def test_an_answer_keeps_its_headers_and_an_unreadable_one_names_its_request(ser
         answer.json()
     error = unreadable.value
     assert (error.platform, error.method, error.url, error.status, error.maybe_applied) == ('TEST', 'GET', server.url + '/x', 200, False)
+
+
+def test_the_default_ca_bundle_is_the_environment_s_then_certifi_s(monkeypatch):
+    import requests
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/requests.pem')
+    monkeypatch.setenv('CURL_CA_BUNDLE', '/curl.pem')
+    assert _client.default_ca_bundle() == '/requests.pem'
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '')
+    assert _client.default_ca_bundle() == '/curl.pem'
+    monkeypatch.delenv('CURL_CA_BUNDLE')
+    assert _client.default_ca_bundle() == requests.utils.DEFAULT_CA_BUNDLE_PATH

@@ -583,3 +583,43 @@ def test_a_catalogue_that_is_not_a_list_of_names_is_refused_quoting_it(items):
         api.catalogue()
     assert refused.value.message == 'ZITADEL: the methods catalogue answered %s, not a list of names' % json.dumps(items)
 
+
+
+def test_a_catalogue_refusal_names_no_permission_for_any_valid_token_may_read_it():
+    api = api_with([ApiError('ZITADEL', None, status=403, detail='denied')])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.detail == 'denied'
+    api = api_with([ApiError('ZITADEL', None, status=401)])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.detail == 'the token is invalid or expired: give a valid personal access token of a service user in token'
+
+
+def test_the_catalogue_hint_lists_at_most_three_close_names_in_full():
+    catalogue = {'methods': ['/svc.v2.S/GetUserA', '/svc.v2.S/GetUserB', '/svc.v2.S/GetUserC', '/svc.v2.S/GetUserD']}
+    assert zitadel.catalogue_problem({'request': {'method': '/svc.v2.S/GetUser'}}, catalogue) == (
+        "condition.request.method '/svc.v2.S/GetUser' is not among the methods ZITADEL lists (GET .../actions/executions/methods); "
+        "did you mean /svc.v2.S/GetUserD or /svc.v2.S/GetUserC or /svc.v2.S/GetUserB?")
+
+
+def test_the_catalogue_hint_guesses_only_names_at_least_80_percent_alike():
+    # difflib's ratio of these two is 0.67: no guess under the 0.8 cutoff, where difflib's default 0.6 would make one.
+    problem = zitadel.catalogue_problem({'function': {'name': 'postauth'}}, {'functions': ['preauth']})
+    assert problem == ("condition.function.name 'postauth' is not among the functions ZITADEL lists "
+                       "(GET .../actions/executions/functions).")
+
+
+def test_a_public_key_in_an_answer_may_lack_its_base64_padding_but_not_be_malformed():
+    encoded = zitadel.encode_public_key(EC_PEM)
+    assert encoded.endswith('=')
+    assert zitadel.decode_public_key(encoded.rstrip('=')) == EC_DER
+    assert zitadel.decode_public_key(encoded) == EC_DER
+    assert zitadel.decode_public_key(encoded[:8] + '!' + encoded[8:]) is None
+    assert zitadel.decode_public_key(encoded[:8] + '\n' + encoded[8:]) is None
+
+
+def test_a_timeout_zitadel_answers_that_is_no_duration_is_refused_naming_it():
+    with pytest.raises(ValueError) as refused:
+        target_view({'id': 'T', 'timeout': 'soon'})
+    assert str(refused.value) == "timeout must be a duration such as 10s, 500ms or 2m, got 'soon'"
