@@ -623,3 +623,24 @@ def test_a_timeout_zitadel_answers_that_is_no_duration_is_refused_naming_it():
     with pytest.raises(ValueError) as refused:
         target_view({'id': 'T', 'timeout': 'soon'})
     assert str(refused.value) == "timeout must be a duration such as 10s, 500ms or 2m, got 'soon'"
+
+
+@pytest.mark.parametrize('data, item', [
+    (b'\x30\x00', (0x30, 2, 2)),
+    (b'\x30\x81\x00', (0x30, 3, 3)),
+    (b'\x04\x84\x00\x00\x00\x01\xff', (0x04, 6, 7)),
+    (b'\x30\x01\xff\x00', (0x30, 2, 3)),
+])
+def test_a_der_item_that_fits_is_read_to_its_end(data, item):
+    assert zitadel._der_item(data, 0) == item
+
+
+@pytest.mark.parametrize('data', [b'', b'\x30', b'\x30\x05\x00', b'\x30\x80\x00\x00', b'\x30\x85\x00\x00\x00\x00\x01\xff', b'\x30\x82\x01'])
+def test_a_der_item_that_does_not_fit_is_refused(data):
+    with pytest.raises(ValueError):
+        zitadel._der_item(data, 0)
+
+
+def test_a_timestamp_offset_of_two_digit_hours_is_taken_whole():
+    assert zitadel.normalize_timestamp('2027-01-31T10:30:00+10:30') == '2027-01-31T00:00:00Z'
+    assert zitadel.normalize_timestamp('2027-01-30T13:30:00-10:30') == '2027-01-31T00:00:00Z'
