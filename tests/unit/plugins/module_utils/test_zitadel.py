@@ -584,7 +584,6 @@ def test_a_catalogue_that_is_not_a_list_of_names_is_refused_quoting_it(items):
     assert refused.value.message == 'ZITADEL: the methods catalogue answered %s, not a list of names' % json.dumps(items)
 
 
-
 def test_a_catalogue_refusal_names_no_permission_for_any_valid_token_may_read_it():
     api = api_with([ApiError('ZITADEL', None, status=403, detail='denied')])[0]
     with pytest.raises(ApiError) as refused:
