@@ -643,3 +643,49 @@ def test_a_der_item_that_does_not_fit_is_refused(data):
 def test_a_timestamp_offset_of_two_digit_hours_is_taken_whole():
     assert zitadel.normalize_timestamp('2027-01-31T10:30:00+10:30') == '2027-01-31T00:00:00Z'
     assert zitadel.normalize_timestamp('2027-01-30T13:30:00-10:30') == '2027-01-31T00:00:00Z'
+
+
+def test_a_key_of_exactly_the_size_limit_is_accepted():
+    head, body = EC_PEM.split('\n', 1)
+    at_limit = head + '\n' + ' ' * (8192 - len(EC_PEM.strip())) + body
+    assert len(at_limit.strip().encode('utf-8')) == 8192
+    assert zitadel.parse_public_key(at_limit)[1] == 'EC'
+    with pytest.raises(ValueError):
+        zitadel.parse_public_key(head + '\n ' + at_limit.split('\n', 1)[1])
+
+
+def test_the_smallest_bit_string_a_key_may_have_is_two_bytes():
+    algorithm = b'\x30\x09\x06\x07' + b'\x2a\x86\x48\xce\x3d\x02\x01'
+    for key, accepted in ((b'\x03\x02\x00\x04', True), (b'\x03\x01\x00', False)):
+        der = b'\x30' + bytes([len(algorithm) + len(key)]) + algorithm + key
+        if accepted:
+            assert zitadel.parse_public_key(pem_of(der)) == (der, 'EC')
+        else:
+            with pytest.raises(ValueError):
+                zitadel.parse_public_key(pem_of(der))
+
+
+def test_a_key_whose_base64_holds_a_stray_character_is_refused():
+    head, body = EC_PEM.split('\n', 1)
+    with pytest.raises(ValueError) as refused:
+        zitadel.parse_public_key(head + '\n' + body[:10] + '!' + body[10:])
+    assert str(refused.value) == 'public_key is not a valid PEM public key (its base64 or DER structure is broken)'
+
+
+def test_only_methods_services_and_functions_are_in_the_catalogue():
+    assert zitadel.needs_catalogue({'request': {'method': '/a.B/C'}}) and zitadel.needs_catalogue({'function': {'name': 'f'}})
+    assert not zitadel.needs_catalogue({'event': {'event': 'user.added'}})
+    assert not zitadel.needs_catalogue({'response': {'all': True}})
+
+
+def test_the_client_of_a_zitadel_module_is_built_from_its_connection_options():
+    class Options(object):
+        params = {'url': 'https://zitadel.example/', 'token': 'pat', 'validate_certs': True, 'ca_path': '/ca.pem', 'request_timeout': 7.0}
+
+    client = zitadel.ZitadelModule.build_client(Options())
+    assert (client.platform, client.base_url, client.auth.token, client.verify, client.timeout) == (
+        'ZITADEL', 'https://zitadel.example', 'pat', '/ca.pem', 7.0)
+    assert client.error_detail is zitadel.zitadel_error_detail
+    assert client.idempotent_methods == frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+    Options.params = dict(Options.params, validate_certs=False)
+    assert zitadel.ZitadelModule.build_client(Options()).verify is False
