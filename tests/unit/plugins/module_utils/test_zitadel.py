@@ -500,9 +500,10 @@ def test_an_unreadable_answer_to_a_change_says_it_may_have_been_applied(call, ap
     assert unreadable.value.maybe_applied is applied
 
 
-def test_a_search_follows_the_pages_to_the_total():
+@pytest.mark.parametrize('paging', ['pagination', 'details'])
+def test_a_search_follows_the_pages_to_the_total(paging):
     first = [{'id': str(n)} for n in range(100)]
-    api, requests = api_with([{'result': first, 'details': {'totalResult': '102'}},
+    api, requests = api_with([{'result': first, paging: {'totalResult': '102'}},
                               {'targets': [{'id': '100'}, {'id': '101'}], 'pagination': {'totalResult': 102}}])
     assert api.targets([{'f': 1}]) == first + [{'id': '100'}, {'id': '101'}]
     assert requests == [('POST', '/v2/actions/targets/search', search_body(0, [{'f': 1}]), True),
