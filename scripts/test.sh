@@ -4,7 +4,9 @@
 #   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, core219, e2e
 #   bash scripts/test.sh mutation        # opt-in: mutmut over module_utils and plugin_utils with the unit tests
 #                                        # (docs/testing.md; NETOPS_MUTATION_DIR keeps the run for `mutmut show`,
-#                                        # NETOPS_MUTATION_FILES="_errors.py omn_xml.py" mutates only these)
+#                                        # NETOPS_MUTATION_FILES="_errors.py omn_xml.py" mutates only these,
+#                                        # NETOPS_MUTATION_CHILDREN=1 runs one mutant at a time,
+#                                        # NETOPS_MUTATION_E2E="tests/e2e/test_execution_paths.py" adds e2e files)
 #   bash scripts/test.sh real-enms       # opt-in: the eNMS server tests against the real eNMS named by
 #                                        # ENMS_REAL_URL, ENMS_REAL_USERNAME, ENMS_REAL_PASSWORD (scripts/real-enms.sh)
 # It needs Python 3.12 (every stage) and 3.11 (sanity, core219, e2e), each able to make a virtual environment, git,
@@ -164,9 +166,20 @@ mutation() {
     # shellcheck disable=SC2086 # a list of file names, split on purpose
     "$bin/python" "$REPO_ROOT/tests/mutation/report.py" --only "$run/setup.cfg" $NETOPS_MUTATION_FILES || return 1
   fi
+  local hits_plugin=""
+  if [ -n "${NETOPS_MUTATION_E2E:-}" ]; then
+    # e2e files where the units alone cannot see a behaviour, e.g. NETOPS_MUTATION_E2E="tests/e2e/test_execution_paths.py":
+    # they run against the mutated tree (its conftest makes that tree the collection of ANSIBLE_COLLECTIONS_PATH, and
+    # the ansible-playbook children inherit mutmut's MUTANT_UNDER_TEST), and the plugin on this PYTHONPATH tells
+    # mutmut which mutated functions their children reached.
+    # shellcheck disable=SC2086 # a list of file names, split on purpose
+    "$bin/python" "$REPO_ROOT/tests/mutation/report.py" --e2e "$run/setup.cfg" $NETOPS_MUTATION_E2E || return 1
+    hits_plugin="$run/ansible_collections/netops/bridge/tests/mutation/e2e"
+  fi
   # The property-based tests run a few examples per mutant; the units stage runs them in full.
-  (cd "$run" && NETOPS_HOSTILE_EXAMPLES="${NETOPS_HOSTILE_EXAMPLES:-5}" PATH="$bin:$PATH" \
-    "$bin/mutmut" run --max-children "$(nproc 2>/dev/null || echo 2)" >"$run/mutmut.log" 2>&1) || status=$?
+  # NETOPS_MUTATION_CHILDREN: how many mutants at once (default: one per core; 1 on a machine shared with others).
+  (cd "$run" && NETOPS_HOSTILE_EXAMPLES="${NETOPS_HOSTILE_EXAMPLES:-5}" PATH="$bin:$PATH" PYTHONPATH="$hits_plugin${PYTHONPATH:+:$PYTHONPATH}" \
+    "$bin/mutmut" run --max-children "${NETOPS_MUTATION_CHILDREN:-$(nproc 2>/dev/null || echo 2)}" >"$run/mutmut.log" 2>&1) || status=$?
   "$bin/python" "$REPO_ROOT/tests/mutation/report.py" "$run" || status=1
   [ "$status" -eq 0 ] || tail -n 40 "$run/mutmut.log" >&2
   return "$status"

@@ -307,7 +307,7 @@ def refusal_hint(error, permission):
     detail = (error.detail or '').lower()
     if error.status == 401 or 'unauthenticated' in detail or 'token.invalid' in detail:
         return 'the token is invalid or expired: give a valid personal access token of a service user in token'
-    if error.status == 403:
+    if error.status == 403 and permission:
         return 'the token needs the %s permission' % permission
     return None
 
@@ -417,7 +417,7 @@ class ZitadelApi(object):
         if getattr(self, '_catalogue', None) is None:
             found = {}
             for what in ('methods', 'services', 'functions'):
-                answer = self.call('GET', '/executions/%s' % what, 'a valid token')
+                answer = self.call('GET', '/executions/%s' % what, None)  # no permission: any valid token reads it
                 items = answer.get(what) or []
                 if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
                     raise ApiError(PLATFORM, 'the %s catalogue answered %s, not a list of names' % (what, snippet(json.dumps(items))))

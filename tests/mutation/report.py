@@ -1,6 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Prints what `mutmut run` found, per source file: python tests/mutation/report.py <run directory>.
 With --only SETUP_CFG NAME...: keeps only the source paths of SETUP_CFG that end in one of the names (a partial run).
+With --e2e SETUP_CFG FILE...: adds these e2e test files to the tests mutmut runs, with the plugin that lets it see what
+they reach in the ansible-playbook processes they start (tests/mutation/e2e/netops_mutation_e2e.py).
 
 mutmut keeps each file's verdicts in mutants/<file>.meta ({"exit_code_by_key": {mutant: exit code}}); the exit codes
 are mutmut's own (mutmut.stats.status_by_exit_code): 1 and 3 killed, 0 survived, the rest below. A mutant counts as
@@ -42,6 +44,24 @@ def keep_only(setup_cfg, names):
     return 0
 
 
+def add_e2e(setup_cfg, files):
+    """The e2e files after the unit tests in the test selection, and the hits plugin among pytest's arguments."""
+    missing = [name for name in files if not name.startswith('tests/e2e/') or not name.endswith('.py')]
+    if missing or not files:
+        print('NETOPS_MUTATION_E2E takes test files under tests/e2e/, not: %s' % (', '.join(missing) or 'nothing'))
+        return 2
+    text = Path(setup_cfg).read_text(encoding='utf-8')
+    selection = 'pytest_add_cli_args_test_selection =\n    ansible_collections/netops/bridge/tests/unit\n'
+    arguments = 'pytest_add_cli_args =\n'
+    if selection not in text or arguments not in text:
+        print('%s does not have the test selection and pytest arguments this option extends' % setup_cfg)
+        return 2
+    text = text.replace(selection, selection + ''.join('    ansible_collections/netops/bridge/%s\n' % name for name in files))
+    text = text.replace(arguments, arguments + '    -p\n    netops_mutation_e2e\n')
+    Path(setup_cfg).write_text(text, encoding='utf-8')
+    return 0
+
+
 def main(run_directory):
     mutants = Path(run_directory) / 'mutants'
     files = sorted(mutants.rglob('*.py.meta'))
@@ -71,6 +91,8 @@ def main(run_directory):
 
 
 if __name__ == '__main__':
+    if sys.argv[1:2] == ['--e2e']:
+        sys.exit(add_e2e(sys.argv[2], sys.argv[3:]))
     if sys.argv[1:2] == ['--only']:
         sys.exit(keep_only(sys.argv[2], sys.argv[3:]))
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else '.'))

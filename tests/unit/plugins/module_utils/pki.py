@@ -37,15 +37,18 @@ class Pki(object):
                        .sign(self.key, hashes.SHA256()))
         self.ca = _pem(folder / 'ca.pem', certificate.public_bytes(serialization.Encoding.PEM))
 
-    def server(self, label, names=('127.0.0.1',), expired=False):
+    def server(self, label, names=('127.0.0.1',), expired=False, subject_only=False):
+        # subject_only: the first name as the subject's common name alone, with no subjectAltName (as old certificates)
         key = ec.generate_private_key(ec.SECP256R1())
         alternative = [x509.IPAddress(ipaddress.ip_address(n)) if n[0].isdigit() else x509.DNSName(n) for n in names]
         start, end = (self.now - datetime.timedelta(days=2), self.now - datetime.timedelta(days=1)) if expired else (
             self.now - datetime.timedelta(minutes=5), self.now + datetime.timedelta(days=1))
         certificate = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
                        .issuer_name(self.name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(start).not_valid_after(end)
-                       .add_extension(x509.SubjectAlternativeName(alternative), critical=False)
+                       .not_valid_before(start).not_valid_after(end))
+        if not subject_only:
+            certificate = certificate.add_extension(x509.SubjectAlternativeName(alternative), critical=False)
+        certificate = (certificate
                        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
                        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
                        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)

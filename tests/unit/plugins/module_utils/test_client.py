@@ -7,12 +7,14 @@ import base64
 import json
 import os
 import socket
+import ssl
 from email.utils import formatdate
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ansible_collections.netops.bridge.plugins.module_utils import _client
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth, NoAuth, BearerAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, display_url, path_segment, retry_after_seconds, snippet
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
@@ -409,3 +411,229 @@ def test_certificate_checks_are_on_unless_switched_off():
     assert ApiClient('TEST', 'https://h', NoAuth()).verify is True
     assert ApiClient('TEST', 'https://h', NoAuth(), ca_path='/ca.pem').verify == '/ca.pem'
     assert ApiClient('TEST', 'https://h', NoAuth(), validate_certs=False, ca_path='/ca.pem').verify is False
+
+
+# The TLS advice, branch by branch, from the errors requests raises (no handshake needed): each OpenSSL wording alone.
+
+def wrapped_ssl_error(inner):
+    """What requests raises for a failed handshake: its SSLError around urllib3's MaxRetryError around urllib3's SSLError."""
+    from requests.exceptions import SSLError
+    from urllib3.exceptions import MaxRetryError, SSLError as Urllib3SSLError
+    return SSLError(MaxRetryError(None, '/x', Urllib3SSLError(inner)))
+
+
+def openssl_error(words):
+    return ssl.SSLError(1, '[SSL] %s (_ssl.c:1000)' % words)
+
+
+def verification_error(words):
+    inner = ssl.SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: %s (_ssl.c:1000)' % words)
+    inner.verify_message = words
+    return inner
+
+
+def advice(inner, **kwargs):
+    return ApiClient('TEST', 'https://127.0.0.1:1', NoAuth(), **kwargs).tls_failure(wrapped_ssl_error(inner), 'https://127.0.0.1:1/x')
+
+
+@pytest.mark.parametrize('marker', _client.NOT_TLS)
+@pytest.mark.parametrize('validate_certs', [True, False])
+def test_each_wording_of_a_peer_without_tls_is_recognised(marker, validate_certs):
+    assert advice(openssl_error(marker), validate_certs=validate_certs) == (
+        'the server did not answer with TLS ([SSL] %s): it may serve plain HTTP on this port. Use an http:// url for it, or the port '
+        'where it serves HTTPS' % marker)
+
+
+@pytest.mark.parametrize('marker', _client.HOSTNAME_MISMATCH)
+def test_each_wording_of_a_name_mismatch_is_recognised_when_verifying(marker, monkeypatch):
+    asked = []
+    monkeypatch.setattr(_client, 'certificate_names', lambda *args: asked.append(args) or ['a.example', '10.0.0.1'])
+    assert advice(verification_error(marker), ca_path='/ca.pem', timeout=30) == (
+        'TLS verification failed: the server certificate is not valid for the host in url (%s). Use in url the host name the '
+        'certificate was issued for (the certificate names a.example, 10.0.0.1), or have the certificate reissued with this name' % marker)
+    assert asked == [('https://127.0.0.1:1/x', '/ca.pem', 5.0)]
+    assert advice(verification_error(marker), validate_certs=False) == 'the TLS handshake failed (%s)' % marker
+
+
+def test_the_names_are_read_within_the_request_timeout_when_it_is_shorter(monkeypatch):
+    asked = []
+    monkeypatch.setattr(_client, 'certificate_names', lambda *args: asked.append(args) or [])
+    assert advice(verification_error('hostname mismatch'), timeout=2.5) == (
+        'TLS verification failed: the server certificate is not valid for the host in url (hostname mismatch). Use in url the host '
+        'name the certificate was issued for, or have the certificate reissued with this name')
+    assert asked == [('https://127.0.0.1:1/x', True, 2.5)]
+
+
+@pytest.mark.parametrize('words, message', [
+    ('certificate has expired', 'TLS verification failed: the server certificate has expired (certificate has expired). Renew the '
+                                'certificate on the server, or check the clock of this machine'),
+    ('certificate is not yet valid', 'TLS verification failed: the server certificate is not valid yet (certificate is not yet '
+                                     'valid). Check the clock of this machine and of the server'),
+    ('certificate rejected', 'TLS verification failed (certificate rejected). Give in ca_path the CA bundle that signed the server '
+                             'certificate, or set validate_certs to false (insecure)'),
+])
+def test_the_validity_advice_is_given_only_when_verifying(words, message):
+    assert advice(verification_error(words)) == message
+    assert advice(verification_error(words), validate_certs=False) == 'the TLS handshake failed (%s)' % words
+
+
+@pytest.mark.parametrize('marker', _client.UNUSABLE_CA)
+def test_each_wording_of_an_unusable_ca_bundle_names_the_bundle(marker, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/bundle.pem')
+    advice_text = ('holds no usable CA certificate ([SSL] %s). Give a PEM file of CA certificates, or a directory of them prepared '
+                   'with c_rehash' % marker)
+    assert advice(openssl_error(marker), ca_path='/ca.pem') == 'ca_path /ca.pem ' + advice_text
+    assert advice(openssl_error(marker)) == 'the CA bundle /etc/bundle.pem ' + advice_text
+    assert advice(openssl_error(marker), validate_certs=False) == 'the CA bundle /etc/bundle.pem ' + advice_text
+
+
+@pytest.mark.parametrize('marker', _client.UNKNOWN_CA)
+def test_each_wording_of_an_unknown_ca_gets_the_ca_advice_when_verifying(marker):
+    assert advice(verification_error(marker), ca_path='/ca.pem') == (
+        'TLS verification failed: the server certificate is not signed by a CA in ca_path /ca.pem (%s). Give in ca_path the CA '
+        'bundle that signed it, or set validate_certs to false (insecure)' % marker)
+    assert advice(verification_error(marker)) == (
+        'TLS verification failed: the server certificate is signed by a CA this machine does not trust, such as a self-signed or '
+        'private CA (%s). Give that CA bundle in ca_path, or set validate_certs to false (insecure)' % marker)
+    assert advice(verification_error(marker), validate_certs=False) == 'the TLS handshake failed (%s)' % marker
+
+
+def test_an_error_without_an_openssl_cause_is_told_by_its_first_line():
+    from requests.exceptions import SSLError
+    client = ApiClient('TEST', 'https://h', NoAuth())
+    assert client.tls_failure(SSLError('bad handshake\nmore'), 'https://h/x') == 'the TLS handshake failed (bad handshake)'
+    assert client.tls_failure(SSLError(), 'https://h/x') == 'the TLS handshake failed (SSLError)'
+
+
+def test_the_openssl_reason_loses_its_source_location_and_final_period():
+    assert _client.tls_reason(ssl.SSLError(1, '[SSL: X] went wrong. (_ssl.c:1006)')) == '[SSL: X] went wrong'
+    assert _client.tls_reason(verification_error('self-signed certificate.')) == 'self-signed certificate'
+    assert _client.tls_reason(Exception(' only words  (_ssl.c:7)')) == 'only words'
+    assert _client.tls_reason(Exception('(_ssl.c:7) stays')) == '(_ssl.c:7) stays'
+
+
+def test_the_openssl_error_is_found_wherever_it_is_wrapped():
+    inner = openssl_error('x')
+    reason_holder = Exception('no')
+    reason_holder.reason = inner
+    caused, context = Exception('caused'), Exception('context')
+    caused.__cause__ = inner
+    context.__context__ = inner
+    for wrapper in (Exception(Exception(inner)), reason_holder, caused, context, inner):
+        assert _client.ssl_cause(wrapper) is inner
+    near, far = openssl_error('near'), openssl_error('far')
+    assert _client.ssl_cause(Exception(near, Exception(far))) is near
+    assert _client.ssl_cause(Exception(Exception('a'), Exception(far))) is far
+    looped = Exception('a')
+    looped.__context__ = Exception(looped, 'b')
+    assert _client.ssl_cause(looped) is None
+    assert _client.ssl_cause(ValueError('plain')) is None
+
+
+def test_the_certificate_names_are_its_alternative_names_else_its_common_name(pki, monkeypatch):
+    with ScriptedServer(tls=pki.server('named', names=('other.example', '10.1.2.3'))) as scripted:
+        assert _client.certificate_names(scripted.url, pki.ca, 5.0) == ['other.example', '10.1.2.3']
+        monkeypatch.setenv('REQUESTS_CA_BUNDLE', pki.ca)
+        assert _client.certificate_names(scripted.url, True, 5.0) == ['other.example', '10.1.2.3']
+    with ScriptedServer(tls=pki.server('old', names=('old.example',), subject_only=True)) as scripted:
+        assert _client.certificate_names(scripted.url, pki.ca, 5.0) == ['old.example']
+
+
+def test_the_certificate_names_are_read_with_a_ca_directory_and_never_past_an_unknown_ca(pki, tmp_path):
+    import subprocess
+    folder = tmp_path / 'hashed'
+    folder.mkdir()
+    subject_hash = subprocess.run(['openssl', 'x509', '-hash', '-noout', '-in', pki.ca], check=True, capture_output=True, text=True).stdout.strip()
+    (folder / ('%s.0' % subject_hash)).write_bytes(Path(pki.ca).read_bytes())
+    with ScriptedServer(tls=pki.server('hashed', names=('dir.example',))) as scripted:
+        assert _client.certificate_names(scripted.url, str(folder), 5.0) == ['dir.example']
+        assert _client.certificate_names(scripted.url, Pki(tmp_path).ca, 5.0) == []
+
+
+def test_the_certificate_names_are_read_directly_from_the_host_and_port_of_the_url(monkeypatch):
+    connected = []
+
+    def refuse(address, timeout):
+        connected.append((address, timeout))
+        raise OSError('refused')
+
+    monkeypatch.setattr(_client.socket, 'create_connection', refuse)
+    assert _client.certificate_names('https://host.example/api', False, 2.0) == []
+    assert _client.certificate_names('https://host.example:8443/api', False, 3.0) == []
+    assert connected == [(('host.example', 443), 2.0), (('host.example', 8443), 3.0)]
+
+
+def test_the_reason_of_an_error_hides_the_secrets_of_the_request_and_of_the_client():
+    client = ApiClient('TEST', 'https://h', BasicAuth('alice', PASSWORD))
+    error = Exception('sent %s and tok-3n\nsecond line' % PASSWORD)
+    assert client.reason(error, BearerAuth('tok-3n')) == 'sent ******** and ********'
+    assert client.reason(Exception(' \n '), None) == 'Exception'
+    assert client.reason(ValueError(''), None) == 'ValueError'
+
+
+def test_the_first_line_of_an_error_or_its_type():
+    assert _client.first_line(Exception('one\ntwo')) == 'one'
+    assert _client.first_line(KeyboardInterrupt()) == 'KeyboardInterrupt'
+
+
+def test_an_answer_of_another_json_kind_keeps_the_request_it_answered():
+    from ansible_collections.netops.bridge.plugins.module_utils._client import ApiResponse
+    answer = ApiResponse('TEST', 'POST', 'https://h/x', 201, {}, b'[1]')
+    with pytest.raises(ApiError) as refused:
+        answer.json_object()
+    error = refused.value
+    assert (error.platform, error.method, error.url, error.status, error.body, error.maybe_applied) == ('TEST', 'POST', 'https://h/x', 201, '[1]', False)
+    assert error.message == 'TEST POST https://h/x failed: HTTP 201 Created: expected the answer as a JSON object: [1]'
+    with pytest.raises(ApiError) as unreadable:
+        ApiResponse('TEST', 'POST', 'https://h/x', 201, {}, b'<html>').json_object('the job', maybe_applied=True)
+    assert unreadable.value.maybe_applied is True
+
+
+def test_the_backoff_waits_between_half_and_all_of_its_ceiling(monkeypatch):
+    client = ApiClient('TEST', 'https://h', NoAuth(), backoff=0.5, max_backoff=3.0)
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: high)
+    assert [client._backoff(attempt) for attempt in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3.0]
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: low)
+    assert [client._backoff(attempt) for attempt in (1, 2, 3, 4)] == [0.25, 0.5, 1.0, 1.5]
+
+
+class Answered(object):
+    status_code, headers, content = 200, {}, b'{}'
+
+
+def test_an_absolute_url_of_either_scheme_is_sent_as_it_is():
+    client = ApiClient('TEST', 'https://base.example/api', NoAuth())
+    sent = []
+    client._send = lambda method, url, *rest: sent.append(url) or Answered()
+    for path in ('https://token.example/t', 'http://token.example/t', '/x'):
+        client.request('GET', path)
+    assert sent == ['https://token.example/t', 'http://token.example/t', 'https://base.example/api/x']
+
+
+def test_an_http_error_names_the_platform_and_keeps_the_body_without_the_request_secrets():
+    client = ApiClient('TEST', 'https://h', BasicAuth('alice', PASSWORD))
+    answer = _client.ApiResponse('TEST', 'GET', 'https://h/x', 404, {}, b'{"message": "no tok-3n or %s"}' % PASSWORD.encode())
+    error = client.http_error(answer, BearerAuth('tok-3n'))
+    assert (error.platform, error.status, error.maybe_applied) == ('TEST', 404, False)
+    assert error.body == '{"message": "no ******** or ********"}' and error.detail == 'no ******** or ********'
+
+
+def test_an_answer_keeps_its_headers_and_an_unreadable_one_names_its_request(server):
+    server.answers = [(200, {'X-Request-Id': 'r1'}, 'not json')]
+    answer = client_for(server).request('GET', '/x')
+    assert answer.headers['X-Request-Id'] == 'r1' and answer.platform == 'TEST'
+    with pytest.raises(ApiError) as unreadable:
+        answer.json()
+    error = unreadable.value
+    assert (error.platform, error.method, error.url, error.status, error.maybe_applied) == ('TEST', 'GET', server.url + '/x', 200, False)
+
+
+def test_the_default_ca_bundle_is_the_environment_s_then_certifi_s(monkeypatch):
+    import requests
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/requests.pem')
+    monkeypatch.setenv('CURL_CA_BUNDLE', '/curl.pem')
+    assert _client.default_ca_bundle() == '/requests.pem'
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '')
+    assert _client.default_ca_bundle() == '/curl.pem'
+    monkeypatch.delenv('CURL_CA_BUNDLE')
+    assert _client.default_ca_bundle() == requests.utils.DEFAULT_CA_BUNDLE_PATH

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ansible_collections.netops.bridge.plugins.module_utils import zitadel
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiResponse
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
     execution_target_ids, format_duration, normalize_condition, parse_duration, target_view, zitadel_error_detail)
 
@@ -382,3 +384,309 @@ def test_public_key_view_of_what_zitadel_answers():
 ])
 def test_refusal_hints(status, detail, hint):
     assert zitadel.refusal_hint(FakeError(status, detail), 'action.target.write') == hint
+
+
+# ZitadelApi against a scripted client: every request it makes, and how it reads every answer.
+
+class ScriptedClient(object):
+    """Answers each request with the next of ``answers`` (a JSON value, or an ApiError to raise); records the requests."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.requests = []
+
+    def request(self, method, path, json_body=None, idempotent=None):
+        self.requests.append((method, path, json_body, idempotent))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        body = answer if isinstance(answer, bytes) else json.dumps(answer).encode('utf-8')
+        return ApiResponse('ZITADEL', method, path, 200, {}, body)
+
+
+class ScriptedModule(object):
+    def __init__(self, answers, api_version='v2'):
+        self.client = ScriptedClient(answers)
+        self.params = {'api_version': api_version}
+
+
+def api_with(answers, api_version='v2'):
+    module = ScriptedModule(answers, api_version)
+    return zitadel.ZitadelApi(module), module.client.requests
+
+
+def search_body(offset, filters):
+    return {'pagination': {'offset': str(offset), 'limit': 100, 'asc': True}, 'filters': filters}
+
+
+@pytest.mark.parametrize('api_version', ['v2', 'v2beta'])
+def test_every_call_goes_to_the_actions_service_of_the_api_version(api_version):
+    api, requests = api_with([{'id': 'T1'}], api_version)
+    assert api.create_target({'name': 'hook'}) == {'id': 'T1'}
+    assert requests == [('POST', '/%s/actions/targets' % api_version, {'name': 'hook'}, None)]
+
+
+def test_the_target_and_key_calls_name_their_resource_in_one_quoted_segment():
+    api, requests = api_with([{}] * 6)
+    api.update_target('a/b', {'name': 'n'})
+    api.delete_target('a/b')
+    api.add_public_key('a/b', {'publicKey': 'k'})
+    api.activate_public_key('a/b', 'k?1')
+    api.deactivate_public_key('a/b', 'k?1')
+    api.remove_public_key('a/b', 'k?1')
+    assert requests == [
+        ('POST', '/v2/actions/targets/a%2Fb', {'name': 'n'}, None),
+        ('DELETE', '/v2/actions/targets/a%2Fb', None, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys', {'publicKey': 'k'}, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys/k%3F1/activate', None, None),
+        ('POST', '/v2/actions/targets/a%2Fb/publickeys/k%3F1/deactivate', None, None),
+        ('DELETE', '/v2/actions/targets/a%2Fb/publickeys/k%3F1', None, None),
+    ]
+
+
+def test_set_execution_puts_the_condition_and_a_list_of_targets():
+    api, requests = api_with([{}])
+    api.set_execution({'function': {'name': 'f'}}, ('T1', 'T2'))
+    assert requests == [('PUT', '/v2/actions/executions', {'condition': {'function': {'name': 'f'}}, 'targets': ['T1', 'T2']}, None)]
+
+
+CALLS = {
+    'targets': (lambda api: api.targets(), 'action.target.read'),
+    'create_target': (lambda api: api.create_target({}), 'action.target.write'),
+    'update_target': (lambda api: api.update_target('T', {}), 'action.target.write'),
+    'delete_target': (lambda api: api.delete_target('T'), 'action.target.delete'),
+    'executions': (lambda api: api.executions(), 'action.execution.read'),
+    'set_execution': (lambda api: api.set_execution({}, []), 'action.execution.write'),
+    'public_keys': (lambda api: api.public_keys('T'), 'action.target.read'),
+    'add_public_key': (lambda api: api.add_public_key('T', {}), 'action.target.write'),
+    'activate_public_key': (lambda api: api.activate_public_key('T', 'K'), 'action.target.write'),
+    'deactivate_public_key': (lambda api: api.deactivate_public_key('T', 'K'), 'action.target.write'),
+    'remove_public_key': (lambda api: api.remove_public_key('T', 'K'), 'action.target.write'),
+}
+
+
+@pytest.mark.parametrize('name', sorted(CALLS))
+def test_a_refusal_names_the_permission_of_the_call(name):
+    call, permission = CALLS[name]
+    api = api_with([ApiError('ZITADEL', None, status=403, detail='gRPC 7 PERMISSION_DENIED: No matching permissions found')])[0]
+    with pytest.raises(ApiError) as refused:
+        call(api)
+    expected = 'gRPC 7 PERMISSION_DENIED: No matching permissions found (the token needs the %s permission)' % permission
+    assert refused.value.detail == expected
+    assert str(refused.value) == refused.value.message and expected in str(refused.value)
+
+
+def test_a_refusal_without_words_gets_the_hint_alone_and_other_errors_stay_as_they_are():
+    api = api_with([ApiError('ZITADEL', None, status=401)])[0]
+    with pytest.raises(ApiError) as refused:
+        api.create_target({})
+    assert refused.value.detail == 'the token is invalid or expired: give a valid personal access token of a service user in token'
+    api = api_with([ApiError('ZITADEL', None, status=404, detail='gRPC 5 NOT_FOUND: gone')])[0]
+    with pytest.raises(ApiError) as missing:
+        api.delete_target('T')
+    assert missing.value.detail == 'gRPC 5 NOT_FOUND: gone' and str(missing.value) == missing.value.message
+
+
+@pytest.mark.parametrize('call, applied', [
+    (lambda api: api.create_target({}), True),
+    (lambda api: api.targets(), False),
+    (lambda api: api.set_execution({}, []), False),
+    (lambda api: api.delete_target('T'), False),
+])
+def test_an_unreadable_answer_to_a_change_says_it_may_have_been_applied(call, applied):
+    api = api_with([b'<html>'])[0]
+    with pytest.raises(ApiError) as unreadable:
+        call(api)
+    assert unreadable.value.maybe_applied is applied
+
+
+@pytest.mark.parametrize('paging', ['pagination', 'details'])
+def test_a_search_follows_the_pages_to_the_total(paging):
+    first = [{'id': str(n)} for n in range(100)]
+    api, requests = api_with([{'result': first, paging: {'totalResult': '102'}},
+                              {'targets': [{'id': '100'}, {'id': '101'}], 'pagination': {'totalResult': 102}}])
+    assert api.targets([{'f': 1}]) == first + [{'id': '100'}, {'id': '101'}]
+    assert requests == [('POST', '/v2/actions/targets/search', search_body(0, [{'f': 1}]), True),
+                        ('POST', '/v2/actions/targets/search', search_body(100, [{'f': 1}]), True)]
+
+
+@pytest.mark.parametrize('answer', [
+    {'executions': [{'id': 'E'}]},
+    {'executions': [{'id': 'E'}], 'details': {'totalResult': 'many'}},
+    {'executions': [{'id': 'E'}], 'pagination': ['totalResult']},
+    {'executions': [{'id': 'E'}], 'pagination': {'totalResult': 1}},
+])
+def test_a_search_without_a_readable_total_stops_after_its_page(answer):
+    api, requests = api_with([answer])
+    assert api.executions() == [{'id': 'E'}]
+    assert requests == [('POST', '/v2/actions/executions/search', search_body(0, []), True)]
+
+
+def test_a_search_stops_at_an_empty_page_whatever_the_total_says():
+    api, requests = api_with([{'targets': [{'id': 'A'}], 'details': {'totalResult': 5}}, {'targets': [], 'details': {'totalResult': 5}}])
+    assert api.targets() == [{'id': 'A'}]
+    assert len(requests) == 2
+    api, requests = api_with([{'details': {'totalResult': 5}}])
+    assert api.targets() == [] and len(requests) == 1
+
+
+@pytest.mark.parametrize('page', [{'id': 'A'}, ['A'], 'A'])
+def test_a_search_answer_that_is_not_a_list_of_objects_is_refused_quoting_it(page):
+    api = api_with([{'targets': page}])[0]
+    with pytest.raises(ApiError) as refused:
+        api.targets()
+    assert refused.value.message == 'ZITADEL: the targets search answered %s, not a list of objects' % json.dumps(page)
+
+
+def test_public_keys_are_searched_under_their_target():
+    api, requests = api_with([{'publicKeys': [{'keyId': 'K'}]}])
+    assert api.public_keys('a/b') == [{'keyId': 'K'}]
+    assert requests == [('POST', '/v2/actions/targets/a%2Fb/publickeys/search', search_body(0, []), True)]
+
+
+def test_a_target_is_found_by_its_exact_name():
+    name_filter = [{'targetNameFilter': {'targetName': 'hook', 'method': 'TEXT_FILTER_METHOD_EQUALS'}}]
+    api, requests = api_with([{'targets': [{'id': 'T0', 'name': 'Hook'}, {'id': 'T1', 'name': 'hook'}]}])
+    assert api.target_by_name('hook') == {'id': 'T1', 'name': 'hook'}
+    assert requests == [('POST', '/v2/actions/targets/search', search_body(0, name_filter), True)]
+    assert api_with([{'targets': [{'id': 'T0', 'name': 'Hook'}]}])[0].target_by_name('hook') is None
+
+
+def test_two_targets_of_one_name_are_an_error_naming_both():
+    api = api_with([{'targets': [{'id': 'T1', 'name': 'hook'}, {'id': 'T2', 'name': 'hook'}]}])[0]
+    with pytest.raises(ApiError) as ambiguous:
+        api.target_by_name('hook')
+    assert ambiguous.value.message == "ZITADEL: more than one target is named 'hook' (IDs T1, T2)"
+
+
+def test_an_execution_is_found_by_its_whole_condition():
+    wanted = {'request': {'method': '/a.B/C'}}
+    executions = [{'condition': {'request': {'method': '/a.B/D'}}, 'targets': ['X']}, {'targets': ['Y']},
+                  {'condition': {'request': {'method': '/a.B/C'}}, 'targets': ['T']}]
+    api, requests = api_with([{'executions': executions}])
+    assert api.execution(wanted) == executions[2]
+    assert requests == [('POST', '/v2/actions/executions/search', search_body(0, [{'inConditionsFilter': {'conditions': [wanted]}}]), True)]
+    assert api_with([{'executions': executions[:2]}])[0].execution(wanted) is None
+
+
+def test_the_catalogue_is_read_once_per_task():
+    api, requests = api_with([{'methods': ['/a.B/C']}, {'services': ['a.B']}, {}])
+    assert api.catalogue() == {'methods': ['/a.B/C'], 'services': ['a.B'], 'functions': []}
+    assert api.catalogue() == {'methods': ['/a.B/C'], 'services': ['a.B'], 'functions': []}
+    assert requests == [('GET', '/v2/actions/executions/methods', None, None), ('GET', '/v2/actions/executions/services', None, None),
+                        ('GET', '/v2/actions/executions/functions', None, None)]
+
+
+@pytest.mark.parametrize('items', [['a', 1], 'a', {'a': 1}])
+def test_a_catalogue_that_is_not_a_list_of_names_is_refused_quoting_it(items):
+    api = api_with([{'methods': items}])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.message == 'ZITADEL: the methods catalogue answered %s, not a list of names' % json.dumps(items)
+
+
+def test_a_catalogue_refusal_names_no_permission_for_any_valid_token_may_read_it():
+    api = api_with([ApiError('ZITADEL', None, status=403, detail='denied')])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.detail == 'denied'
+    api = api_with([ApiError('ZITADEL', None, status=401)])[0]
+    with pytest.raises(ApiError) as refused:
+        api.catalogue()
+    assert refused.value.detail == 'the token is invalid or expired: give a valid personal access token of a service user in token'
+
+
+def test_the_catalogue_hint_lists_at_most_three_close_names_in_full():
+    catalogue = {'methods': ['/svc.v2.S/GetUserA', '/svc.v2.S/GetUserB', '/svc.v2.S/GetUserC', '/svc.v2.S/GetUserD']}
+    assert zitadel.catalogue_problem({'request': {'method': '/svc.v2.S/GetUser'}}, catalogue) == (
+        "condition.request.method '/svc.v2.S/GetUser' is not among the methods ZITADEL lists (GET .../actions/executions/methods); "
+        "did you mean /svc.v2.S/GetUserD or /svc.v2.S/GetUserC or /svc.v2.S/GetUserB?")
+
+
+def test_the_catalogue_hint_guesses_only_names_at_least_80_percent_alike():
+    # difflib's ratio of these two is 0.67: no guess under the 0.8 cutoff, where difflib's default 0.6 would make one.
+    problem = zitadel.catalogue_problem({'function': {'name': 'postauth'}}, {'functions': ['preauth']})
+    assert problem == ("condition.function.name 'postauth' is not among the functions ZITADEL lists "
+                       "(GET .../actions/executions/functions).")
+
+
+def test_a_public_key_in_an_answer_may_lack_its_base64_padding_but_not_be_malformed():
+    encoded = zitadel.encode_public_key(EC_PEM)
+    assert encoded.endswith('=')
+    assert zitadel.decode_public_key(encoded.rstrip('=')) == EC_DER
+    assert zitadel.decode_public_key(encoded) == EC_DER
+    assert zitadel.decode_public_key(encoded[:8] + '!' + encoded[8:]) is None
+    assert zitadel.decode_public_key(encoded[:8] + '\n' + encoded[8:]) is None
+
+
+def test_a_timeout_zitadel_answers_that_is_no_duration_is_refused_naming_it():
+    with pytest.raises(ValueError) as refused:
+        target_view({'id': 'T', 'timeout': 'soon'})
+    assert str(refused.value) == "timeout must be a duration such as 10s, 500ms or 2m, got 'soon'"
+
+
+@pytest.mark.parametrize('data, item', [
+    (b'\x30\x00', (0x30, 2, 2)),
+    (b'\x30\x81\x00', (0x30, 3, 3)),
+    (b'\x04\x84\x00\x00\x00\x01\xff', (0x04, 6, 7)),
+    (b'\x30\x01\xff\x00', (0x30, 2, 3)),
+])
+def test_a_der_item_that_fits_is_read_to_its_end(data, item):
+    assert zitadel._der_item(data, 0) == item
+
+
+@pytest.mark.parametrize('data', [b'', b'\x30', b'\x30\x05\x00', b'\x30\x80\x00\x00', b'\x30\x85\x00\x00\x00\x00\x01\xff', b'\x30\x82\x01'])
+def test_a_der_item_that_does_not_fit_is_refused(data):
+    with pytest.raises(ValueError):
+        zitadel._der_item(data, 0)
+
+
+def test_a_timestamp_offset_of_two_digit_hours_is_taken_whole():
+    assert zitadel.normalize_timestamp('2027-01-31T10:30:00+10:30') == '2027-01-31T00:00:00Z'
+    assert zitadel.normalize_timestamp('2027-01-30T13:30:00-10:30') == '2027-01-31T00:00:00Z'
+
+
+def test_a_key_of_exactly_the_size_limit_is_accepted():
+    head, body = EC_PEM.split('\n', 1)
+    at_limit = head + '\n' + ' ' * (8192 - len(EC_PEM.strip())) + body
+    assert len(at_limit.strip().encode('utf-8')) == 8192
+    assert zitadel.parse_public_key(at_limit)[1] == 'EC'
+    with pytest.raises(ValueError):
+        zitadel.parse_public_key(head + '\n ' + at_limit.split('\n', 1)[1])
+
+
+def test_the_smallest_bit_string_a_key_may_have_is_two_bytes():
+    algorithm = b'\x30\x09\x06\x07' + b'\x2a\x86\x48\xce\x3d\x02\x01'
+    for key, accepted in ((b'\x03\x02\x00\x04', True), (b'\x03\x01\x00', False)):
+        der = b'\x30' + bytes([len(algorithm) + len(key)]) + algorithm + key
+        if accepted:
+            assert zitadel.parse_public_key(pem_of(der)) == (der, 'EC')
+        else:
+            with pytest.raises(ValueError):
+                zitadel.parse_public_key(pem_of(der))
+
+
+def test_a_key_whose_base64_holds_a_stray_character_is_refused():
+    head, body = EC_PEM.split('\n', 1)
+    with pytest.raises(ValueError) as refused:
+        zitadel.parse_public_key(head + '\n' + body[:10] + '!' + body[10:])
+    assert str(refused.value) == 'public_key is not a valid PEM public key (its base64 or DER structure is broken)'
+
+
+def test_only_methods_services_and_functions_are_in_the_catalogue():
+    assert zitadel.needs_catalogue({'request': {'method': '/a.B/C'}}) and zitadel.needs_catalogue({'function': {'name': 'f'}})
+    assert not zitadel.needs_catalogue({'event': {'event': 'user.added'}})
+    assert not zitadel.needs_catalogue({'response': {'all': True}})
+
+
+def test_the_client_of_a_zitadel_module_is_built_from_its_connection_options():
+    class Options(object):
+        params = {'url': 'https://zitadel.example/', 'token': 'pat', 'validate_certs': True, 'ca_path': '/ca.pem', 'request_timeout': 7.0}
+
+    client = zitadel.ZitadelModule.build_client(Options())
+    assert (client.platform, client.base_url, client.auth.token, client.verify, client.timeout) == (
+        'ZITADEL', 'https://zitadel.example', 'pat', '/ca.pem', 7.0)
+    assert client.error_detail is zitadel.zitadel_error_detail
+    assert client.idempotent_methods == frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+    Options.params = dict(Options.params, validate_certs=False)
+    assert zitadel.ZitadelModule.build_client(Options()).verify is False
