@@ -133,8 +133,10 @@ packaging() {
 
 # Run again with every module as a module process: what depends on the path (the differential test of every module,
 # secrets at -vvv, check mode, actions that must not be re-sent); the rest gives the same result on both paths.
+# test_reliability is not here: retries and at-most-once live in the HTTP client both paths share, and its fault cases
+# are the slowest e2e tests; the differential test (test_execution_paths) proves the paths give the same results.
 MODULE_PATH_E2E=(tests/e2e/test_execution_paths.py tests/e2e/test_secrets.py tests/e2e/test_secret_whitespace.py
-  tests/e2e/test_check_mode.py tests/e2e/test_reliability.py tests/e2e/test_zitadel_rotation_catalogue.py)
+  tests/e2e/test_check_mode.py tests/e2e/test_zitadel_rotation_catalogue.py)
 
 e2e() {
   # e2e BIN [EXECUTION]: the integration tests; EXECUTION=module runs the path-specific ones with every module task as
