@@ -233,15 +233,8 @@ class EnmsApi(object):
         return response.json_object('the answer to the device write', maybe_applied=True)
 
     def delete_device(self, name):
-        """``DELETE /rest/instance/device/<name>``; eNMS answers 403 for a name it does not know."""
-        try:
-            self.client.request('DELETE', '%s/instance/device/%s' % (API_PREFIX, path_segment(name)))
-        except ApiError as exc:
-            if exc.status == 403:
-                exc.summary = ('eNMS answers HTTP 403 for a device it does not know (deleted meanwhile?) or that the user '
-                               'may not edit')
-                exc.args = (exc.message,)
-            raise
+        """``DELETE /rest/instance/device/<name>`` (see delete_instance)."""
+        return self.delete_instance('device', name)
 
     def columns(self, model, criteria=None):
         """Every property a ``model`` record has (custom properties included), from one record that ``criteria``
@@ -391,8 +384,16 @@ class EnmsApi(object):
         return answer
 
     def delete_instance(self, kind, name):
-        """``DELETE /rest/instance/<kind>/<name>``; eNMS answers a delete it aborted with HTTP 200 and ``delete_aborted``."""
-        response = self.client.request('DELETE', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
+        """``DELETE /rest/instance/<kind>/<name>``; eNMS answers 403 for a name it does not know, and a delete it aborted
+        with HTTP 200 and ``delete_aborted``."""
+        try:
+            response = self.client.request('DELETE', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
+        except ApiError as exc:
+            if exc.status == 403:
+                exc.summary = ('eNMS answers HTTP 403 for a %s it does not know (deleted meanwhile?) or that the user '
+                               'may not edit' % kind)
+                exc.args = (exc.message,)
+            raise
         answer = response.json(maybe_applied=True)
         if isinstance(answer, dict) and answer.get('delete_aborted'):
             raise ApiError(PLATFORM, 'eNMS did not delete the %s %r' % (kind, name), method='DELETE', url=response.url,

@@ -120,3 +120,17 @@ def test_emulated_search_gives_ten_records_unless_asked_and_only_known_columns(e
     ignored = client.request('POST', '/rest/search', json_body={
         'type': 'device', 'columns': ['name'], 'search_criteria': {'nosuch': 'x'}, 'maximum_return_records': 100}).json()
     assert len(ignored) == 33
+
+
+@pytest.mark.parametrize('kind', ['device', 'pool'])
+def test_a_delete_enms_aborted_fails_for_every_kind(enms, kind):
+    # eNMS's db.delete answers HTTP 200 with delete_aborted when the instance refused its own deletion.
+    enms.add_fault('status', route='delete_instance' if kind == 'device' else 'delete_pool', status=200,
+                   body='{"delete_aborted": true, "alert": "in use"}')
+    api = api_for(enms)
+    with pytest.raises(ApiError) as caught:
+        if kind == 'device':
+            api.delete_device('site1-a')
+        else:
+            api.delete_instance(kind, 'site1-a')
+    assert 'did not delete the %s' % kind in caught.value.message and 'in use' in caught.value.message
