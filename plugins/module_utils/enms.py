@@ -229,8 +229,12 @@ class EnmsApi(object):
     def update_devices(self, devices):
         """One ``POST /rest/instance/device`` of a list of devices, which eNMS creates or updates by name (``new_name``
         renames): ``{"success": [names], "failure": [[device, traceback]]}`` with HTTP 200, or an ``error``."""
-        response = self.client.request('POST', '%s/instance/device' % API_PREFIX, json_body=list(devices))
-        return response.json_object('the answer to the device write', maybe_applied=True)
+        return self.post_instances('device', list(devices))[1]
+
+    def post_instances(self, kind, body):
+        """``POST /rest/instance/<kind>`` of one record or a list: (the response, its JSON object)."""
+        response = self.client.request('POST', '%s/instance/%s' % (API_PREFIX, kind), json_body=body)
+        return response, response.json_object('the outcome of the %s write' % kind, maybe_applied=True)
 
     def delete_device(self, name):
         """``DELETE /rest/instance/device/<name>`` (see delete_instance)."""
@@ -375,8 +379,7 @@ class EnmsApi(object):
     def write_instance(self, kind, record):
         """``POST /rest/instance/<kind>``: eNMS creates or updates by name, and answers a refusal with HTTP 200 and a
         ``failure`` list ([record, traceback]); that becomes an ApiError quoting the traceback's last line."""
-        response = self.client.request('POST', '%s/instance/%s' % (API_PREFIX, kind), json_body=record)
-        answer = response.json_object('the outcome of the write', maybe_applied=True)
+        response, answer = self.post_instances(kind, record)
         succeeded = answer.get('success')
         if not isinstance(succeeded, list) or record['name'] not in succeeded:
             raise ApiError(PLATFORM, 'eNMS refused to write the %s %r' % (kind, record['name']), method='POST', url=response.url,
