@@ -15,9 +15,13 @@ description:
     as host variables prefixed C(enms_) (O(var_prefix)).
   - Makes one group per eNMS pool that has hosts (O(pool_groups)), and supports the constructed options
     (O(compose), O(groups), O(keyed_groups)) and inventory caching.
-  - A fixed number of requests per run, whatever the number of devices - C(GET /rest/query/device) once, with the
-    O(device_filters) that eNMS can apply sent as query parameters, and C(GET /rest/instance/pool/<name>) once per
-    pool read (with O(pool_groups) and no O(pools), C(GET /rest/query/pool) first lists the pools).
+  - The devices are read as M(netops.bridge.enms_device_info) reads them - C(POST /rest/search), which only reads,
+    in pages of 1,000 devices, with the O(device_filters) that eNMS can compare and the O(pools) sent as search
+    criteria, so eNMS selects and only matching devices are transferred. Without O(properties), one search for a
+    single device and one C(GET /rest/query/device?name=...) first learn the property names (a search returns only
+    the columns asked for); with it, only those properties are asked for.
+  - Then C(GET /rest/instance/pool/<name>) once per pool read (with O(pool_groups) and no O(pools),
+    C(GET /rest/query/pool) first lists the pools). So a run sends a few requests plus one per 1,000 devices.
   - The configuration file must end in C(enms.yml) or C(enms.yaml) and contain C(plugin) V(netops.bridge.enms); a
     key that is not an option of this plugin fails the source, naming the key.
   - What eNMS gives (host names, group names from pool names, every variable, nested values too) is data, never a
@@ -114,11 +118,12 @@ options:
   device_filters:
     description:
       - Only devices whose properties have these values become hosts, for example C(vendor) V(Arista).
-      - A single text or number value is sent to eNMS as C(GET /rest/query/device?<property>=<value>), so eNMS
-        compares and only matching devices are transferred. eNMS compares exactly (case matters), and answers HTTP 500
-        for a property that devices do not have.
-      - A list of values means any of them, and a V(true)/V(false) value is compared as such; eNMS cannot apply these,
-        so they are applied to the devices it returns.
+      - A single text or number value is sent to eNMS as a search criterion with the match C(equality), so eNMS
+        compares and only matching devices are transferred. eNMS compares exactly (case matters).
+      - A list of values means any of them, and a V(true)/V(false) value is compared as such; eNMS's criteria hold one
+        value per property, so these are applied to the devices it returns.
+      - A property that eNMS devices do not have fails the source, before any host is made (eNMS would ignore the
+        criterion and select every device).
     type: dict
     default: {}
 notes:
@@ -404,7 +409,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                validate_certs=settings['validate_certs'], ca_path=settings['ca_path'],
                                timeout=settings['request_timeout'])
             api = EnmsApi(client=client)
-            devices = self.devices(api, settings['device_filters'])
+            devices = self.devices(api, settings)
             pools = {}
             names = settings['pools']
             if not names and settings['pool_groups']:
@@ -426,9 +431,25 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             text += '. Check %s: is eNMS listening there' % option_name('url')
         return text + '.'
 
-    def devices(self, api, filters):
-        params = dict((key, to_text(value)) for key, value in filters.items() if server_side(value))
-        return [device for device in api.query('device', params, option='device_filters') if matches(device, filters)]
+    def devices(self, api, settings):
+        """The devices to make hosts, read as enms_device_info reads them (EnmsApi.devices: a paged search); only the
+        filters eNMS cannot compare are applied here."""
+        filters = settings['device_filters']
+        criteria = {}
+        for key, value in filters.items():
+            if server_side(value):
+                criteria.update({key: to_text(value), key + '_filter': 'equality', key + '_invert': False})
+        if settings['pools']:
+            # Only the members of the pools read: eNMS joins them (any of them, with union) instead of sending every device.
+            criteria.update(pools=list(settings['pools']), pools_filter='union')
+        columns = None
+        if settings['properties']:
+            columns = ['name', 'ip_address'] + settings['properties'] + sorted(filters)
+        found = api.devices(criteria=criteria, columns=columns)
+        unknown = sorted(key for key in filters if found and key not in found[0])
+        if unknown:
+            self.fail('device_filters: eNMS devices have no property %s, so no device could match.' % ', '.join(unknown))
+        return [device for device in found if matches(device, filters)]
 
     # -- the inventory --------------------------------------------------------------------------------
     def populate(self, data, settings):

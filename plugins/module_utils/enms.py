@@ -251,17 +251,11 @@ class EnmsApi(object):
         found = self.query(model, {'name': first[0].get('name')})
         return sorted(found[0]) if found else None
 
-    def query(self, model, params=None, option='filters'):
+    def query(self, model, params=None):
         """``GET /rest/query/<model>[?<property>=<value>...]``: the records eNMS matches by equality, each with every
-        property, in one request (no paging), those without a name left out."""
-        try:
-            response = self.client.request('GET', '%s/query/%s' % (API_PREFIX, path_segment(model)), params=params or None)
-        except ApiError as exc:
-            if exc.status == 500 and params:
-                exc.summary = ('eNMS answers HTTP 500 for a property that %ss do not have: check the property names in %s (%s)'
-                               % (model, option, ', '.join(sorted(params))))
-                exc.args = (exc.message,)
-            raise
+        property, in one request (no paging), those without a name left out. Only for a few records (a name, the
+        pools): devices are read with ``search``, which pages."""
+        response = self.client.request('GET', '%s/query/%s' % (API_PREFIX, path_segment(model)), params=params or None)
         listed = response.json()
         if not isinstance(listed, list):
             raise ApiError(PLATFORM, 'expected the %ss as a JSON list' % model, method='GET', url=response.url,

@@ -86,8 +86,8 @@ options:
   check_targets:
     description:
       - Before running (and in check mode), read whether eNMS knows every device, pool and IP address given, with one
-        C(GET /rest/query/device) for the devices and IP addresses, one C(GET /rest/query/pool) for the pools, never
-        one request per target (eNMS checks the password on every request).
+        C(POST /rest/search) of the devices' names and addresses (one per 1,000 devices; it only reads) and one of the
+        pools' names, never one request per target (eNMS checks the password on every request).
       - Unknown targets fail the task before the run, all of them named, unless O(ignore_invalid_targets=true); they
         are returned in RV(unknown_targets) either way.
     type: bool
@@ -286,30 +286,18 @@ def run(module):
         module.fail('%s failed on: %s.' % (what, failed))
 
 
-def known_names(module, kind, key):
-    response = module.client.request('GET', '/rest/query/%s' % kind)
-    listed = response.json()
-    if not isinstance(listed, list):
-        module.fail('eNMS gave the %ss not as a JSON list.' % kind)
-    return set(to_text(row.get(key)) for row in listed if isinstance(row, dict) and row.get(key) not in (None, ''))
-
-
 def check_targets(module):
     """Every device, pool and IP address given exists: one bulk read per kind, whatever the number of targets."""
     params = module.params
     unknown = dict((key, []) for key in TARGET_KEYS)
     if params.get('devices') or params.get('ip_addresses'):
-        response = module.client.request('GET', '/rest/query/device')
-        rows = response.json()
-        if not isinstance(rows, list):
-            module.fail('eNMS gave the devices not as a JSON list.')
-        rows = [row for row in rows if isinstance(row, dict)]
+        rows = module.api.search('device', ['ip_address'])
         names = set(to_text(row.get('name')) for row in rows)
         addresses = set(to_text(row.get('ip_address')) for row in rows)
         unknown['devices'] = [name for name in params.get('devices') or [] if name not in names]
         unknown['ip_addresses'] = [address for address in params.get('ip_addresses') or [] if address not in addresses]
     if params.get('pools'):
-        pools = known_names(module, 'pool', 'name')
+        pools = set(to_text(row.get('name')) for row in module.api.search('pool', []))
         unknown['pools'] = [name for name in params['pools'] if name not in pools]
     module.result['unknown_targets'] = unknown
     problems = ['%s %s' % (key.replace('_', ' '), ', '.join(names)) for key, names in unknown.items() if names]

@@ -4,6 +4,7 @@
 from __future__ import absolute_import, division, print_function
 
 import base64
+import json
 import socket
 import time
 from urllib.parse import parse_qs
@@ -55,6 +56,12 @@ def unwrapped(text):
     return lines
 
 
+def searched(enms):
+    """The search_criteria and columns of every device search the plugin sent."""
+    bodies = [json.loads(entry['body']) for entry in enms.requests(route='search')]
+    return [(body['search_criteria'], body['columns']) for body in bodies if body['type'] == 'device']
+
+
 def failure_line(run, words):
     """The one warning line that says why the source could not be parsed: it holds ``words``."""
     lines = [line for line in unwrapped(run.stderr) if 'Failed to parse' in line and words in line]
@@ -74,9 +81,12 @@ def test_every_device_becomes_a_host_with_its_address_properties_and_pool_groups
             washington['enms_os_version'], washington['enms_location']) == ('Arista', '7050SX', 'EOS', '4.30.1F', 'Washington')
     assert washington['enms_port'] == 22 and washington['enms_name'] == 'Washington' and washington['enms_pools'] == ['Core']
     assert members(run, 'Core') == ['Atlanta', 'Washington'] and members(run, 'Edge') == ['Boston']
-    # One read of the devices, one of the pool list, one per pool: nothing per device.
-    assert enms.counts() == {'query': 2, 'get_instance': 2}
+    # The devices read as enms_device_info reads them (one device's property names, then a search of every device with
+    # them), one read of the pool list, one per pool: nothing per device.
+    assert enms.counts() == {'search': 2, 'query': 2, 'get_instance': 2}
     assert [entry['path'] for entry in enms.requests(route='query')] == ['/rest/query/device', '/rest/query/pool']
+    assert parse_qs(enms.requests(route='query')[0]['query']) == {'name': ['Atlanta']}
+    assert 'enms_vendor' in found['Atlanta'] and len(searched(enms)[-1][1]) > 10
 
 
 def test_graph_shows_the_pool_groups(enms, ansible):
@@ -102,7 +112,9 @@ def test_pools_choose_the_hosts(enms, ansible):
     run = ansible.inventory(config(enms, 'pools: [Edge]\n'))
     assert run.rc == 0, run
     assert sorted(hostvars(run)) == ['Boston'] and members(run, 'Edge') == ['Boston']
-    assert enms.counts() == {'query': 1, 'get_instance': 1}
+    assert enms.counts() == {'search': 2, 'query': 1, 'get_instance': 1}
+    # eNMS selects the members: the other devices are not transferred.
+    assert all(criteria['pools'] == ['Edge'] and criteria['pools_filter'] == 'union' for criteria, _columns in searched(enms))
 
 
 def test_pool_groups_can_be_turned_off_and_prefixed(enms, ansible):
@@ -110,7 +122,7 @@ def test_pool_groups_can_be_turned_off_and_prefixed(enms, ansible):
     assert off.rc == 0, off
     assert sorted(hostvars(off)) == ['Atlanta', 'Boston', 'Washington'] and 'Core' not in off.results
     assert 'enms_pools' not in hostvars(off)['Boston']
-    assert enms.counts() == {'query': 1}
+    assert enms.counts() == {'search': 2, 'query': 1}
     prefixed = ansible.inventory(config(enms, 'pool_group_prefix: pool_\n'))
     assert members(prefixed, 'pool_Core') == ['Atlanta', 'Washington'] and 'Core' not in prefixed.results
 
@@ -119,14 +131,17 @@ def test_properties_and_prefix_choose_the_variables(enms, ansible):
     run = ansible.inventory(config(enms, 'properties: [vendor, model]\nvar_prefix: dev_\npool_groups: false\n'))
     assert run.rc == 0, run
     assert hostvars(run)['Atlanta'] == {'ansible_host': '10.0.0.2', 'dev_vendor': 'Cisco', 'dev_model': 'ISR4451'}
+    # Only the properties asked for are transferred, in one search: no read of the property names.
+    assert enms.counts() == {'search': 1} and searched(enms)[0][1] == ['name', 'ip_address', 'vendor', 'model']
 
 
 def test_a_property_filter_is_sent_to_enms(enms, ansible):
     run = ansible.inventory(config(enms, 'device_filters: {vendor: Arista, port: 22}\npool_groups: false\n'))
     assert run.rc == 0, run
     assert sorted(hostvars(run)) == ['Boston', 'Washington']
-    sent = enms.requests(route='query')
-    assert len(sent) == 1 and parse_qs(sent[0]['query']) == {'vendor': ['Arista'], 'port': ['22']}
+    criteria = searched(enms)[-1][0]
+    assert criteria == {'vendor': 'Arista', 'vendor_filter': 'equality', 'vendor_invert': False,
+                        'port': '22', 'port_filter': 'equality', 'port_invert': False}, criteria
 
 
 def test_filters_enms_cannot_apply_are_applied_to_what_it_returns(enms, ansible):
@@ -134,7 +149,8 @@ def test_filters_enms_cannot_apply_are_applied_to_what_it_returns(enms, ansible)
                                          'pool_groups: false\n'))
     assert run.rc == 0, run
     assert sorted(hostvars(run)) == ['Boston']
-    assert [parse_qs(entry['query']) for entry in enms.requests(route='query')] == [{'vendor': ['Arista']}]
+    assert all(criteria == {'vendor': 'Arista', 'vendor_filter': 'equality', 'vendor_invert': False}
+               for criteria, _columns in searched(enms))
 
 
 def test_compose_groups_and_keyed_groups(enms, ansible):
@@ -170,7 +186,7 @@ def test_the_cache_answers_the_second_run_without_a_request(enms, ansible, tmp_p
     first = ansible.inventory(config(enms, extra))
     assert first.rc == 0 and sorted(hostvars(first)) == ['Atlanta', 'Boston', 'Washington'], first
     sent = len(enms.requests())
-    assert sent == 4
+    assert sent == 6
     second = ansible.inventory(config(enms, extra + 'keyed_groups: [{key: enms_vendor, prefix: vendor}]\n'))
     # The same hosts with the same variables as the run that read eNMS: the cache holds everything eNMS answered.
     assert second.rc == 0 and hostvars(second) == hostvars(first), second
@@ -178,10 +194,11 @@ def test_the_cache_answers_the_second_run_without_a_request(enms, ansible, tmp_p
     assert members(second, 'vendor_Arista') == ['Boston', 'Washington'] and members(second, 'Core') == ['Atlanta', 'Washington']
     assert 'admin-pass' not in ''.join(path.read_text() for path in (tmp_path / 'cache').iterdir())
     # Other pools or filters are not answered from a cache written for different ones; --flush-cache reads again.
+    # (Each read sends four requests: two searches, one property-name read, one pool read.)
     ansible.inventory(config(enms, extra + 'pools: [Edge]\n'))
-    assert len(enms.requests()) == sent + 2
-    ansible.inventory(config(enms, extra + 'pools: [Edge]\n'), args=('--list', '--flush-cache'))
     assert len(enms.requests()) == sent + 4
+    ansible.inventory(config(enms, extra + 'pools: [Edge]\n'), args=('--list', '--flush-cache'))
+    assert len(enms.requests()) == sent + 8
 
 
 def test_the_connection_comes_from_the_enms_environment_variables(enms, ansible):
@@ -192,7 +209,7 @@ def test_the_connection_comes_from_the_enms_environment_variables(enms, ansible)
     assert enms.requests()[0]['headers']['authorization'].startswith('Basic ')
 
 
-def test_the_request_count_does_not_grow_with_the_devices(enms, ansible):
+def test_the_requests_grow_by_one_search_per_thousand_devices(enms, ansible):
     with enms.lock:
         seed_devices(enms.state, 1000, pool='Lab & Test')
     started = time.monotonic()
@@ -201,7 +218,8 @@ def test_the_request_count_does_not_grow_with_the_devices(enms, ansible):
     assert run.rc == 0, run
     assert len(hostvars(run)) == 1000 and len(members(run, 'Lab___Test')) == 1000
     assert hostvars(run)['device-00001']['ansible_host'] == '10.128.0.1'
-    assert enms.counts() == {'query': 1, 'get_instance': 1}
+    # One search for the property names, then pages of 1,000: a full page, and the empty one after it.
+    assert enms.counts() == {'search': 3, 'query': 1, 'get_instance': 1}
     assert elapsed < 60, elapsed
 
 
@@ -231,10 +249,11 @@ def test_an_unknown_pool_fails_saying_what_enms_403_means(enms, ansible):
     assert 'Error 403 - Not Authorized.' in line
 
 
-def test_an_unknown_filter_property_fails_naming_device_filters(enms, ansible):
-    run = ansible.inventory(config(enms, 'device_filters: {colour: blue}\n'))
-    line = failure_line(run, 'HTTP 500')
-    assert 'check the property names in device_filters (colour)' in line, line
+@pytest.mark.parametrize('filters', ['{colour: blue}', '{colour: [blue, red]}', '{vendor: Arista, colour: true}'])
+def test_an_unknown_filter_property_fails_instead_of_selecting_every_device_or_none(enms, ansible, filters):
+    run = ansible.inventory(config(enms, 'device_filters: %s\n' % filters))
+    line = failure_line(run, 'no property colour')
+    assert 'eNMS devices have no property colour' in line, line
 
 
 @pytest.mark.parametrize('extra,words', [

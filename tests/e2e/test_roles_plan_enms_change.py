@@ -63,7 +63,7 @@ def test_enms_service_check_and_real_run_refuse_unknown_targets_in_one_bulk_read
         assert run.rc != 0, run
         # One read of the service, one of all devices, one of all pools: never one per target; nothing run.
         assert enms.count(route='run_service') == 0
-        assert enms.count(route='query') == 2
+        assert enms.count(route='search') == 2 and enms.count(route='query') == 0
         assert 'eNMS does not know devices Washingtn; pools Cor' in run.output
         assert 'refused before any run' in run.output and 'failed devices' not in run.output
         assert "(the service's own targets)" not in run.output

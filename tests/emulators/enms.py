@@ -451,8 +451,9 @@ class EnmsEmulator(Emulator):
         else:
             return self.alert(500)
         properties = self.model_columns(kind)
+        member_of = self.memberships() if kind == 'device' and (criteria.get('pools') or criteria.get('pools_filter')) else None
         try:
-            rows = [row for row in rows if self.selected(kind, row, properties, criteria)]
+            rows = [row for row in rows if self.selected(kind, row, properties, criteria, member_of)]
         except re.error:
             return self.alert(500)
         if order_column in properties:
@@ -466,7 +467,7 @@ class EnmsEmulator(Emulator):
             records.append(record)
         return Response.json(records)
 
-    def selected(self, kind, row, properties, criteria):
+    def selected(self, kind, row, properties, criteria, member_of=None):
         for name in properties:
             value, match = criteria.get(name), criteria.get('%s_filter' % name)
             if not value and match != 'empty':
@@ -486,13 +487,21 @@ class EnmsEmulator(Emulator):
                 hit = not hit
             if not hit:
                 return False
-        if kind == 'device':
-            return self.in_pools(row['name'], criteria)
+        if member_of is not None:
+            return self.in_pools(member_of.get(row['name'], set()), criteria)
         return True
 
-    def in_pools(self, name, criteria):
+    def memberships(self):
+        """Each device's pools, indexed once per search: a search of 10,000 devices must not scan every pool per device."""
+        member_of = {}
+        for pool, members in self.state['pools'].items():
+            for member in members:
+                member_of.setdefault(member, set()).add(pool)
+        return member_of
+
+    @staticmethod
+    def in_pools(member_of, criteria):
         """eNMS's relationship criterion: every named pool (one join per pool), any with union, none with empty."""
-        member_of = set(pool for pool, members in self.state['pools'].items() if name in members)
         match = criteria.get('pools_filter')
         if match == 'empty':
             return not member_of
