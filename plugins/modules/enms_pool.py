@@ -425,7 +425,7 @@ def criteria_problems(module, steps, existing):
     computed = [(name, view) for name, view in sorted(steps['views'].items())
                 if view['device_filters'] and not view['manually_defined']]
     new = set(key for name, view in computed if existing.get(name) is None for key in view['device_filters'])
-    learnt = known_criteria(module, None, new) if new else None
+    learnt = criteria_of_other_pools(module, new) if new else None
     problems = []
     for name, view in computed:
         known = criterion_properties(existing[name]) if existing.get(name) is not None else learnt
@@ -451,11 +451,9 @@ def device_problems(module, writes):
     return problems
 
 
-def known_criteria(module, existing, wanted):
-    """Which of ``wanted`` eNMS pools have criteria for: read from the pool itself, else from one other pool (eNMS
-    creates three at setup), asked for their ``device_<property>_match`` columns; None when eNMS has no pool at all."""
-    if existing is not None:
-        return criterion_properties(existing)
+def criteria_of_other_pools(module, wanted):
+    """Which of ``wanted`` eNMS pools have criteria for, learnt from one pool (eNMS creates three at setup) asked for
+    their ``device_<property>_match`` columns; None when eNMS has no pool at all."""
     columns = ['name'] + [CRITERION_PREFIX + name + MATCH_SUFFIX for name in sorted(wanted)]
     for other in module.api.search_page(KIND, columns, {}, 0, 1):
         return criterion_properties(other)
