@@ -249,7 +249,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.enms import PLATFORM, EnmsModule, FilterError, criteria_from_filters
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters
 
 KIND = 'pool'
 CRITERION_PREFIX = 'device_'
@@ -327,7 +327,6 @@ def request_body(current, after):
             body[CRITERION_PREFIX + name + MATCH_SUFFIX] = wanted['match']
             body[CRITERION_PREFIX + name + '_invert'] = wanted['invert']
     return body
-
 
 
 def pool_spec(top_level):
