@@ -8,25 +8,34 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: enms_pool
-short_description: Declare an eNMS pool, from a list of devices or from device criteria
+short_description: Declare eNMS pools, from a list of devices or from device criteria, one per task or many in one bulk write
 version_added: 1.2.0
 description:
-  - Creates, updates or deletes the eNMS pool O(name).
+  - Creates, updates or deletes eNMS pools, identified by name. One pool with O(name) and its options, or many with
+    O(pools) (a list of the same options, O(pools[].state) included) in one task. Connection options apply to all;
+    a pool option at the top level together with O(pools) is refused.
   - A pool is either B(manually defined), a fixed list of devices (O(devices)), or B(computed) from criteria on the
     devices' properties (O(device_filters)), eNMS's own pool criteria. Give one of them, or neither to leave the
     members as they are.
-  - The module reads the pool (C(GET /rest/instance/pool/<name>), one request) and writes only when it differs, in one
-    C(POST /rest/instance/pool) of the fields that differ. After a write of a computed pool it asks eNMS to recompute
-    the members (C(POST /rest/update_all_pools), which recomputes every pool the user may edit, as eNMS's "Update all
-    pools" does), then reads the pool again and returns its members in RV(devices). A second run reports
-    C(changed=false) with one read.
+  - The module reads each declared pool (C(GET /rest/instance/pool/<name>), one request each; two for a pool eNMS
+    does not have yet) and writes the fields that differ, of every created and updated pool together, in one
+    C(POST /rest/instance/pool) (eNMS creates or updates by name). After a write of a computed pool it asks eNMS once
+    to recompute the members (C(POST /rest/update_all_pools), which recomputes every pool the user may edit, as
+    eNMS's "Update all pools" does), then reads each written pool again and returns its members. A second run with
+    the same declaration only reads and reports C(changed=false).
   - eNMS computes a pool only when asked. An unchanged computed pool returns the members eNMS holds, which do not
     include devices created since eNMS last recomputed it.
   - O(device_filters) declares the whole criteria set. A criterion the pool has in eNMS but O(device_filters) does not
     name is cleared.
-  - A name with a slash, a backslash or a quote (eNMS refuses them) is refused before any request.
-  - A filter property that eNMS pools have no criterion for is refused before any write (eNMS would ignore it and the
-    pool would select every device); so is a device in O(devices) that eNMS does not have.
+  - Every problem is listed, one line each, before any request that writes, and then nothing is written. A name with
+    a slash, a backslash or a quote (eNMS refuses them), O(pools[].devices) together with O(pools[].device_filters), a
+    name declared twice, or a filter eNMS would misread is found before any request. A filter property that eNMS pools
+    have no criterion for (eNMS would ignore it and the pool would select every device) and a device in O(devices)
+    that eNMS does not have are found by reading (one search of the device names for every listed pool).
+  - O(state=absent) deletes the pool with C(DELETE /rest/instance/pool/<name>); eNMS has no bulk delete and checks the
+    password on every request (about 0.2 seconds each on eNMS 4.6), so the module sends up to 4 at a time.
+  - eNMS answers a pool it could not write with HTTP 200 and a C(failure) entry; each fails the task, naming the pool
+    and eNMS's words, while RV(created) and RV(updated) report what eNMS did write.
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -37,21 +46,21 @@ attributes:
   check_mode:
     support: full
     details:
-      - The pool is read; nothing is written, and eNMS is not asked to recompute it. RV(devices) is then the declared
-        list of a manually defined pool, and the current members of a computed one.
+      - The pools are read; nothing is written, and eNMS is not asked to recompute them. The members are then the
+        declared list of a manually defined pool, and the current members of a computed one.
   diff_mode:
     support: full
-    details: The diff shows the pool's description, kind, criteria and members before and after.
+    details:
+      - The diff shows the pool's description, kind, criteria and members before and after. With O(pools), per pool
+        (name to the pool) for each created, updated or deleted pool.
 options:
   name:
-    description: Name of the pool, its identity for this module.
+    description: Name of the pool, its identity for this module. Required unless O(pools) is given.
     type: str
-    required: true
   state:
-    description: V(present) creates or updates the pool, V(absent) deletes it.
+    description: V(present) (the default) creates or updates the pool, V(absent) deletes it.
     type: str
     choices: [present, absent]
-    default: present
   description:
     description: The pool's description. Left as it is when not given.
     type: str
@@ -73,7 +82,35 @@ options:
       - All criteria must hold for a device to be a member. An empty mapping leaves the pool without members.
       - Mutually exclusive with O(devices).
     type: dict
+  pools:
+    description:
+      - Many pools in one task, each a dict of the pool options above (O(pools[].name) required). Each read, written
+        in one request.
+    type: list
+    elements: dict
+    version_added: 1.2.0
+    suboptions:
+      name:
+        description: The pool's name.
+        type: str
+        required: true
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      description:
+        description: As O(description).
+        type: str
+      devices:
+        description: As O(devices). Mutually exclusive with O(pools[].device_filters).
+        type: list
+        elements: str
+      device_filters:
+        description: As O(device_filters). Mutually exclusive with O(pools[].devices).
+        type: dict
 seealso:
+  - module: netops.bridge.enms_device
   - module: netops.bridge.enms_device_info
   - module: netops.bridge.enms_service_run
 '''
@@ -110,6 +147,26 @@ EXAMPLES = r'''
     password: "{{ vault_enms_password }}"
     name: old-pool
     state: absent
+
+- name: Every pool of the source of truth in one write
+  netops.bridge.enms_pool:
+    url: https://enms.example.com
+    username: automation
+    password: "{{ vault_enms_password }}"
+    pools:
+      - name: site1-spines
+        devices: [site1-spine1, site1-spine2]
+      - name: site1-arista
+        device_filters:
+          name: {value: '^site1-', match: regex}
+          vendor: {value: Arista, match: equality}
+      - name: site1-old
+        state: absent
+  register: written
+
+- name: Show the members of each pool
+  ansible.builtin.debug:
+    msg: "{{ written.pools | dict2items | map(attribute='value.devices') | list }}"
 '''
 
 RETURN = r'''
@@ -117,13 +174,13 @@ devices:
   description:
     - The names of the pool's members, sorted; empty after O(state=absent).
     - After a change to a computed pool, the members eNMS computed; see the check mode attribute for check mode.
-  returned: always
+  returned: when O(name) is given (not with O(pools))
   type: list
   elements: str
   sample: [site1-leaf1, site1-spine1]
 pool:
   description: The pool as declared, after the change; V(null) after O(state=absent).
-  returned: always
+  returned: when O(name) is given (not with O(pools))
   type: dict
   contains:
     name:
@@ -142,12 +199,57 @@ pool:
       description: The pool's criteria in eNMS's terms (a boolean as V(bool-true)/V(bool-false), an empty text as V(match=empty)).
       type: dict
       returned: always
+pools:
+  description:
+    - Each declared pool that is present, name to the pool as declared after the change (the keys of RV(pool)) and
+      its C(devices) (as RV(devices)). A pool declared absent is not in it.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  sample: {site1-spines: {name: site1-spines, description: '', manually_defined: true, device_filters: {}, devices: [site1-spine1]}}
+created:
+  description: The pools created (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: [site1-arista]
+updated:
+  description: The pools updated (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: [site1-spines]
+deleted:
+  description: The pools deleted (or that would be, in check mode).
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: [site1-old]
+unchanged:
+  description: The declared pools that were already as declared (or absent, for V(state=absent)).
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: []
+problems:
+  description: Every problem found before any write, one line each, naming the pool (or its place in O(pools)); nothing was written.
+  returned: when the task failed on them
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: ["site1-ghosts: eNMS has no device named ghost."]
 '''
+
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.enms import PLATFORM, EnmsModule, FilterError, criteria_from_filters
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters
 
 KIND = 'pool'
 CRITERION_PREFIX = 'device_'
@@ -155,6 +257,11 @@ MATCH_SUFFIX = '_match'
 UNSET_CRITERION = {'value': '', 'match': 'inclusion', 'invert': False}
 # eNMS's factory refuses them in a name, and a slash would split the name in the URL path of a read.
 FORBIDDEN_IN_NAMES = '/\\\'"'
+POOL_OPTIONS = ('name', 'state', 'description', 'devices', 'device_filters')
+# eNMS has no bulk delete and checks the password on every request (docs/benchmark.md): a few at a time, as enms_device.
+DELETE_CONCURRENCY = 4
+WORDS_LIMIT = 300
+PARTLY_NOTE = ' (eNMS keeps the fields of an existing pool it set before a failure: run again once the cause is fixed)'
 
 
 def criterion_properties(record):
@@ -222,89 +329,275 @@ def request_body(current, after):
     return body
 
 
-def refuse_unknown_criteria(module, wanted, known):
-    unknown = sorted(set(wanted) - known)
-    if unknown:
-        module.fail('eNMS pools have no criterion for the device propert%s %s; eNMS would ignore %s and select every device, '
-                    'so nothing was written.' % ('y' if len(unknown) == 1 else 'ies', ', '.join(unknown),
-                                                 'it' if len(unknown) == 1 else 'them'))
+def pool_spec(top_level):
+    return dict(name=dict(type='str', required=not top_level),
+                state=dict(type='str', choices=['present', 'absent'], default=None if top_level else 'present'),
+                description=dict(type='str'), devices=dict(type='list', elements='str'), device_filters=dict(type='dict'))
 
 
-def known_criteria(module, existing, wanted):
-    """Which of ``wanted`` eNMS pools have criteria for: read from the pool itself, else from one other pool (eNMS
-    creates three at setup), asked for their ``device_<property>_match`` columns; None when eNMS has no pool at all."""
-    if existing is not None:
-        return criterion_properties(existing)
+def declared_pools(params):
+    """The declared pools, as dicts of the pool options; the problems found without a request, as lines."""
+    given = [option for option in POOL_OPTIONS if params.get(option) is not None]
+    if params['pools'] is not None:
+        if given:
+            return [], ['%s cannot be given together with pools: give it in each pool (connection options apply to all).'
+                        % ', '.join(given)]
+        declared = [dict(pool) for pool in params['pools']]
+    elif params['name'] is None:
+        return [], ['name or pools is required.']
+    else:
+        declared = [dict((option, params.get(option)) for option in POOL_OPTIONS)]
+        declared[0]['state'] = declared[0]['state'] or 'present'
+    return declared, problems_of(declared)
+
+
+def label_of(declared, index):
+    name = declared[index]['name']
+    if name is not None and name.strip() and not set(FORBIDDEN_IN_NAMES) & set(name):
+        return name
+    return 'pools[%d]' % index if len(declared) > 1 else 'the pool'
+
+
+def entry_problems(pool):
+    """What is wrong with one declared pool, found without a request."""
+    name = pool['name']
+    if not name.strip():
+        return ['name must not be empty.']
+    if set(FORBIDDEN_IN_NAMES) & set(name):
+        return ['eNMS names cannot contain a slash, a backslash or a quote, got %r.' % name]
+    if pool['state'] == 'absent':
+        return []
+    if pool['devices'] is not None and pool['device_filters'] is not None:
+        return ['devices and device_filters are mutually exclusive (a pool is either a list of devices or computed).']
+    try:
+        wanted_criteria(pool['device_filters'] or {})
+    except FilterError as exc:
+        return [to_text(exc)]
+    return []
+
+
+def problems_of(declared):
+    """Every problem of the declaration that needs no request, one line each, naming the pool."""
+    problems, seen = [], {}
+    for index, pool in enumerate(declared):
+        label = label_of(declared, index)
+        problems.extend('%s: %s' % (label, line) for line in entry_problems(pool))
+        if pool['name'] in seen:
+            problems.append('%s: declared twice (pools[%d] and pools[%d]).' % (label, seen[pool['name']], index))
+        seen.setdefault(pool['name'], index)
+    return problems
+
+
+def plan(declared, existing):
+    """What to write: {'writes': [body], 'deletes': [name], 'created', 'updated', 'deleted', 'unchanged', 'views':
+    {name: the pool as declared}, 'before', 'after' (the diff of each changed pool)}. ``existing`` maps a declared
+    name to eNMS's record of the pool, or None."""
+    steps = dict(writes=[], deletes=[], created=[], updated=[], deleted=[], unchanged=[], views={}, before={}, after={})
+    for pool in declared:
+        name = pool['name']
+        current = pool_view(existing[name], name) if existing.get(name) is not None else None
+        if pool['state'] == 'absent':
+            if current is None:
+                steps['unchanged'].append(name)
+            else:
+                steps['deletes'].append(name)
+                steps['deleted'].append(name)
+                steps['before'][name] = current
+            continue
+        after = wanted_view(pool, current)
+        steps['views'][name] = after
+        body = request_body(current, after)
+        if current is not None and len(body) == 1:
+            steps['unchanged'].append(name)
+            continue
+        steps['updated' if current is not None else 'created'].append(name)
+        steps['writes'].append(body)
+        if current is not None:
+            steps['before'][name] = current
+        steps['after'][name] = after
+    return steps
+
+
+def criteria_problems(module, steps, existing):
+    """The computed pools whose criteria name a property eNMS pools have no criterion for (eNMS would ignore it and the
+    pool would select every device). A new pool learns the criteria from another pool, one read for all of them."""
+    computed = [(name, view) for name, view in sorted(steps['views'].items())
+                if view['device_filters'] and not view['manually_defined']]
+    new = set(key for name, view in computed if existing.get(name) is None for key in view['device_filters'])
+    learnt = criteria_of_other_pools(module, new) if new else None
+    problems = []
+    for name, view in computed:
+        known = criterion_properties(existing[name]) if existing.get(name) is not None else learnt
+        unknown = sorted(set(view['device_filters']) - known) if known is not None else []
+        if unknown:
+            problems.append('%s: eNMS pools have no criterion for the device propert%s %s; eNMS would ignore %s and select '
+                            'every device.' % (name, 'y' if len(unknown) == 1 else 'ies', ', '.join(unknown),
+                                               'it' if len(unknown) == 1 else 'them'))
+    return problems
+
+
+def device_problems(module, writes):
+    """The written pools that list a device eNMS does not have: one read of every device name for all of them."""
+    listing = [body for body in writes if 'devices' in body]
+    if not listing:
+        return []
+    known = set(to_text(record.get('name')) for record in module.api.search('device', ['name']))
+    problems = []
+    for body in listing:
+        unknown = sorted(set(body['devices']) - known)
+        if unknown:
+            problems.append('%s: eNMS has no device named %s.' % (body['name'], ', '.join(unknown)))
+    return problems
+
+
+def criteria_of_other_pools(module, wanted):
+    """Which of ``wanted`` eNMS pools have criteria for, learnt from one pool (eNMS creates three at setup) asked for
+    their ``device_<property>_match`` columns; None when eNMS has no pool at all."""
     columns = ['name'] + [CRITERION_PREFIX + name + MATCH_SUFFIX for name in sorted(wanted)]
     for other in module.api.search_page(KIND, columns, {}, 0, 1):
         return criterion_properties(other)
     return None
 
 
-def refuse_unknown_devices(module, names):
-    known = set(to_text(record.get('name')) for record in module.api.search('device', ['name']))
-    unknown = sorted(set(names) - known)
-    if unknown:
-        module.fail('eNMS has no device named %s, so the pool %r was not written.' % (', '.join(unknown), module.params['name']))
+def enms_words(traceback):
+    """The last line of eNMS's traceback (the exception and its message), shortened."""
+    lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
+    words = lines[-1] if lines else to_text(traceback)
+    return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
 
 
-def verify_kept(module, after, stored):
+def post_pools(api, bodies):
+    return api.post_instances(KIND, bodies)[1]
+
+
+def write(module, writes):
+    """One POST of every created and updated pool: the names eNMS wrote (None in check mode), and its failures as lines
+    naming the pool in eNMS's words."""
+    answer = module.apply(post_pools, module.api, writes)
+    if answer is None:
+        return None, []
+    if answer.get('error'):
+        return [], ['eNMS refused the write: %s' % enms_words(answer['error'])]
+    failures = []
+    for entry in answer.get('failure') or []:
+        instance, reason = (list(entry) + [None, None])[:2] if isinstance(entry, (list, tuple)) else (entry, None)
+        name = instance.get('name') if isinstance(instance, dict) else instance
+        failures.append('%s: %s' % (name, enms_words(reason)))
+    return [to_text(name) for name in answer.get('success') or []], failures
+
+
+def verify_kept(after, stored):
     """eNMS drops a criterion on a property it has no column for without a word: what it stored must be what was sent."""
+    if stored is None:
+        return 'eNMS does not have the pool after writing it'
     if not after['manually_defined'] and active_criteria(stored) != after['device_filters']:
-        raise ApiError(PLATFORM, 'eNMS did not keep the criteria of pool %r as written' % after['name'],
-                       detail='written %r, stored %r' % (after['device_filters'], active_criteria(stored)))
+        return 'eNMS did not keep the criteria of pool %r as written (written %r, stored %r)' % (
+            after['name'], after['device_filters'], active_criteria(stored))
+    return None
+
+
+def read_back(module, steps, written):
+    """Recompute the members once if a written pool is computed, then read each written pool: its members, and
+    whether eNMS kept its criteria. Returns the failures as lines."""
+    if any(not steps['views'][name]['manually_defined'] for name in written):
+        module.api.update_all_pools()
+    failures = []
+    for name in written:
+        stored = module.api.instance(KIND, name)
+        problem = verify_kept(steps['views'][name], stored)
+        if problem:
+            failures.append('%s: %s' % (name, problem))
+            continue
+        steps['views'][name]['devices'] = pool_view(stored, name)['devices']
+    return failures
+
+
+def delete(module, names):
+    if module.check_mode or not names:
+        module.result['changed'] = module.result['changed'] or bool(names)
+        return names, []
+    with ThreadPoolExecutor(max_workers=min(DELETE_CONCURRENCY, len(names))) as workers:
+        outcomes = list(workers.map(delete_one(module), names))
+    deleted = [name for name, problem in outcomes if problem is None]
+    if deleted:
+        module.result['changed'] = True
+    return deleted, ['%s: %s' % (name, problem) for name, problem in outcomes if problem is not None]
+
+
+def delete_one(module):
+    def attempt(name):
+        try:
+            module.api.delete_instance(KIND, name)
+        except ApiError as exc:
+            if exc.maybe_applied:
+                module.result['changed'] = True
+            return name, exc.message
+        return name, None
+    return attempt
+
+
+def report(module, steps, single):
+    """The account, each pool as declared (with its members), and for one pool its keys of old: ``pool`` and ``devices``."""
+    module.result.update(created=steps['created'], updated=steps['updated'], deleted=steps['deleted'],
+                         unchanged=steps['unchanged'], pools=dict((name, dict(view)) for name, view in steps['views'].items()))
+    if single is None:
+        module.result['diff'] = {'before': steps['before'], 'after': steps['after']}
+        return
+    view = steps['views'].get(single['name'])
+    module.result.update(pool=dict((k, v) for k, v in view.items() if k != 'devices') if view else None,
+                         devices=view['devices'] if view else [])
+    # One pool: the diff of old, the pool itself before and after.
+    before = single['current']
+    module.result['diff'] = {'before': before or {}, 'after': view or {}}
 
 
 def run(module):
-    params = module.params
-    existing = module.api.instance(KIND, params['name'])
-    current = pool_view(existing, params['name']) if existing is not None else None
-    module.result['diff'] = {'before': current or {}, 'after': {}}
-    if params['state'] == 'absent':
-        module.result.update(pool=None, devices=[])
-        if current is not None:
-            module.apply(module.api.delete_instance, KIND, params['name'])
+    declared, problems = declared_pools(module.params)
+    if not declared and not problems:
+        # Nothing declared: nothing to read.
+        module.result.update(created=[], updated=[], deleted=[], unchanged=[], pools={})
         return
-    try:
-        after = wanted_view(params, current)
-    except FilterError as exc:
-        module.fail(to_text(exc))
-    if after['device_filters'] and not after['manually_defined']:
-        known = known_criteria(module, existing, after['device_filters'])
-        if known is not None:
-            refuse_unknown_criteria(module, after['device_filters'], known)
-    body = request_body(current, after)
-    if 'devices' in body:
-        refuse_unknown_devices(module, body['devices'])
-    module.result['diff']['after'] = after
-    module.result.update(pool=dict((k, v) for k, v in after.items() if k != 'devices'), devices=after['devices'])
-    if current is not None and len(body) == 1:
-        return
-    if module.apply(module.api.write_instance, KIND, body) is None:
-        return
-    if not after['manually_defined']:
-        module.api.update_all_pools()
-    stored = module.api.instance(KIND, params['name'])
-    verify_kept(module, after, stored)
-    after['devices'] = pool_view(stored, params['name'])['devices']
-    module.result['devices'] = after['devices']
+    # The pools that can be read are read and planned even when another has a problem, so that every problem is listed.
+    readable, existing = [], {}
+    for pool in declared:
+        if not entry_problems(pool) and pool['name'] not in existing:
+            readable.append(pool)
+            existing[pool['name']] = module.api.instance(KIND, pool['name'])
+    steps = plan(readable, existing)
+    single = None
+    if module.params['pools'] is None and readable:
+        found = existing.get(readable[0]['name'])
+        single = {'name': readable[0]['name'], 'current': pool_view(found, readable[0]['name']) if found is not None else None}
+    problems += criteria_problems(module, steps, existing) + device_problems(module, steps['writes'])
+    report(module, steps, single)
+    if problems:
+        module.fail('Nothing was written, %d problem(s): %s' % (len(problems), '; '.join(problems)), problems=problems)
+    failures = []
+    if steps['writes']:
+        succeeded, failures = write(module, steps['writes'])
+        if succeeded is not None:
+            done = set(succeeded)
+            refused_updates = [line for line in failures if line.split(':', 1)[0] in steps['updated']]
+            steps['created'] = [name for name in steps['created'] if name in done]
+            steps['updated'] = [name for name in steps['updated'] if name in done]
+            # eNMS sets an existing pool's fields one by one and keeps those set before a failure: a refused update may
+            # have changed some; a refused creation changed nothing.
+            module.result['changed'] = bool(done) or bool(refused_updates)
+            if refused_updates:
+                failures[-1] += PARTLY_NOTE
+            failures.extend(read_back(module, steps, steps['created'] + steps['updated']))
+    deleted, delete_failures = delete(module, steps['deletes'])
+    steps['deleted'] = deleted
+    failures.extend(delete_failures)
+    report(module, steps, single)
+    if failures:
+        module.fail('eNMS did not write %d pool(s): %s' % (len(failures), '; '.join(failures)))
 
 
 def main():
-    module = EnmsModule(
-        argument_spec=dict(
-            name=dict(type='str', required=True),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            description=dict(type='str'),
-            devices=dict(type='list', elements='str'),
-            device_filters=dict(type='dict'),
-        ),
-        mutually_exclusive=[('devices', 'device_filters')],
-        supports_check_mode=True,
-    )
-    module.require_non_empty('name')
-    if set(FORBIDDEN_IN_NAMES) & set(module.params['name']):
-        module.fail('eNMS names cannot contain a slash, a backslash or a quote, got %r; nothing was sent.' % module.params['name'])
+    spec = pool_spec(top_level=True)
+    spec['pools'] = dict(type='list', elements='dict', options=pool_spec(top_level=False))
+    module = EnmsModule(argument_spec=spec, mutually_exclusive=[('devices', 'device_filters')], supports_check_mode=True)
     module.run(run)
 
 

@@ -116,3 +116,135 @@ def test_pools_and_stored_configurations(enms_server, ansible):
     assert got['config_empty']['content'] == '' and got['config_empty']['content_lines'] == []
     assert [item['changed'] for item in got['removed']['results']] == [True, True]
     assert [item['changed'] for item in got['removed_again']['results']] == [False, False]
+
+
+THREE = '''
+          - name: "{{ prefix }}bulk-arista"
+            description: Arista
+            device_filters:
+              name: {value: "^{{ prefix }}", match: regex}
+              vendor: {value: Arista, match: equality}
+          - name: "{{ prefix }}bulk-cisco"
+            device_filters:
+              name: {value: "^{{ prefix }}", match: regex}
+              vendor: {value: Cisco, match: equality}
+          - name: "{{ prefix }}bulk-list"
+            devices: ["{{ prefix }}c", "{{ prefix }}a"]'''
+BULK = '''
+    - name: three pools in one task, in check mode
+      netops.bridge.enms_pool:
+        pools:%s
+      check_mode: true
+      diff: true
+      register: bulk_check
+    - name: three pools in one task
+      netops.bridge.enms_pool:
+        pools:%s
+      register: bulk_first
+''' % (THREE, THREE)
+BULK_AGAIN = '''
+    - name: three pools again
+      netops.bridge.enms_pool:
+        pools:%s
+      register: bulk_second
+''' % THREE
+BULK_CHANGE = '''
+    - name: a pool with a problem among others, nothing written
+      netops.bridge.enms_pool:
+        pools:
+          - {name: "{{ prefix }}bulk-list", devices: ["{{ prefix }}a"]}
+          - {name: "{{ prefix }}bulk-cisco", state: absent}
+          - {name: "{{ prefix }}bulk-new", devices: ["{{ prefix }}a", "{{ prefix }}ghost"]}
+      register: bulk_problem
+      ignore_errors: true
+    - name: one pool updated, one deleted, one left alone
+      netops.bridge.enms_pool:
+        pools:
+          - {name: "{{ prefix }}bulk-list", devices: ["{{ prefix }}a"]}
+          - {name: "{{ prefix }}bulk-cisco", state: absent}
+          - name: "{{ prefix }}bulk-arista"
+            description: Arista
+            device_filters:
+              name: {value: "^{{ prefix }}", match: regex}
+              vendor: {value: Arista, match: equality}
+      register: bulk_change
+'''
+
+
+def pool_writes(enms_server):
+    """The requests that write pools, on the emulator (a real eNMS keeps no count)."""
+    return [(found['method'], found['route']) for found in enms_server.emulator.requests()
+            if found['route'] in ('update_pools', 'update_all_pools', 'delete_pool')]
+
+
+def bulk_play(prefix, tasks, saved):
+    return play('    - ansible.builtin.set_fact:\n        prefix: "%s"\n' % prefix + tasks,
+                '{%s}' % ', '.join("'%s': %s" % (name, name) for name in saved))
+
+
+def test_many_pools_in_one_task(enms_server, ansible):
+    prefix = enms_server.prefix
+    for name in ('bulk-arista', 'bulk-cisco', 'bulk-list', 'bulk-new'):
+        enms_server.track('pool', prefix + name)
+    env = {'ENMS_URL': enms_server.url, 'ENMS_USERNAME': enms_server.username, 'ENMS_PASSWORD': enms_server.password}
+    emulated = enms_server.kind == 'emulator'
+    a, b, c = prefix + 'a', prefix + 'b', prefix + 'c'
+    names = [prefix + 'bulk-arista', prefix + 'bulk-cisco', prefix + 'bulk-list']
+    if emulated:
+        # The server is the module's: forget what the other tests sent.
+        enms_server.emulator.log[:] = []
+
+    first = ansible.playbook(bulk_play(prefix, BULK, ('bulk_check', 'bulk_first')), env=env)
+    assert first.rc == 0, first
+    got = first.results
+    assert got['bulk_check']['changed'] is True and sorted(got['bulk_check']['created']) == names
+    assert got['bulk_first']['changed'] is True and sorted(got['bulk_first']['created']) == names, got['bulk_first']
+    members = dict((name, found['devices']) for name, found in got['bulk_first']['pools'].items())
+    assert members == {names[0]: [a], names[1]: [b], names[2]: [a, c]}, members
+    if emulated:
+        assert pool_writes(enms_server) == [('POST', 'update_pools'), ('POST', 'update_all_pools')]
+        enms_server.emulator.log[:] = []
+
+    second = ansible.playbook(bulk_play(prefix, BULK_AGAIN, ('bulk_second',)), env=env)
+    assert second.rc == 0, second
+    assert second.results['bulk_second']['changed'] is False and sorted(second.results['bulk_second']['unchanged']) == names
+    assert second.results['bulk_second']['pools'] == got['bulk_first']['pools']
+    if emulated:
+        assert pool_writes(enms_server) == []
+
+    third = ansible.playbook(bulk_play(prefix, BULK_CHANGE, ('bulk_problem', 'bulk_change')), env=env)
+    assert third.rc == 0, third
+    problem, change = third.results['bulk_problem'], third.results['bulk_change']
+    assert problem['failed'] is True and problem['problems'] == ['%sbulk-new: eNMS has no device named %sghost.' % (prefix, prefix)]
+    assert (change['updated'], change['deleted'], change['unchanged'], change['created']) == ([names[2]], [names[1]], [names[0]], [])
+    assert change['pools'][names[2]]['devices'] == [a] and names[1] not in change['pools']
+    if emulated:
+        # The refused declaration wrote nothing; the other: one POST, no recompute (a listed pool), one DELETE.
+        assert pool_writes(enms_server) == [('POST', 'update_pools'), ('DELETE', 'delete_pool')]
+
+
+def test_a_pool_enms_refuses_fails_the_task_naming_it_and_the_others_are_reported(enms_server, ansible):
+    if enms_server.kind != 'emulator':
+        pytest.skip('a refusal the module does not find first is made on the emulator only')
+    prefix = enms_server.prefix
+    refusal = ('{"success": ["%sfail-one", "%sfail-three"], "failure": [[{"name": "%sfail-two"}, '
+               '"Traceback (most recent call last):\\nValueError: refused"]]}' % (prefix, prefix, prefix))
+    enms_server.emulator.add_fault('after', route='update_pools', then='status', status=200, body=refusal)
+    tasks = '''
+    - name: three pools, eNMS refuses one
+      netops.bridge.enms_pool:
+        pools:
+          - {name: "{{ prefix }}fail-one", devices: ["{{ prefix }}a"]}
+          - {name: "{{ prefix }}fail-two", devices: ["{{ prefix }}b"]}
+          - {name: "{{ prefix }}fail-three", devices: ["{{ prefix }}c"]}
+      register: refused
+      ignore_errors: true
+'''
+    env = {'ENMS_URL': enms_server.url, 'ENMS_USERNAME': enms_server.username, 'ENMS_PASSWORD': enms_server.password}
+    run = ansible.playbook(bulk_play(prefix, tasks, ('refused',)), env=env)
+    assert run.rc == 0, run
+    refused = run.results['refused']
+    assert refused['failed'] is True and refused['changed'] is True
+    assert refused['msg'] == 'eNMS did not write 1 pool(s): %sfail-two: ValueError: refused' % prefix
+    assert refused['created'] == [prefix + 'fail-one', prefix + 'fail-three']
+    assert refused['pools'][prefix + 'fail-three']['devices'] == [prefix + 'c']

@@ -60,6 +60,9 @@ def test_inventory_plans_writes_once_prunes_inside_its_scope_and_then_only_reads
     assert sorted(account['pools']['created']) == ['site1-arista', 'site1-leaves'], account
     device_writes = [path for method, path in writes(enms) if path == '/rest/instance/device']
     assert device_writes == ['/rest/instance/device'], writes(enms)
+    # Both pools in one request, then one recompute of the pools from criteria.
+    assert [path for method, path in writes(enms) if 'pool' in path] == ['/rest/instance/pool', '/rest/update_all_pools'], writes(enms)
+    assert sorted(body['name'] for body in json.loads(enms.requests(route='update_pools')[0]['body'])) == ['site1-arista', 'site1-leaves']
     assert [path for method, path in writes(enms) if method == 'DELETE'] == ['/rest/instance/device/site1-old']
     with enms.lock:
         assert 'site1-old' not in enms.state['devices'] and 'site2-keep' in enms.state['devices']
@@ -129,3 +132,47 @@ enms_inventory_pools:
     assert 'failed: devices: ' in run.stdout and 'site1-spine1' in run.stdout and 'IntegrityError: refused' in run.stdout
     assert 'not attempted: pool site1-leaves' in run.stdout
     assert enms.requests(route='update_pools') == []
+
+
+def test_a_pool_that_lists_a_device_this_run_creates_is_planned_as_updated_and_written_once(enms, ansible):
+    seed(enms)
+    with enms.lock:
+        enms.state['pools']['site1-core'] = ['site1-spine1']
+        enms.state['pool_properties']['site1-core'] = {'manually_defined': True}
+    role_vars = '''
+enms_inventory_devices:
+  - {name: site1-new, ip_address: 10.1.0.7}
+enms_inventory_pools:
+  - {name: site1-core, devices: [site1-spine1, site1-new]}
+  - {name: site1-same-core, devices: [site1-spine1]}
+'''
+    with enms.lock:
+        enms.state['pools']['site1-same-core'] = ['site1-spine1']
+        enms.state['pool_properties']['site1-same-core'] = {'manually_defined': True}
+    play = role_play('enms_inventory', role_vars, save='enms_inventory_summary')
+    planned = ansible.playbook(play, env=enms_env(enms), args=['--check'])
+    assert planned.rc == 0, planned.stdout[-4000:]
+    assert planned.results['pools'] == {'created': [], 'updated': ['site1-core'], 'unchanged': ['site1-same-core'], 'deleted': []}
+    assert writes(enms) == []
+    applied = ansible.playbook(play, env=enms_env(enms))
+    assert applied.rc == 0, applied.stdout[-4000:]
+    assert applied.results['pools'] == {'created': [], 'updated': ['site1-core'], 'unchanged': ['site1-same-core'], 'deleted': []}
+    assert [path for method, path in writes(enms) if 'pool' in path] == ['/rest/instance/pool'], writes(enms)
+    with enms.lock:
+        assert enms.state['pools']['site1-core'] == ['site1-new', 'site1-spine1']
+
+
+def test_a_pool_eNMS_refuses_is_named_in_the_account_beside_the_pools_it_wrote(enms, ansible):
+    seed(enms)
+    refusal = json.dumps({'success': ['site1-one'], 'failure': [[{'name': 'site1-two'}, 'Traceback ...\nValueError: refused']]})
+    enms.add_fault('after', route='update_pools', then='status', status=200, body=refusal)
+    role_vars = '''
+enms_inventory_pools:
+  - {name: site1-one, devices: [site1-same]}
+  - {name: site1-two, devices: [site1-spine1]}
+'''
+    run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms))
+    assert run.rc != 0, run
+    assert 'pools 1 created, 0 updated, 0 unchanged, 0 deleted' in run.stdout, run.stdout[-4000:]
+    assert 'failed: pools: eNMS did not write 1 pool(s): site1-two: ValueError: refused' in run.stdout, run.stdout[-4000:]
+    assert enms.count(route='update_pools') == 1

@@ -86,7 +86,8 @@ def test_each_field_alone_is_written_and_the_members_follow(enms, change, member
         del args['device_filters']
     out = pool(enms, diff=True, **args)
     assert out.result['changed'] is True and out.result['devices'] == members, out.result
-    body = json.loads(enms.requests(route='update_pools')[-1]['body'])
+    # One pool is written as a list of one, as many pools are (one POST).
+    [body] = json.loads(enms.requests(route='update_pools')[-1]['body'])
     assert sorted(body) == sorted(['name'] + sent)
     assert out.result['diff']['before'] != out.result['diff']['after']
     assert pool(enms, **args).result['changed'] is False
@@ -188,3 +189,123 @@ def test_a_name_enms_refuses_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
     assert out.failed and 'cannot contain a slash' in out.result['msg']
     assert enms.requests() == []
+
+
+THREE_POOLS = [
+    {'name': 'site1-arista', 'description': 'Arista', 'device_filters': ARISTA},
+    {'name': 'site1-paris', 'device_filters': {'location': {'value': 'Paris', 'match': 'equality'}}},
+    {'name': 'site1-list', 'devices': ['site1-b', 'Atlanta']},
+]
+
+
+def pools(enms, declared, check_mode=False, diff=False, **args):
+    return run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', pools=declared, **args),
+               check_mode=check_mode, diff=diff)
+
+
+def test_many_pools_are_one_post_and_one_recompute_then_reads_only(enms):
+    check = pools(enms, THREE_POOLS, check_mode=True, diff=True)
+    assert check.result['changed'] is True and writes(enms) == [], check.result
+    assert sorted(check.result['created']) == ['site1-arista', 'site1-list', 'site1-paris']
+    assert check.result['diff']['before'] == {} and sorted(check.result['diff']['after']) == sorted(check.result['created'])
+    first = pools(enms, THREE_POOLS)
+    assert not first.failed and first.result['changed'] is True, first.result
+    assert writes(enms) == [('POST', 'update_pools'), ('POST', 'update_all_pools')]
+    assert len(json.loads(enms.requests(route='update_pools')[0]['body'])) == 3
+    assert sorted(first.result['created']) == ['site1-arista', 'site1-list', 'site1-paris'] and first.result['updated'] == []
+    members = dict((name, found['devices']) for name, found in first.result['pools'].items())
+    assert members == {'site1-arista': ['Boston', 'Washington', 'site1-a'], 'site1-paris': ['site1-a'], 'site1-list': ['Atlanta', 'site1-b']}
+    assert first.result['pools']['site1-list']['manually_defined'] is True
+    assert 'pool' not in first.result and 'devices' not in first.result
+    enms.log[:] = []
+    second = pools(enms, THREE_POOLS)
+    assert second.result['changed'] is False and sorted(second.result['unchanged']) == sorted(first.result['created'])
+    assert second.result['pools'] == first.result['pools']
+    assert set(entry['route'] for entry in enms.requests()) == set(['get_instance'])
+
+
+def test_a_list_creates_updates_deletes_and_leaves_alone_each_reported(enms):
+    pools(enms, [{'name': 'site1-arista', 'device_filters': ARISTA}, {'name': 'site1-old', 'devices': ['Atlanta']},
+                 {'name': 'site1-list', 'devices': ['Atlanta']}])
+    enms.log[:] = []
+    done = pools(enms, [
+        {'name': 'site1-arista', 'device_filters': ARISTA},             # unchanged
+        {'name': 'site1-list', 'devices': ['Atlanta', 'site1-a']},     # updated
+        {'name': 'site1-new', 'description': 'new'},                  # created
+        {'name': 'site1-old', 'state': 'absent'},                      # deleted
+        {'name': 'site1-gone', 'state': 'absent'},                     # absent already
+    ], diff=True)
+    assert not done.failed, done.result
+    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['unchanged']) == (
+        ['site1-new'], ['site1-list'], ['site1-old'], ['site1-arista', 'site1-gone'])
+    assert writes(enms) == [('POST', 'update_pools'), ('POST', 'update_all_pools'), ('DELETE', 'delete_pool')]
+    assert [body['name'] for body in json.loads(enms.requests(route='update_pools')[0]['body'])] == ['site1-list', 'site1-new']
+    assert done.result['diff']['before']['site1-list']['devices'] == ['Atlanta']
+    assert done.result['diff']['after']['site1-list']['devices'] == ['Atlanta', 'site1-a']
+    assert sorted(done.result['diff']['before']) == ['site1-list', 'site1-old'] and 'site1-old' not in done.result['pools']
+    assert 'site1-old' not in enms.state['pools'] and enms.state['pools']['site1-list'] == ['Atlanta', 'site1-a']
+
+
+def test_a_list_of_manual_pools_asks_for_no_recompute(enms):
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['site1-a']}])
+    assert not done.failed and writes(enms) == [('POST', 'update_pools')], done.result
+
+
+def test_every_problem_of_a_list_is_listed_before_any_write(enms):
+    done = pools(enms, [
+        {'name': 'site1/x', 'devices': ['Atlanta']},
+        {'name': 'site1-both', 'devices': ['Atlanta'], 'device_filters': ARISTA},
+        {'name': 'site1-twice', 'devices': ['Atlanta']},
+        {'name': 'site1-twice', 'description': 'again'},
+        {'name': 'site1-criteria', 'device_filters': {'vendr': {'value': 'Arista'}}},
+        {'name': 'site1-ghosts', 'devices': ['Atlanta', 'ghost', 'nowhere']},
+        {'name': 'site1-empty', 'device_filters': {'vendor': {'value': ''}}},
+        {'name': 'site1-fine', 'devices': ['Atlanta']},
+    ])
+    assert done.failed and writes(enms) == [], writes(enms)
+    problems = done.result['problems']
+    assert len(problems) == 6, problems
+    assert problems[0].startswith('pools[0]: ') and 'cannot contain a slash' in problems[0]
+    assert problems[1].startswith('site1-both: devices and device_filters are mutually exclusive')
+    assert problems[2] == 'site1-twice: declared twice (pools[2] and pools[3]).'
+    assert problems[3].startswith('site1-empty: ') and 'empty value' in problems[3]
+    assert problems[4].startswith('site1-criteria: eNMS pools have no criterion for the device property vendr')
+    assert problems[5] == 'site1-ghosts: eNMS has no device named ghost, nowhere.'
+    assert done.result['msg'] == 'Nothing was written, 6 problem(s): %s' % '; '.join(problems)
+    assert 'site1-fine' not in enms.state['pools']
+
+
+@pytest.mark.parametrize('args,words', [
+    (dict(name='a', pools=[dict(name='b')]), 'name cannot be given together with pools'),
+    (dict(description='x', pools=[dict(name='b')]), 'description cannot be given together with pools'),
+    (dict(description='x'), 'name or pools is required'),
+    (dict(name=' '), 'name must not be empty'),
+])
+def test_declarations_refused_before_any_request(enms, args, words):
+    done = run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', **args))
+    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert enms.requests() == []
+
+
+def test_an_empty_pool_list_sends_no_request(enms):
+    done = pools(enms, [])
+    assert not done.failed and not done.result['changed'] and done.result['pools'] == {} and enms.requests() == []
+
+
+def test_a_pool_enms_refuses_fails_the_task_naming_it_and_the_others_are_reported(enms):
+    refusal = json.dumps({'success': ['site1-one', 'site1-three'],
+                          'failure': [[{'name': 'site1-two'}, 'Traceback (most recent call last):\n  File "x.py"\nValueError: refused']]})
+    enms.add_fault('after', route='update_pools', then='status', status=200, body=refusal)
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Atlanta']},
+                        {'name': 'site1-three', 'devices': ['site1-a']}])
+    assert done.failed and done.result['changed'] is True
+    assert done.result['msg'] == 'eNMS did not write 1 pool(s): site1-two: ValueError: refused'
+    assert done.result['created'] == ['site1-one', 'site1-three'] and done.result['pools']['site1-three']['devices'] == ['site1-a']
+
+
+def test_the_single_form_returns_the_account_too(enms):
+    first = pool(enms, devices=['Atlanta'])
+    assert first.result['created'] == ['site1'] and first.result['pools']['site1']['devices'] == ['Atlanta']
+    assert first.result['pool']['manually_defined'] is True and first.result['devices'] == ['Atlanta']
+    gone = pool(enms, state='absent')
+    assert gone.result['deleted'] == ['site1'] and gone.result['pool'] is None and gone.result['devices'] == []
