@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_text
 
@@ -41,6 +42,10 @@ FILTER_MATCHES = ('inclusion', 'equality', 'regex')
 FILTER_KEYS = ('value', 'match', 'invert')
 PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 CRITERIA_SUFFIXES = ('_filter', '_invert')
+# eNMS has no bulk delete and checks the password on every request (measured on eNMS 4.6, docs/benchmark.md): a few at
+# a time gain, more do not.
+DELETE_CONCURRENCY = 4
+WORDS_LIMIT = 300
 
 
 class FilterError(ValueError):
@@ -162,6 +167,28 @@ class EnmsModule(PlatformModule):
                          validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                          timeout=self.params['request_timeout'])
 
+    def delete_instances(self, kind, names):
+        """``DELETE /rest/instance/<kind>/<name>`` for each of ``names``, DELETE_CONCURRENCY at a time (none in check
+        mode): the names deleted, and the failures as lines naming the record."""
+        if self.check_mode or not names:
+            self.result['changed'] = self.result['changed'] or bool(names)
+            return names, []
+        with ThreadPoolExecutor(max_workers=min(DELETE_CONCURRENCY, len(names))) as workers:
+            outcomes = list(workers.map(lambda name: self.delete_one(kind, name), names))
+        deleted = [name for name, problem in outcomes if problem is None]
+        if deleted:
+            self.result['changed'] = True
+        return deleted, ['%s: %s' % (name, problem) for name, problem in outcomes if problem is not None]
+
+    def delete_one(self, kind, name):
+        try:
+            self.api.delete_instance(kind, name)
+        except ApiError as exc:
+            if exc.maybe_applied:
+                self.result['changed'] = True
+            return name, exc.message
+        return name, None
+
 
 def describe_errors(errors):
     """eNMS lists its reasons in ``errors``; a server that sends anything else is still quoted, never trusted."""
@@ -235,10 +262,6 @@ class EnmsApi(object):
         """``POST /rest/instance/<kind>`` of one record or a list: (the response, its JSON object)."""
         response = self.client.request('POST', '%s/instance/%s' % (API_PREFIX, kind), json_body=body)
         return response, response.json_object('the outcome of the %s write' % kind, maybe_applied=True)
-
-    def delete_device(self, name):
-        """``DELETE /rest/instance/device/<name>`` (see delete_instance)."""
-        return self.delete_instance('device', name)
 
     def columns(self, model, criteria=None):
         """Every property a ``model`` record has (custom properties included), from one record that ``criteria``
@@ -413,6 +436,26 @@ class EnmsApi(object):
             raise ApiError(PLATFORM, 'expected the %s of %r as a JSON string' % (data_property, device), method='GET',
                            url=response.url, status=response.status, detail=response.text[:200])
         return content
+
+
+def enms_words(traceback):
+    """The last line of eNMS's traceback (the exception and its message), shortened."""
+    lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
+    words = lines[-1] if lines else to_text(traceback)
+    return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
+
+
+def write_outcome(answer):
+    """eNMS's answer to a bulk ``POST /rest/instance/<kind>`` (HTTP 200 either way): the names it wrote, and its
+    refusals (an ``error``, or ``failure`` entries [record, traceback]) as lines naming the record in eNMS's words."""
+    if answer.get('error'):
+        return [], ['eNMS refused the write: %s' % enms_words(answer['error'])]
+    failures = []
+    for entry in answer.get('failure') or []:
+        instance, reason = (list(entry) + [None, None])[:2] if isinstance(entry, (list, tuple)) else (entry, None)
+        name = instance.get('name') if isinstance(instance, dict) else instance
+        failures.append('%s: %s' % (name, enms_words(reason)))
+    return [to_text(name) for name in answer.get('success') or []], failures
 
 
 def failure_reason(failures):

@@ -241,20 +241,15 @@ changes:
 '''
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, PROPERTY_NAME
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, PROPERTY_NAME, write_outcome
 
 FIELDS = ('ip_address', 'port', 'vendor', 'model', 'operating_system', 'os_version', 'location', 'latitude', 'longitude',
           'description', 'netmiko_driver', 'napalm_driver', 'scrapli_driver', 'netconf_driver')
 DEVICE_OPTIONS = ('name', 'new_name', 'state', 'properties') + FIELDS
 RESERVED_PROPERTIES = ('id', 'name', 'type') + DEVICE_OPTIONS
-# Measured on eNMS 4.6 (docs/benchmark.md): eNMS spends its time on the password check of each request.
-DELETE_CONCURRENCY = 4
-WORDS_LIMIT = 300
 PARTLY_NOTE = ('. eNMS keeps the fields of an existing device it set before a failure: read the device (enms_device_info) '
                'before running again')
 
@@ -374,13 +369,6 @@ def plan(declared, current):
     return result
 
 
-def enms_words(traceback):
-    """The last line of eNMS's traceback (the exception and its message), shortened."""
-    lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
-    words = lines[-1] if lines else to_text(traceback)
-    return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
-
-
 def read_current(module, declared):
     names = []
     for device in declared:
@@ -402,38 +390,7 @@ def write(module, writes):
     answer = module.apply(module.api.update_devices, writes)
     if answer is None:
         return None, []
-    if answer.get('error'):
-        return [], ['eNMS refused the write: %s' % enms_words(answer['error'])]
-    failures = []
-    for entry in answer.get('failure') or []:
-        instance, reason = (entry + [None, None])[:2] if isinstance(entry, list) else (entry, None)
-        name = instance.get('name') if isinstance(instance, dict) else instance
-        failures.append('%s: %s' % (name, enms_words(reason)))
-    return [to_text(name) for name in answer.get('success') or []], failures
-
-
-def delete(module, names):
-    if module.check_mode or not names:
-        module.result['changed'] = module.result['changed'] or bool(names)
-        return names, []
-    with ThreadPoolExecutor(max_workers=min(DELETE_CONCURRENCY, len(names))) as pool:
-        outcomes = list(pool.map(delete_one(module), names))
-    deleted = [name for name, problem in outcomes if problem is None]
-    if deleted:
-        module.result['changed'] = True
-    return deleted, ['%s: %s' % (name, problem) for name, problem in outcomes if problem is not None]
-
-
-def delete_one(module):
-    def attempt(name):
-        try:
-            module.api.delete_device(name)
-        except ApiError as exc:
-            if exc.maybe_applied:
-                module.result['changed'] = True
-            return name, exc.message
-        return name, None
-    return attempt
+    return write_outcome(answer)
 
 
 def run(module):
@@ -465,7 +422,7 @@ def run(module):
             module.result['changed'] = bool(done) or bool(partly)
             if partly:
                 failures[-1] += PARTLY_NOTE
-    deleted, delete_failures = delete(module, steps['deletes'])
+    deleted, delete_failures = module.delete_instances('device', steps['deletes'])
     module.result['deleted'] = deleted
     failures.extend(delete_failures)
     if failures:

@@ -244,12 +244,9 @@ problems:
   sample: ["site1-ghosts: eNMS has no device named ghost."]
 '''
 
-from concurrent.futures import ThreadPoolExecutor
-
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters, write_outcome
 
 KIND = 'pool'
 CRITERION_PREFIX = 'device_'
@@ -258,9 +255,6 @@ UNSET_CRITERION = {'value': '', 'match': 'inclusion', 'invert': False}
 # eNMS's factory refuses them in a name, and a slash would split the name in the URL path of a read.
 FORBIDDEN_IN_NAMES = '/\\\'"'
 POOL_OPTIONS = ('name', 'state', 'description', 'devices', 'device_filters')
-# eNMS has no bulk delete and checks the password on every request (docs/benchmark.md): a few at a time, as enms_device.
-DELETE_CONCURRENCY = 4
-WORDS_LIMIT = 300
 PARTLY_NOTE = ' (eNMS keeps the fields of an existing pool it set before a failure: run again once the cause is fixed)'
 
 
@@ -459,13 +453,6 @@ def criteria_of_other_pools(module, wanted):
     return None
 
 
-def enms_words(traceback):
-    """The last line of eNMS's traceback (the exception and its message), shortened."""
-    lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
-    words = lines[-1] if lines else to_text(traceback)
-    return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
-
-
 def post_pools(api, bodies):
     return api.post_instances(KIND, bodies)[1]
 
@@ -476,14 +463,7 @@ def write(module, writes):
     answer = module.apply(post_pools, module.api, writes)
     if answer is None:
         return None, []
-    if answer.get('error'):
-        return [], ['eNMS refused the write: %s' % enms_words(answer['error'])]
-    failures = []
-    for entry in answer.get('failure') or []:
-        instance, reason = (list(entry) + [None, None])[:2] if isinstance(entry, (list, tuple)) else (entry, None)
-        name = instance.get('name') if isinstance(instance, dict) else instance
-        failures.append('%s: %s' % (name, enms_words(reason)))
-    return [to_text(name) for name in answer.get('success') or []], failures
+    return write_outcome(answer)
 
 
 def verify_kept(after, stored):
@@ -510,30 +490,6 @@ def read_back(module, steps, written):
             continue
         steps['views'][name]['devices'] = pool_view(stored, name)['devices']
     return failures
-
-
-def delete(module, names):
-    if module.check_mode or not names:
-        module.result['changed'] = module.result['changed'] or bool(names)
-        return names, []
-    with ThreadPoolExecutor(max_workers=min(DELETE_CONCURRENCY, len(names))) as workers:
-        outcomes = list(workers.map(delete_one(module), names))
-    deleted = [name for name, problem in outcomes if problem is None]
-    if deleted:
-        module.result['changed'] = True
-    return deleted, ['%s: %s' % (name, problem) for name, problem in outcomes if problem is not None]
-
-
-def delete_one(module):
-    def attempt(name):
-        try:
-            module.api.delete_instance(KIND, name)
-        except ApiError as exc:
-            if exc.maybe_applied:
-                module.result['changed'] = True
-            return name, exc.message
-        return name, None
-    return attempt
 
 
 def report(module, steps, single):
@@ -586,7 +542,7 @@ def run(module):
             if refused_updates:
                 failures[-1] += PARTLY_NOTE
             failures.extend(read_back(module, steps, steps['created'] + steps['updated']))
-    deleted, delete_failures = delete(module, steps['deletes'])
+    deleted, delete_failures = module.delete_instances(KIND, steps['deletes'])
     steps['deleted'] = deleted
     failures.extend(delete_failures)
     report(module, steps, single)

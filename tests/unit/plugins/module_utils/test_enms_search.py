@@ -130,7 +130,7 @@ def test_a_delete_enms_aborted_fails_for_every_kind(enms, kind):
     api = api_for(enms)
     with pytest.raises(ApiError) as caught:
         if kind == 'device':
-            api.delete_device('site1-a')
+            api.delete_instance('device', 'site1-a')
         else:
             api.delete_instance(kind, 'site1-a')
     assert 'did not delete the %s' % kind in caught.value.message and 'in use' in caught.value.message
