@@ -49,6 +49,16 @@ class ApiError(Exception):
                                        'Check on the server before running it again')
         return text
 
+    def explained(self, summary=None, detail=None):
+        """This error with what the server's answer means in our words (a new summary, or a detail), its text
+        (``str(error)``, ``args``) following, so that every reader of it sees the same words."""
+        if summary is not None:
+            self.summary = summary
+        if detail is not None:
+            self.detail = detail
+        self.args = (self.message,)
+        return self
+
     def redact(self, secrets):
         """Remove every secret string, in every form a library may quote it in, from the parts a user will see."""
         forms = every_secret_form(secrets)

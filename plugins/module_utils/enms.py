@@ -294,8 +294,7 @@ class EnmsApi(object):
             response = self.client.request('GET', '%s/instance/pool/%s' % (API_PREFIX, path_segment(name)))
         except ApiError as exc:
             if exc.status == 403:
-                exc.summary = pool_hint(name, option)
-                exc.args = (exc.message,)
+                raise exc.explained(summary=pool_hint(name, option))
             raise
         pool = response.json_object('the pool %r' % name)
         members = pool.get('devices')
@@ -312,8 +311,8 @@ class EnmsApi(object):
             response = self.client.request('POST', '%s/search' % API_PREFIX, json_body=body, idempotent=True)
         except ApiError as exc:
             if exc.status == 500 and any(value == 'regex' for value in criteria.values()):
-                exc.summary = 'eNMS answers HTTP 500 for a regular expression its database cannot use: check the regex filters'
-                exc.args = (exc.message,)
+                raise exc.explained(summary='eNMS answers HTTP 500 for a regular expression its database cannot use: check '
+                                            'the regex filters')
             raise
         page = response.json()
         if not isinstance(page, list) or not all(isinstance(record, dict) for record in page):
@@ -339,7 +338,7 @@ class EnmsApi(object):
             return self.client.request(method, path, **kwargs)
         except ApiError as exc:
             if exc.status == 403:
-                exc.summary = FORBIDDEN_HINT % purpose
+                raise exc.explained(summary=FORBIDDEN_HINT % purpose)
             raise
 
     def service(self, name, purpose='read'):
@@ -410,9 +409,8 @@ class EnmsApi(object):
             response = self.client.request('DELETE', '%s/instance/%s/%s' % (API_PREFIX, kind, path_segment(name)))
         except ApiError as exc:
             if exc.status == 403:
-                exc.summary = ('eNMS answers HTTP 403 for a %s it does not know (deleted meanwhile?) or that the user '
-                               'may not edit' % kind)
-                exc.args = (exc.message,)
+                raise exc.explained(summary='eNMS answers HTTP 403 for a %s it does not know (deleted meanwhile?) or that '
+                                            'the user may not edit' % kind)
             raise
         answer = response.json(maybe_applied=True)
         if isinstance(answer, dict) and answer.get('delete_aborted'):

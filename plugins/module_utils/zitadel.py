@@ -357,8 +357,7 @@ class ZitadelApi(object):
         except ApiError as exc:
             hint = refusal_hint(exc, permission)
             if hint:
-                exc.detail = '%s (%s)' % (exc.detail, hint) if exc.detail else hint
-                exc.args = (exc.message,)
+                raise exc.explained(detail='%s (%s)' % (exc.detail, hint) if exc.detail else hint)
             raise
         return response.json_object(maybe_applied=method == 'POST' and not idempotent)
 

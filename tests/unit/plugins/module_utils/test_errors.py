@@ -63,3 +63,13 @@ def test_wait_timeouts_start_with_no_polls_and_no_last_answer():
     timeout = WaitTimeout('gave up')
     assert (str(timeout), timeout.last, timeout.polls) == ('gave up', None, 0)
     assert isinstance(NeverFound('never seen', polls=3), WaitTimeout)
+
+
+def test_an_explained_error_reads_our_words_everywhere_and_keeps_what_it_is_not_given():
+    error = ApiError('eNMS', None, method='GET', url='https://enms/rest/instance/pool/Core', status=403, detail='Not Authorized')
+    assert error.explained(summary='no such pool') is error
+    assert str(error) == error.message == error.args[0]
+    assert error.message == 'eNMS GET https://enms/rest/instance/pool/Core failed: HTTP 403 Forbidden: no such pool: Not Authorized'
+    error.explained(detail='Not Authorized (the user lacks the role)')
+    assert error.summary == 'no such pool' and str(error).endswith(': no such pool: Not Authorized (the user lacks the role)')
+    assert str(ApiError('eNMS', 'kept', status=403).explained()) == 'eNMS: kept'
