@@ -59,6 +59,16 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  check_catalogue:
+    description:
+      - With O(state=present), check the condition's C(method), C(service) or function C(name) against what ZITADEL
+        lists (three reads) before anything is written.
+      - Set to V(false) only when the condition was checked against the catalogue just before, as the role
+        P(netops.bridge.zitadel_actions#role) does in its plan (one catalogue read for all its executions); ZITADEL's own
+        refusal is then the only check.
+    type: bool
+    default: true
+    version_added: 1.2.0
 seealso:
   - module: netops.bridge.zitadel_target
   - module: netops.bridge.zitadel_execution_info
@@ -150,7 +160,7 @@ def resolve(module, wanted, known):
 def run(module):
     params = module.params
     condition = normalize_condition(params['condition'])
-    if params['state'] == 'present' and needs_catalogue(condition):
+    if params['state'] == 'present' and params['check_catalogue'] and needs_catalogue(condition):
         problem = catalogue_problem(condition, module.api.catalogue())
         if problem:
             module.fail(problem + ' Nothing was written.')
@@ -179,6 +189,7 @@ def main():
             condition=dict(type='dict', required=True),
             targets=dict(type='list', elements='str'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
+            check_catalogue=dict(type='bool', default=True),
         ),
         required_if=[('state', 'present', ['targets'])],
         supports_check_mode=True,

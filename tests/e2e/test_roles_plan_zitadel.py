@@ -119,6 +119,8 @@ def test_check_then_a_fault_on_the_second_execution_gives_the_account_and_sends_
     failed_at = max(i for i, route in enumerate(routes) if route == 'v2 set_execution')
     assert [r for r in routes[failed_at + 1:] if r in zitadel_writes(zitadel)] == []  # nothing written after the failure
     assert routes.count('v2 set_execution') == 2
+    # The catalogue is read once per run, by the plan: the execution writes do not read it again.
+    assert zitadel.count(route='v2 list_methods') == 2
 
 
 def test_check_mode_then_the_real_run_agree(zitadel, ansible):
