@@ -4,8 +4,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-import sys
 
 import pytest
 
@@ -14,17 +12,7 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import ApiCl
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi, FilterError, criteria_from_filters
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
-
-from emulators.enms import EnmsEmulator, device, seed_devices  # noqa: E402  (the tests folder is on the path only now)
-
-
-@pytest.fixture
-def enms():
-    emulator = EnmsEmulator()
-    emulator.start()
-    yield emulator
-    emulator.stop()
+from emulators.enms import device, seed_devices  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 
 def api_for(emulator):

@@ -5,8 +5,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import sys
 
 import pytest
 
@@ -14,9 +12,7 @@ from ansible_collections.netops.bridge.plugins.modules import enms_device, enms_
 
 from .module_runner import run
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
-
-from emulators.enms import EnmsEmulator, seed_devices  # noqa: E402  (the tests folder is on the path only now)
+from emulators.enms import seed_devices  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 FIELD_VALUES = {
     'ip_address': '10.9.9.9', 'port': 830, 'vendor': 'Juniper', 'model': 'MX204', 'operating_system': 'Junos',
@@ -24,14 +20,6 @@ FIELD_VALUES = {
     'netmiko_driver': 'juniper_junos', 'napalm_driver': 'junos', 'scrapli_driver': 'juniper_junos',
     'netconf_driver': 'junos',
 }
-
-
-@pytest.fixture
-def enms():
-    emulator = EnmsEmulator()
-    emulator.start()
-    yield emulator
-    emulator.stop()
 
 
 def connection(emulator):

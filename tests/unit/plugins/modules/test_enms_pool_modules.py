@@ -5,31 +5,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
-import sys
 
 import pytest
 
 from ansible_collections.netops.bridge.plugins.modules import enms_configuration_info, enms_pool
 from .module_runner import run
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
-
-from emulators.enms import EnmsEmulator, device  # noqa: E402  (the tests folder is on the path only now)
+from emulators.enms import EnmsEmulator, device  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 ARISTA = {'vendor': {'value': 'Arista', 'match': 'equality'}}
 
 
 @pytest.fixture
-def enms():
-    emulator = EnmsEmulator()
-    emulator.start()
-    emulator.state['devices'].update({
-        'site1-a': device('10.1.0.1', vendor='Arista', location='Paris'),
-        'site1-b': device('10.1.0.2', vendor='arista', location='Lyon'),
-    })
-    yield emulator
-    emulator.stop()
+def enms(enms):
+    with enms.lock:
+        enms.state['devices'].update({
+            'site1-a': device('10.1.0.1', vendor='Arista', location='Paris'),
+            'site1-b': device('10.1.0.2', vendor='arista', location='Lyon'),
+        })
+    return enms
 
 
 def pool(enms, check_mode=False, diff=False, **args):

@@ -4,8 +4,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
-import sys
 
 import pytest
 
@@ -15,18 +13,15 @@ from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi,
 from ansible_collections.netops.bridge.plugins.modules import enms_result_info
 from .module_runner import run
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
-
-from emulators.enms import EnmsEmulator, service  # noqa: E402  (the tests folder is on the path only now)
+from emulators.enms import service  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 WORKFLOW = 'Nightly'
 
 
 @pytest.fixture
-def enms():
-    emulator = EnmsEmulator()
-    with emulator.lock:
-        services = emulator.state['services']
+def enms(enms):
+    with enms.lock:
+        services = enms.state['services']
         services[WORKFLOW] = service('workflow', WORKFLOW, run_method='once', services=['[Nightly] Save', '[Nightly] Check'])
         # Declared in the other order than the workflow runs them: the entries follow the run, not the declaration.
         services['[Nightly] Check'] = service(scoped_name='Check', workflows=[WORKFLOW], run_method='once', fails=True, output='drift')
@@ -35,9 +30,7 @@ def enms():
         services['[Per Device] Ping'] = service(scoped_name='Ping', workflows=['Per Device'])
         services['No Targets'] = service('workflow', 'No Targets', services=['[No Targets] Ping'])
         services['[No Targets] Ping'] = service(scoped_name='Ping', workflows=['No Targets'], run_method='once')
-    emulator.start()
-    yield emulator
-    emulator.stop()
+    return enms
 
 
 def start(emulator, name):
