@@ -67,9 +67,14 @@ def fake_module(monkeypatch, main, expected_name='saymon_operation'):
 # ansible-core 2.16 to 2.20: how the result of a module is finished.
 
 def remove_internal_keys_of_old_cores(data):
-    """ansible.vars.clean.remove_internal_keys of ansible-core 2.16 to 2.20, as far as a result shows it."""
-    for key in [key for key in data if key.startswith('_ansible_')]:
-        del data[key]
+    """ansible.vars.clean.remove_internal_keys of ansible-core 2.16 to 2.20: it warns about each internal key left."""
+    for key in list(data):
+        if key.startswith('_ansible_') and key != '_ansible_parsed' or key in ('add_host', 'add_group'):
+            _in_worker.display.warning('Removed unexpected internal key in module return: %s = %s' % (key, data[key]))
+            del data[key]
+    for key in ('warnings', 'deprecations'):
+        if key in data and not data[key]:
+            del data[key]
 
 
 @pytest.fixture
@@ -94,8 +99,9 @@ def test_finish_result_keeps_the_lines_a_module_returned_and_adds_none_it_did_no
 
 
 @pytest.mark.usefixtures('old_core_cleaning')
-def test_finish_result_drops_the_tmpdir_flag():
+def test_finish_result_drops_the_tmpdir_flag_without_a_warning(warnings_shown):
     assert finish_result({'changed': True, '_ansible_suppress_tmpdir_delete': True}) == {'changed': True}
+    assert warnings_shown == []
 
 
 @pytest.mark.usefixtures('old_core_cleaning')
@@ -193,6 +199,35 @@ def test_the_in_worker_run_gives_the_module_result_and_no_warning_of_its_own(mon
     assert [str(warning) for warning in result['warnings']] != [] and 'a warning of the module' in json.dumps(result['warnings'], default=str)
     assert said_at_verbosity == [('netops.bridge: running netops.bridge.saymon_operation in the worker process (netops_bridge_execution=auto)',
                                   'controller')]
+
+
+@pytest.fixture
+def vaulted_password(monkeypatch):
+    """A task argument as a vault-encrypted variable gives it (the vault's secret loaded, as with --vault-id)."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import VaultLib, VaultSecret
+    secret = [('default', VaultSecret(b'the-vault-password'))]
+    try:  # ansible-core 2.19 and later decrypt with the secrets of the process
+        from ansible.parsing.vault import VaultSecretsContext
+        monkeypatch.setattr(VaultSecretsContext, '_current', VaultSecretsContext(secrets=secret))
+    except ImportError:
+        pass
+    loader = DataLoader()
+    loader.set_vault_secrets(secret)
+    ciphertext = VaultLib(secret).encrypt('s3cret-pw').decode()
+    return loader.load('password: !vault |\n' + ''.join('  %s\n' % line for line in ciphertext.splitlines()))['password']
+
+
+def password_checking_main():
+    module = basic.AnsibleModule(argument_spec=dict(password=dict(type='str', no_log=True)))
+    module.exit_json(changed=False, password_is_the_plain_text=module.params['password'] == 's3cret-pw')
+
+
+def test_a_vaulted_argument_reaches_main_as_its_plain_text(monkeypatch, vaulted_password):
+    fake_module(monkeypatch, password_checking_main)
+    result = real_action({'password': vaulted_password})._execute_in_worker('saymon_operation', {})
+    assert result['password_is_the_plain_text'] is True, result
+    assert 's3cret-pw' not in json.dumps(result)
 
 
 def rejecting_main():
