@@ -223,3 +223,30 @@ def test_the_cause_of_a_failed_connection_is_told_after_the_connection_s_name(mo
 def test_a_connection_error_without_words_is_told_by_its_type(monkeypatch):
     client = scripted_client(monkeypatch, [requests.exceptions.ConnectionError()], retries=0)[0]
     assert failure(client, 'GET').summary == 'connection failed: ConnectionError'
+
+
+# What requests refuses or gives up on, and what cannot be sent at all
+
+def test_a_redirect_loop_is_told_in_requests_words_without_its_period(server):
+    server.answers = [(302, {'Location': '/x'}, '')] * 40
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', server.url, NoAuth()).request('GET', '/x')
+    assert caught.value.message == 'TEST GET %s/x failed: request failed (Exceeded 30 redirects)' % server.url
+    assert len(server.received) == 31
+
+
+def test_a_url_requests_cannot_parse_is_shown_whole():
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', 'https://h.example:99999', NoAuth()).request('GET', '/api/INDEX')
+    assert caught.value.summary == 'request failed (Failed to parse: https://h.example:99999/api/INDEX)'
+
+
+def test_a_missing_ca_bundle_names_the_platform_and_the_bundle(server, monkeypatch, tmp_path):
+    missing = str(tmp_path / 'missing.pem')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', missing)
+    url = server.url.replace('http://', 'https://')
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', url, NoAuth(), retries=0).request('GET', '/x')
+    error = caught.value
+    assert error.platform == 'TEST' and error.message.startswith('TEST GET %s/x failed: the request could not be sent: ' % url)
+    assert error.summary == 'the request could not be sent: Could not find a suitable TLS CA certificate bundle, invalid path: %s' % missing
