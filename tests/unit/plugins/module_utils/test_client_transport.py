@@ -250,3 +250,10 @@ def test_a_missing_ca_bundle_names_the_platform_and_the_bundle(server, monkeypat
     error = caught.value
     assert error.platform == 'TEST' and error.message.startswith('TEST GET %s/x failed: the request could not be sent: ' % url)
     assert error.summary == 'the request could not be sent: Could not find a suitable TLS CA certificate bundle, invalid path: %s' % missing
+
+
+def test_a_credential_the_libraries_refuse_is_told_by_their_words_without_it(server):
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', server.url, NoAuth()).request('GET', '/x', auth=BearerAuth('tok-SECRET-42\n'))
+    assert caught.value.summary == "the request could not be sent (ValueError: Invalid header value b'Bearer ********')"
+    assert server.received == []
