@@ -140,7 +140,7 @@ def test_the_certificate_names_are_those_the_server_shows_for_the_host_in_url(pk
     named = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     named.load_cert_chain(*pki.server('virtual', names=('localhost', 'virtual.example')))
 
-    def pick(tls, server_name, default):
+    def pick(tls, server_name, *ignored):
         if server_name == 'localhost':
             tls.context = named
 
