@@ -257,3 +257,21 @@ def test_a_credential_the_libraries_refuse_is_told_by_their_words_without_it(ser
         ApiClient('TEST', server.url, NoAuth()).request('GET', '/x', auth=BearerAuth('tok-SECRET-42\n'))
     assert caught.value.summary == "the request could not be sent (ValueError: Invalid header value b'Bearer ********')"
     assert server.received == []
+
+
+@pytest.mark.parametrize('refusal, summary', [
+    (requests.exceptions.InvalidHeader, 'request failed (cannot send ********)'),
+    (OSError, 'the request could not be sent: cannot send ********'),
+    (ValueError, 'the request could not be sent (ValueError: cannot send ********)'),
+])
+def test_the_request_s_own_secret_with_a_line_break_is_removed_before_the_words_are_cut_to_one_line(monkeypatch, refusal, summary):
+    # Cut first, the line shown would keep the part of the secret before its line break.
+    client = scripted_client(monkeypatch, [refusal('cannot send first-half\nsecond-half')])[0]
+    with pytest.raises(ApiError) as caught:
+        client.request('GET', '/x', auth=BearerAuth('first-half\nsecond-half'))
+    assert caught.value.summary == summary
+
+
+def test_what_the_libraries_refuse_is_told_without_its_final_period(monkeypatch):
+    client = scripted_client(monkeypatch, [ValueError('Invalid chunk length.')])[0]
+    assert failure(client, 'GET').summary == 'the request could not be sent (ValueError: Invalid chunk length)'
