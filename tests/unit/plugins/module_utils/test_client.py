@@ -103,7 +103,8 @@ def test_user_agent_names_the_collection_and_its_galaxy_version(server):
     galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / 'galaxy.yml').read_text())
     assert COLLECTION_VERSION == galaxy['version']
     client_for(server).request('GET', '/x')
-    assert server.received[0]['headers']['user-agent'].startswith('netops.bridge/%s ' % galaxy['version'])
+    import requests
+    assert server.received[0]['headers']['user-agent'] == 'netops.bridge/%s (python-requests/%s)' % (galaxy['version'], requests.__version__)
 
 
 @pytest.mark.parametrize('auth,expected', [
@@ -150,6 +151,7 @@ def test_accept_status_returns_instead_of_raising(server):
 
 def test_display_url_and_path_segment():
     assert display_url('https://bob:pw@host:8443/a?b=1') == 'https://host:8443/a?b=1'
+    assert display_url('https://bob:p@ss@host/a#f') == 'https://host/a#f'  # an '@' in the password hides no part of it
     assert path_segment('a/b?c#d e') == 'a%2Fb%3Fc%23d%20e'
 
 
