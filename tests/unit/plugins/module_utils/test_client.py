@@ -404,6 +404,7 @@ def test_the_base_url_and_absolute_urls(server):
     client = client_for(server)
     client.base_url = server.url + '/base'
     assert ApiClient('TEST', server.url + '/base//', NoAuth()).base_url == server.url + '/base'
+    assert ApiClient('TEST', server.url + '/OMNIX/', NoAuth()).base_url == server.url + '/OMNIX'
     assert client.request('get', '/x').url == server.url + '/base/x'
     assert client.request('GET', server.url + '/token').url == server.url + '/token'
     assert [r['path'] for r in server.received] == ['/base/x', '/token']
@@ -639,3 +640,26 @@ def test_the_default_ca_bundle_is_the_environment_s_then_certifi_s(monkeypatch):
     assert _client.default_ca_bundle() == '/curl.pem'
     monkeypatch.delenv('CURL_CA_BUNDLE')
     assert _client.default_ca_bundle() == requests.utils.DEFAULT_CA_BUNDLE_PATH
+
+
+def test_every_module_s_client_asks_a_read_again_three_times_half_a_second_then_doubling(server, monkeypatch):
+    # No module sets retries or backoff: these defaults are what every module does.
+    server.answers = [(503, {}, '')] * 5
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: high)
+    sleeps = []
+    with pytest.raises(ApiError):
+        ApiClient('TEST', server.url, NoAuth(), sleep=sleeps.append).request('GET', '/x')
+    assert len(server.received) == 4 and sleeps == [0.5, 1.0, 2.0]
+
+
+def test_the_client_asks_for_json(server):
+    client_for(server).request('GET', '/x')
+    assert server.received[0]['headers']['accept'] == 'application/json'
+
+
+def test_without_requests_the_client_says_so(monkeypatch):
+    monkeypatch.setattr(_client, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_client, 'REQUESTS_IMPORT_ERROR', "No module named 'requests'")
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', 'https://h', NoAuth())
+    assert caught.value.message == "TEST: the Python library requests is required: No module named 'requests'"

@@ -199,6 +199,7 @@ def test_a_dropped_connection_is_told_by_what_requests_says(server):
         ApiClient('TEST', server.url, NoAuth(), retries=0).request('GET', '/x')
     assert caught.value.summary == (
         "connection failed: ('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")
+    assert len(server.received) == 1  # retries=0: nothing below the client (urllib3) asks again either
 
 
 @pytest.mark.parametrize('reason, summary', [
