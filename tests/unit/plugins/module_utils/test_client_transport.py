@@ -283,3 +283,11 @@ def test_the_request_s_own_secret_with_a_line_break_is_removed_before_the_words_
 def test_what_the_libraries_refuse_is_told_without_its_final_period(monkeypatch):
     client = scripted_client(monkeypatch, [ValueError('Invalid chunk length.')])[0]
     assert failure(client, 'GET').summary == 'the request could not be sent (ValueError: Invalid chunk length)'
+
+
+def test_an_error_answer_hides_the_secret_of_the_request_s_own_credentials(server):
+    server.answers = [(404, {}, '{"message": "no session tok-ECHOED-7"}')]
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', server.url, NoAuth()).request('GET', '/x', auth=BearerAuth('tok-ECHOED-7'))
+    shown = [caught.value.message, caught.value.detail, caught.value.body]
+    assert not any('ECHOED' in text for text in shown), shown
