@@ -103,7 +103,8 @@ def test_user_agent_names_the_collection_and_its_galaxy_version(server):
     galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / 'galaxy.yml').read_text())
     assert COLLECTION_VERSION == galaxy['version']
     client_for(server).request('GET', '/x')
-    assert server.received[0]['headers']['user-agent'].startswith('netops.bridge/%s ' % galaxy['version'])
+    import requests
+    assert server.received[0]['headers']['user-agent'] == 'netops.bridge/%s (python-requests/%s)' % (galaxy['version'], requests.__version__)
 
 
 @pytest.mark.parametrize('auth,expected', [
@@ -150,6 +151,7 @@ def test_accept_status_returns_instead_of_raising(server):
 
 def test_display_url_and_path_segment():
     assert display_url('https://bob:pw@host:8443/a?b=1') == 'https://host:8443/a?b=1'
+    assert display_url('https://bob:p@ss@host/a#f') == 'https://host/a#f'  # an '@' in the password hides no part of it
     assert path_segment('a/b?c#d e') == 'a%2Fb%3Fc%23d%20e'
 
 
@@ -402,6 +404,7 @@ def test_the_base_url_and_absolute_urls(server):
     client = client_for(server)
     client.base_url = server.url + '/base'
     assert ApiClient('TEST', server.url + '/base//', NoAuth()).base_url == server.url + '/base'
+    assert ApiClient('TEST', server.url + '/OMNIX/', NoAuth()).base_url == server.url + '/OMNIX'
     assert client.request('get', '/x').url == server.url + '/base/x'
     assert client.request('GET', server.url + '/token').url == server.url + '/token'
     assert [r['path'] for r in server.received] == ['/base/x', '/token']
@@ -637,3 +640,26 @@ def test_the_default_ca_bundle_is_the_environment_s_then_certifi_s(monkeypatch):
     assert _client.default_ca_bundle() == '/curl.pem'
     monkeypatch.delenv('CURL_CA_BUNDLE')
     assert _client.default_ca_bundle() == requests.utils.DEFAULT_CA_BUNDLE_PATH
+
+
+def test_every_module_s_client_asks_a_read_again_three_times_half_a_second_then_doubling(server, monkeypatch):
+    # No module sets retries or backoff: these defaults are what every module does.
+    server.answers = [(503, {}, '')] * 5
+    monkeypatch.setattr(_client.random, 'uniform', lambda low, high: high)
+    sleeps = []
+    with pytest.raises(ApiError):
+        ApiClient('TEST', server.url, NoAuth(), sleep=sleeps.append).request('GET', '/x')
+    assert len(server.received) == 4 and sleeps == [0.5, 1.0, 2.0]
+
+
+def test_the_client_asks_for_json(server):
+    client_for(server).request('GET', '/x')
+    assert server.received[0]['headers']['accept'] == 'application/json'
+
+
+def test_without_requests_the_client_says_so(monkeypatch):
+    monkeypatch.setattr(_client, 'HAS_REQUESTS', False)
+    monkeypatch.setattr(_client, 'REQUESTS_IMPORT_ERROR', "No module named 'requests'")
+    with pytest.raises(ApiError) as caught:
+        ApiClient('TEST', 'https://h', NoAuth())
+    assert caught.value.message == "TEST: the Python library requests is required: No module named 'requests'"
