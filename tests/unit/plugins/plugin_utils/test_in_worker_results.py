@@ -158,6 +158,7 @@ def test_an_escaped_exception_is_a_traceback_on_stderr_when_core_has_no_handler_
 
     def failing():
         raise ValueError('broken on purpose')
+    rc = traceback_of_python = None
     try:
         failing()
     except ValueError as exc:
