@@ -130,7 +130,7 @@ class ApiClient(object):
     """
 
     def __init__(self, platform, base_url, auth, validate_certs=True, ca_path=None, timeout=30.0,
-                 retries=3, idempotent_methods=SAFE_METHODS, error_detail=None, headers=None,
+                 retries=3, idempotent_methods=SAFE_METHODS, error_detail=None,
                  backoff=0.5, max_backoff=10.0, sleep=time.sleep):
         if not HAS_REQUESTS:
             raise ApiError(platform, 'the Python library requests is required: %s' % REQUESTS_IMPORT_ERROR)
@@ -153,8 +153,6 @@ class ApiClient(object):
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
         self.session.headers.update({'User-Agent': user_agent(), 'Accept': 'application/json'})
-        if headers:
-            self.session.headers.update(headers)
 
     def close(self):
         self.session.close()
