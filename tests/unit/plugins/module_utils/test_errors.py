@@ -4,7 +4,13 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, NeverFound, WaitTimeout, unfinished
+import functools
+import json
+from urllib.parse import quote
+
+import pytest
+
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError, NeverFound, WaitTimeout, redacted, unfinished
 
 
 def test_the_exception_text_is_the_message_shown_to_the_user():
@@ -73,3 +79,12 @@ def test_an_explained_error_reads_our_words_everywhere_and_keeps_what_it_is_not_
     error.explained(detail='Not Authorized (the user lacks the role)')
     assert error.summary == 'no such pool' and str(error).endswith(': no such pool: Not Authorized (the user lacks the role)')
     assert str(ApiError('eNMS', 'kept', status=403).explained()) == 'eNMS: kept'
+
+
+@pytest.mark.parametrize('quoted', [json.dumps, functools.partial(json.dumps, ensure_ascii=False), functools.partial(quote, safe=''), repr],
+                         ids=['json', 'json-unicode', 'url-path', 'repr'])
+def test_a_secret_as_a_library_quotes_it_is_masked_whole(quoted):
+    # A slash (kept by quote's default), a control character (\u0001 in JSON, \x01 in repr), a non-ASCII letter, a quote.
+    secret = 'tok/\xe9\x01"en'
+    shown = redacted('sent %s in the body' % quoted(secret), [secret])
+    assert shown in ('sent ******** in the body', 'sent "********" in the body', "sent '********' in the body"), shown
