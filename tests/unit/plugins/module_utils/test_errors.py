@@ -81,10 +81,17 @@ def test_an_explained_error_reads_our_words_everywhere_and_keeps_what_it_is_not_
     assert str(ApiError('eNMS', 'kept', status=403).explained()) == 'eNMS: kept'
 
 
-@pytest.mark.parametrize('quoted', [json.dumps, functools.partial(json.dumps, ensure_ascii=False), functools.partial(quote, safe=''), repr],
-                         ids=['json', 'json-unicode', 'url-path', 'repr'])
+def bytes_repr(text, encoding):
+    return repr(text.encode(encoding))
+
+
+@pytest.mark.parametrize('quoted', [json.dumps, functools.partial(json.dumps, ensure_ascii=False), functools.partial(quote, safe=''), repr,
+                                    functools.partial(bytes_repr, encoding='utf-8'), functools.partial(bytes_repr, encoding='latin-1')],
+                         ids=['json', 'json-unicode', 'url-path', 'repr', 'bytes-utf-8', 'bytes-latin-1'])
 def test_a_secret_as_a_library_quotes_it_is_masked_whole(quoted):
-    # A slash (kept by quote's default), a control character (\u0001 in JSON, \x01 in repr), a non-ASCII letter, a quote.
-    secret = 'tok/\xe9\x01"en'
+    # A slash (kept by quote's default), a control character (\u0001 in JSON, \x01 in repr), a non-ASCII letter, both
+    # quotes (repr escapes the single one).
+    secret = 'tok/\xe9\x01"e\'n'
     shown = redacted('sent %s in the body' % quoted(secret), [secret])
-    assert shown in ('sent ******** in the body', 'sent "********" in the body', "sent '********' in the body"), shown
+    assert shown in ('sent ******** in the body', 'sent "********" in the body', "sent '********' in the body",
+                     "sent b'********' in the body"), shown
