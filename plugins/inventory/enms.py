@@ -206,7 +206,7 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import ApiCl
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import has_control_character
-from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM, EnmsApi
+from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM, EnmsApi, criteria_from_filters
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
@@ -435,10 +435,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         """The devices to make hosts, read as enms_device_info reads them (EnmsApi.devices: a paged search); only the
         filters eNMS cannot compare are applied here."""
         filters = settings['device_filters']
-        criteria = {}
-        for key, value in filters.items():
-            if server_side(value):
-                criteria.update({key: to_text(value), key + '_filter': 'equality', key + '_invert': False})
+        criteria = criteria_from_filters(dict((key, {'value': value, 'match': 'equality'})
+                                              for key, value in filters.items() if server_side(value)), 'device_filters')
         if settings['pools']:
             # Only the members of the pools read: eNMS joins them (any of them, with union) instead of sending every device.
             criteria.update(pools=list(settings['pools']), pools_filter='union')
