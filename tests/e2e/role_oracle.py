@@ -104,7 +104,8 @@ def judge(planned, sent, account, messages, words):
             problems.append('%s: the account says %r, the server log says %s (requests: %s)'
                             % (label(name), given, ' or '.join(expected[name]), sent.get(name, 'none')))
         elif given == FAILED and words and sent.get(name) and 'refused' in sent[name] and words not in messages.get(name, ''):
-            problems.append('%s: failed, but its message does not give the server\'s words %r: %r' % (label(name), words, messages.get(name)))
+            problems.append('%s: failed, but its message does not give the server\'s words %r: %r'
+                            % (label(name), words, shorten(messages.get(name))))
     for name in sorted(set(account) - set(expected), key=json.dumps):
         problems.append('%s: the account says %r for an object the role did not plan and never sent' % (label(name), account[name]))
     return problems
@@ -112,3 +113,8 @@ def judge(planned, sent, account, messages, words):
 
 def label(name):
     return ' '.join(str(part) for part in name) if isinstance(name, tuple) else str(name)
+
+
+def shorten(text, size=400):
+    text = '%s' % (text,)
+    return text if len(text) <= size else text[:size] + '...'
