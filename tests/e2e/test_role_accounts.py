@@ -466,7 +466,7 @@ def test_account_after_a_fault_is_what_the_server_did(role, index, fault, emulat
     # Else the case proves nothing: the role made fewer writes, or others, than its adapter says.
     assert [sorted(objects) for objects in struck[:1]] == [sorted(adapter.writes[index - 1][1])], 'the fault did not strike write %d (%s): %s\n%r' % (
         index, adapter.writes[index - 1][1], struck, run)
-    requests, sent = logged_writes(adapter, emulators)
+    _requests, sent = logged_writes(adapter, emulators)
     account, messages = adapter.account(run.results)
     words = None if fault == 'after' else refusal_words(index, fault)
     problems = judge(adapter.planned(), sent, account, messages, words)
