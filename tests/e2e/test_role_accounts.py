@@ -46,6 +46,7 @@ def play(role_vars, role, save):
                     dest: "{{ results_file }}"
                     mode: "0600"
                   check_mode: false
+                  changed_when: false
         ''') % (textwrap.indent(textwrap.dedent(role_vars).strip('\n'), ' ' * 4), role, save)
 
 
@@ -439,6 +440,8 @@ def test_check_plans_exactly_the_writes_the_run_makes(role, emulators, ansible):
     assert plan.rc == 0, plan
     assert logged_writes(adapter, emulators)[0] == [], 'check mode sent writes'
     planned = sorted(name for name, outcome in adapter.account(plan.results)[0].items() if outcome == DONE)
+    # The plan shows itself as the run will: changed in the recap.
+    assert plan.recap['localhost']['changed'] > 0, 'the plan of %d write(s) is reported unchanged: %s' % (len(planned), plan.recap)
     for emulator in emulators.values():
         emulator.reset()
 
