@@ -38,11 +38,11 @@ def test_one_device_created_then_unchanged_with_reads_only(enms):
     assert first.result['changed'] and first.result['created'] == ['site1-leaf1']
     assert first.result['changes'] == {'site1-leaf1': ['ip_address', 'port', 'reachable', 'vendor']}
     assert enms.state['devices']['site1-leaf1'] == {'ip_address': '10.1.0.11', 'vendor': 'Arista', 'port': 22, 'reachable': False}
-    # A new device with a custom property: its name is checked on another device (one search, one query).
-    assert enms.counts() == {'search': 2, 'query': 1, 'update_instance': 1}
+    # A new device: its fields' types and custom property names are learnt from another device (one more search).
+    assert enms.counts() == {'search': 2, 'update_instance': 1}
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
-    assert enms.counts() == {'search': 3, 'query': 1, 'update_instance': 1}
+    assert enms.counts() == {'search': 3, 'update_instance': 1}
 
 
 @pytest.mark.parametrize('field', sorted(FIELD_VALUES))
@@ -114,7 +114,12 @@ def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
     (dict(vendor='X', devices=[dict(name='b')]), 'vendor cannot be given together with devices'),
     (dict(vendor='X'), 'name or devices is required'),
     (dict(devices=[dict(name='a'), dict(name='a')]), "the name 'a' is declared twice"),
-    (dict(name='a/b'), 'must not be empty nor hold a slash or a quote'),
+    (dict(name='a/b'), "name 'a/b' must not hold a slash, a backslash or a quote"),
+    (dict(name='..'), "name '..' cannot be '..' (the request path"),
+    (dict(devices=[dict(name='a', new_name='.'), dict(name='b', port='ssh'), dict(name='c', port=2 ** 64)]),
+     "devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete "
+     "it). devices[1] (b): port 'ssh' is not an integer. devices[2] (c): port 18446744073709551616 is beyond the signed "
+     "64-bit integers eNMS stores."),
     (dict(name='a', new_name='b', state='absent'), 'new_name cannot be given with state absent'),
     (dict(name='a', properties={'vendor': 'X'}), 'properties.vendor is not a custom property name (use the option vendor)'),
 ])
