@@ -12,7 +12,6 @@ results are kept under the service's scoped name (``Backup``), which only the se
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import copy
 import re
 from concurrent.futures import ThreadPoolExecutor
 
@@ -270,9 +269,7 @@ class Account(object):
 def request_words(exc):
     """A failed request's message (method, URL, HTTP status, the server's words), without the advice to check on the
     server: the module read the outcome back."""
-    quiet = copy.copy(exc)
-    quiet.maybe_applied = False
-    return quiet.message
+    return ApiError(exc.platform, exc.summary, method=exc.method, url=exc.url, status=exc.status, detail=exc.detail).message
 
 
 def answer_outcome(answer, after):
