@@ -35,15 +35,15 @@ description:
     cannot address in a request path (V(.), V(..)) is refused too.
   - Each regular expression of a computed pool to write is tried first by a read (C(POST /rest/search) of the devices
     with that criterion, as M(netops.bridge.enms_device_info) sends it). One eNMS's database cannot use is refused with
-    eNMS's words before any pool is written: written, it would make every later "Update all pools" fail.
+    eNMS's words before any pool is written, since written it would make every later "Update all pools" fail.
   - O(state=absent) deletes the pool with C(DELETE /rest/instance/pool/<name>); eNMS has no bulk delete and checks the
     password on every request (about 0.2 seconds each on eNMS 4.6), so the module sends up to 4 at a time.
   - The account is what eNMS confirmed, never the plan. eNMS answers a pool it could not write with HTTP 200 and a
     C(failure) entry; each fails the task, naming the pool and eNMS's words (in RV(refused)), while RV(created) and
-    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx: a real eNMS
-    then rolls the whole bulk write back; a connection dropped after the request was sent), the module reads the
-    written pools back once and reports each as eNMS holds it: written, or refused with the request's own words.
-  - B(No delete is sent after a write eNMS did not fully confirm): the pools to delete are then reported in
+    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx, after which a real
+    eNMS has rolled the whole bulk write back; a connection dropped after the request was sent), the module reads the
+    written pools back once and reports each as eNMS holds it, written or refused with the request's own words.
+  - B(No delete is sent after a write eNMS did not fully confirm); the pools to delete are then reported in
     RV(not_attempted) and the task fails.
 author:
   - netops.bridge maintainers (@netops)
