@@ -268,6 +268,15 @@ not_attempted:
   elements: str
   version_added: 1.2.0
   sample: [site1-old]
+missing_devices:
+  description:
+    - Each pool to write that lists devices eNMS does not have, pool name to those device names. In check mode they
+      are a warning (an earlier task may create them), so that a caller that knows what it creates can tell the rest;
+      in a real run they are a problem and nothing is written.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  sample: {site1-ghosts: [ghost]}
 problems:
   description: Every problem found before any write, one line each, naming the pool (or its place in O(pools)); nothing was written.
   returned: when the task failed on them
@@ -479,6 +488,7 @@ def device_problems(module, writes):
         unknown = sorted(set(body['devices']) - known)
         if not unknown:
             continue
+        module.result['missing_devices'][body['name']] = unknown
         if module.check_mode:
             # An earlier task of the same play may create them: the plan says so, the real run refuses what is still missing.
             module.ansible.warn('%s: eNMS has no device named %s (yet); the real run refuses the pool unless an earlier task '
@@ -617,7 +627,8 @@ def planned(steps):
 
 
 def run(module):
-    module.result.update(created=[], updated=[], deleted=[], unchanged=[], refused={}, not_attempted=[], pools={})
+    module.result.update(created=[], updated=[], deleted=[], unchanged=[], refused={}, not_attempted=[], pools={},
+                         missing_devices={})
     declared, problems = declared_pools(module.params)
     if not declared and not problems:
         # Nothing declared: nothing to read.
