@@ -250,6 +250,8 @@ class EnmsModule(PlatformModule):
             account.written = [name for name in names if name in account.written or name in confirmed]
             account.refused.update((name, words) for name in unknown if name not in confirmed)
             account.read_back = True
+            self.ansible.warn('The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.'
+                              % (words, ', '.join(name for name in unknown if name in confirmed) or 'none'))
         return account
 
 
