@@ -272,9 +272,9 @@ refused:
   sample: {site1-leaf3: 'eNMS POST https://enms.example.com/rest/instance/device failed: HTTP 500 Internal Server Error: Error 500 - Internal Server Error.'}
 not_attempted:
   description:
-    - The devices whose write or delete was never sent. The planned changes when the task found problems before any
-      write; the deletes when eNMS did not confirm the write (no delete is sent then); the changes of a request that
-      could not be sent at all.
+    - The devices whose write or delete was never sent. When the task found problems before any write, every declared
+      device if the problems were found before any request (a name, a port), else the planned changes; the deletes
+      when eNMS did not confirm the write (no delete is sent then); the changes of a request that could not be sent.
   returned: always
   type: list
   elements: str
