@@ -377,3 +377,17 @@ def test_a_name_enms_cannot_address_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
     assert out.failed and "name %r cannot be %r (the request path" % (name, name) in out.result['msg'], out.result['msg']
     assert enms.requests() == []
+
+
+def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
+    names = ['old-1', 'old-2', 'old-3']
+    for name in names:
+        enms.state['pools'][name] = ['Atlanta']
+    enms.add_fault('status', route='delete_pool', status=500, body='{"alert": "Error 500 - Internal Server Error."}', skip=1)
+    done = pools(enms, [{'name': name, 'state': 'absent'} for name in names])
+    assert done.failed and done.result['changed']
+    refused = sorted(done.result['refused'])
+    assert len(refused) == 1 and sorted(done.result['deleted'] + refused) == names
+    # The account is what the emulator holds: the refused one is still there, the others are gone.
+    assert [name for name in names if name in enms.state['pools']] == refused
+    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'].startswith('eNMS did not write 1 pool(s): ')
