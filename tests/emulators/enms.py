@@ -358,7 +358,9 @@ class EnmsEmulator(Emulator):
     def update_instance(self, request):
         """POST /rest/instance/device with one device or a JSON list (list_data), as eNMS's update_instance: each
         created or updated by name (new_name renames), properties devices do not have ignored, a refusal a
-        failure entry [device, traceback] beside the successes, all with HTTP 200."""
+        failure entry [device, traceback] beside the successes, all with HTTP 200. A boolean column stores
+        ``value not in (False, "false")`` (the text "False" is true), an integer column an integer's text as the integer;
+        a value beyond 64 bits for an integer column makes the database refuse the commit: HTTP 500, nothing kept."""
         if self.authenticate(request) is None:
             return self.alert(401)
         if request.params['instance_type'] != 'device':
