@@ -83,6 +83,22 @@ POOL_CRITERIA = ('configuration', 'creator', 'description', 'icon', 'ip_address'
 DEVICE_DATA = ('configuration', 'operational_data', 'specialized_data')
 
 
+# The type of each built-in device column, from its default.
+DEVICE_TYPES = dict((key, type(value)) for key, value in DEVICE_DEFAULTS.items() if isinstance(value, (bool, int)))
+INTEGER_TEXT = re.compile(r'^\s*[+-]?[0-9]+\s*$')
+
+
+def stored_device_value(key, value):
+    """A value as eNMS 4.6 stores it in a device column: a boolean as ``value not in (False, "false")`` (eNMS's
+    base.update, so the text "False" becomes true), an integer's text as the integer (SQLite's column affinity)."""
+    kind = DEVICE_TYPES.get(key)
+    if kind is bool:
+        return value not in (False, 'false')
+    if kind is int and isinstance(value, str) and INTEGER_TEXT.match(value):
+        return int(value)
+    return value
+
+
 def pool_criteria_defaults():
     found = {}
     for name in POOL_CRITERIA:
@@ -352,10 +368,11 @@ class EnmsEmulator(Emulator):
         except ValueError:
             return self.alert(500)
         listed = body if isinstance(body, list) else [body]
+        if any(not isinstance(instance, dict) for instance in listed) or self.beyond_64_bits(listed):
+            # The database refuses the commit: eNMS rolls the whole request back and answers HTTP 500.
+            return self.alert(500)
         answer = {}
         for instance in listed:
-            if not isinstance(instance, dict):
-                return self.alert(500)
             instance = dict(instance)
             if 'name' not in instance:
                 answer.setdefault('failure', []).append([instance, 'Name is missing'])
@@ -379,7 +396,7 @@ class EnmsEmulator(Emulator):
                         problem = merge_traceback(value)
                         break
                     value = dict(values.get(key, DEVICE_DEFAULTS[key]), **value)
-                values[key] = value
+                values[key] = stored_device_value(key, value)
             if problem:
                 self.state['devices'][name] = values
                 answer.setdefault('failure', []).append([dict(instance, name=name), problem])
@@ -390,6 +407,15 @@ class EnmsEmulator(Emulator):
                     members[members.index(name)] = new_name
             answer.setdefault('success', []).append(new_name or name)
         return Response.json(answer)
+
+    @staticmethod
+    def beyond_64_bits(listed):
+        """Whether a value written to an integer column is beyond the database's signed 64 bits."""
+        for instance in listed:
+            for key, value in instance.items():
+                if DEVICE_TYPES.get(key) is int and INTEGER_TEXT.match('%s' % (value,)) and not -2 ** 63 <= int(value) < 2 ** 63:
+                    return True
+        return False
 
     def device_refusal(self, instance):
         """eNMS's traceback for a device it refuses: a slash or a quote in the name (db.factory), as a real one ends."""
@@ -696,6 +722,7 @@ class EnmsEmulator(Emulator):
         criterion counts when it has a value or the match empty; no criterion, no members)."""
         if self.authenticate(request) is None:
             return self.alert(401)
+        computed = {}
         for name in list(self.state['pools']):
             found = self.pool_properties(name)
             if found['manually_defined']:
@@ -706,8 +733,14 @@ class EnmsEmulator(Emulator):
                 if value or match == 'empty':
                     criteria.update({prop: value, '%s_filter' % prop: match, '%s_invert' % prop: found['device_%s_invert' % prop]})
             properties = self.model_columns('device') | set(DEVICE_DATA)
-            self.state['pools'][name] = [device_name for device_name in self.state['devices'] if criteria and self.selected(
-                'device', dict(self.device_properties(device_name), **self.device_data(device_name)), properties, criteria)]
+            try:
+                computed[name] = [device_name for device_name in self.state['devices'] if criteria and self.selected(
+                    'device', dict(self.device_properties(device_name), **self.device_data(device_name)), properties, criteria)]
+            except re.error:
+                # eNMS's database cannot use the regex: the request fails (HTTP 500) and is rolled back, and so does every
+                # later one until the pool is fixed, since eNMS recomputes every pool each time.
+                return self.alert(500)
+        self.state['pools'].update(computed)
         return Response.json(None)
 
     def device_data(self, name):
