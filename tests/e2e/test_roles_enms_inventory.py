@@ -323,3 +323,13 @@ def test_after_a_dropped_connection_at_the_pool_write_the_devices_are_written_an
     with enms.lock:
         assert 'site1-leaf1' in enms.state['devices'] and 'site1-old' not in enms.state['devices']
         assert 'site1-leaves' not in enms.state['pools']
+
+
+def test_a_refused_login_is_one_problem_named_once_however_many_reads_it_stopped(enms, ansible):
+    run = ansible.playbook(role_play('enms_inventory', DECLARED), env=enms_env(enms, password='wrong'))
+    assert run.rc != 0, run
+    report = failure_report(run)
+    refusals = [line for line in report if '401' in line]
+    assert refusals == ['problem: eNMS POST %s/rest/search failed: HTTP 401 Unauthorized: Error 401 - Wrong Credentials.' % enms.url], report
+    assert '401' not in printed_before_the_final_failure(run), run.stdout[-4000:]
+    assert writes(enms) == []
