@@ -240,12 +240,18 @@ class EnmsModule(PlatformModule):
             account.written = [name for name in names if name in written]
             unknown = [name for name in names if name not in written and name not in account.refused]
         if unknown:
-            words = (request_words(account.failed_request) if account.failed_request is not None
-                     else 'eNMS refused the write: %s' % enms_words(answer.get('error') if answer else None))
+            if account.failed_request is not None:
+                words = request_words(account.failed_request)
+            elif answer.get('error'):
+                words = 'eNMS refused the write: %s' % enms_words(answer['error'])
+            else:
+                words = 'eNMS did not name it in its answer, and does not hold it as declared'
             confirmed = set(held(unknown))
             account.written = [name for name in names if name in account.written or name in confirmed]
             account.refused.update((name, words) for name in unknown if name not in confirmed)
             account.read_back = True
+            self.ansible.warn('The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.'
+                              % (words, ', '.join(name for name in unknown if name in confirmed) or 'none'))
         return account
 
 

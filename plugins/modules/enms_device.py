@@ -24,12 +24,12 @@ description:
     device; the module sends up to 4 at a time.
   - The account is what eNMS confirmed, never the plan. eNMS answers a device it could not write with HTTP 200 and a
     C(failure) entry; each fails the task, naming the device and eNMS's words (in RV(refused)), while RV(created) and
-    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx: a real eNMS
-    then rolls the whole bulk write back; a connection dropped after the request was sent), the module reads the
-    declared devices back once and reports each as eNMS holds it: written, or refused with the request's own words
+    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx, after which a real
+    eNMS has rolled the whole bulk write back; a connection dropped after the request was sent), the module reads the
+    declared devices back once and reports each as eNMS holds it, written or refused with the request's own words
     (the HTTP status and eNMS's message).
-  - B(No delete is sent after a write eNMS did not fully confirm): the declaration is then not what eNMS holds, so the
-    devices to delete are reported in RV(not_attempted) and the task fails.
+  - B(No delete is sent after a write eNMS did not fully confirm), since the declaration is then not what eNMS holds;
+    the devices to delete are reported in RV(not_attempted) and the task fails.
   - Values are written as eNMS stores them. A boolean property (learnt from the type of the value eNMS gives for it)
     takes V(true)/V(false), V(yes)/V(no), V(on)/V(off), V(1)/V(0) (also as texts, as Ansible reads booleans; eNMS
     itself would store the text V("False") as true); an integer property (and O(port)) takes an integer or its text,

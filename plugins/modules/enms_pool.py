@@ -35,15 +35,15 @@ description:
     cannot address in a request path (V(.), V(..)) is refused too.
   - Each regular expression of a computed pool to write is tried first by a read (C(POST /rest/search) of the devices
     with that criterion, as M(netops.bridge.enms_device_info) sends it). One eNMS's database cannot use is refused with
-    eNMS's words before any pool is written: written, it would make every later "Update all pools" fail.
+    eNMS's words before any pool is written, since written it would make every later "Update all pools" fail.
   - O(state=absent) deletes the pool with C(DELETE /rest/instance/pool/<name>); eNMS has no bulk delete and checks the
     password on every request (about 0.2 seconds each on eNMS 4.6), so the module sends up to 4 at a time.
   - The account is what eNMS confirmed, never the plan. eNMS answers a pool it could not write with HTTP 200 and a
     C(failure) entry; each fails the task, naming the pool and eNMS's words (in RV(refused)), while RV(created) and
-    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx: a real eNMS
-    then rolls the whole bulk write back; a connection dropped after the request was sent), the module reads the
-    written pools back once and reports each as eNMS holds it: written, or refused with the request's own words.
-  - B(No delete is sent after a write eNMS did not fully confirm): the pools to delete are then reported in
+    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx, after which a real
+    eNMS has rolled the whole bulk write back; a connection dropped after the request was sent), the module reads the
+    written pools back once and reports each as eNMS holds it, written or refused with the request's own words.
+  - B(No delete is sent after a write eNMS did not fully confirm); the pools to delete are then reported in
     RV(not_attempted) and the task fails.
 author:
   - netops.bridge maintainers (@netops)
@@ -268,6 +268,15 @@ not_attempted:
   elements: str
   version_added: 1.2.0
   sample: [site1-old]
+missing_devices:
+  description:
+    - Each pool to write that lists devices eNMS does not have, pool name to those device names. In check mode they
+      are a warning (an earlier task may create them), so that a caller that knows what it creates can tell the rest;
+      in a real run they are a problem and nothing is written.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  sample: {site1-ghosts: [ghost]}
 problems:
   description: Every problem found before any write, one line each, naming the pool (or its place in O(pools)); nothing was written.
   returned: when the task failed on them
@@ -479,6 +488,7 @@ def device_problems(module, writes):
         unknown = sorted(set(body['devices']) - known)
         if not unknown:
             continue
+        module.result['missing_devices'][body['name']] = unknown
         if module.check_mode:
             # An earlier task of the same play may create them: the plan says so, the real run refuses what is still missing.
             module.ansible.warn('%s: eNMS has no device named %s (yet); the real run refuses the pool unless an earlier task '
@@ -617,7 +627,8 @@ def planned(steps):
 
 
 def run(module):
-    module.result.update(created=[], updated=[], deleted=[], unchanged=[], refused={}, not_attempted=[], pools={})
+    module.result.update(created=[], updated=[], deleted=[], unchanged=[], refused={}, not_attempted=[], pools={},
+                         missing_devices={})
     declared, problems = declared_pools(module.params)
     if not declared and not problems:
         # Nothing declared: nothing to read.

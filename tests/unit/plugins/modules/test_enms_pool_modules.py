@@ -366,6 +366,7 @@ def test_check_mode_warns_about_devices_an_earlier_task_would_create_and_the_rea
     assert not planned.failed and planned.result['created'] == ['site1-list'], planned.result
     assert warnings == ['site1-list: eNMS has no device named site1-later (yet); the real run refuses the pool unless an '
                         'earlier task creates it.']
+    assert planned.result['missing_devices'] == {'site1-list': ['site1-later']}
     real = pools(enms, [{'name': 'site1-list', 'devices': ['Atlanta', 'site1-later']}])
     assert real.failed and real.result['problems'] == ['site1-list: eNMS has no device named site1-later.']
     assert real.result['not_attempted'] == ['site1-list'] and writes(enms) == []
