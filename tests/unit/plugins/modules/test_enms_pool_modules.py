@@ -120,9 +120,13 @@ def test_a_criterion_enms_did_not_keep_fails_the_task(enms):
     assert out.failed and 'did not keep the criteria' in out.result['msg'], out.result
 
 
-def test_filters_enms_would_misread_are_refused(enms):
-    out = pool(enms, device_filters={'vendor': {'value': ''}})
-    assert out.failed and 'empty value' in out.result['msg']
+@pytest.mark.parametrize('device_filters,words', [
+    ({'vendor': {'value': ''}}, 'empty value'),
+    ({'pools': {'value': 'Core'}}, 'pools (pool membership) cannot be a criterion here'),
+])
+def test_filters_enms_would_misread_are_refused(enms, device_filters, words):
+    out = pool(enms, device_filters=device_filters)
+    assert out.failed and words in out.result['msg'], out.result
     assert writes(enms) == []
 
 
