@@ -165,6 +165,18 @@ def test_no_configuration_is_told_from_an_empty_one_by_the_status_fields(enms, f
     assert ('holds no configuration' in found['msg']) is (content is None)
 
 
+def test_the_status_is_the_named_devices_own_never_that_of_a_name_holding_it(enms):
+    # a-leaf1 comes first in name order: a search by substring (eNMS's default match) would report its status.
+    enms.state['devices'].update({
+        'leaf1': device('10.2.0.1', configuration='hostname leaf1\n', last_configuration_status='Success',
+                        last_configuration_update='2026-12-01 10:00:00'),
+        'a-leaf1': device('10.2.0.2', last_configuration_status='Failure', last_configuration_runtime='2026-12-02 10:00:00'),
+    })
+    found = configuration(enms, device='leaf1')
+    assert (found['last_status'], found['last_update'], found['last_runtime']) == ('Success', '2026-12-01 10:00:00', 'Never')
+    assert found['content'] == 'hostname leaf1\n', found
+
+
 def test_the_other_stored_data_and_an_unknown_device(enms):
     enms.state['devices']['site1-a'].update(operational_data='uptime 3d', last_operational_data_status='Success')
     found = configuration(enms, device='site1-a', property='operational_data')
