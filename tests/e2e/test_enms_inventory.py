@@ -145,13 +145,14 @@ def test_a_property_filter_is_sent_to_enms(enms, ansible):
 
 
 def test_filters_in_the_modules_form_are_compared_by_enms(enms, ansible):
-    filters = '{name: {value: "^(Bos|Wash)", match: regex}, vendor: {value: arista}, location: {value: Boston, invert: true}}'
+    filters = ('{name: {value: "^(Bos|Wash)", match: regex}, vendor: {value: arista, match: inclusion}, '
+               'location: {value: Boston, match: equality, invert: true}}')
     run = ansible.inventory(config(enms, 'device_filters: %s\npool_groups: false\n' % filters))
     assert run.rc == 0, run
     assert sorted(hostvars(run)) == ['Washington']
     assert searched(enms)[-1][0] == {'name': '^(Bos|Wash)', 'name_filter': 'regex', 'name_invert': False,
                                      'vendor': 'arista', 'vendor_filter': 'inclusion', 'vendor_invert': False,
-                                     'location': 'Boston', 'location_filter': 'inclusion', 'location_invert': True}
+                                     'location': 'Boston', 'location_filter': 'equality', 'location_invert': True}
 
 
 @pytest.mark.parametrize('pools,hosts', [
