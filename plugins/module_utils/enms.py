@@ -43,6 +43,8 @@ FILTER_MATCHES = ('inclusion', 'equality', 'regex')
 FILTER_KEYS = ('value', 'match', 'invert')
 PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 CRITERIA_SUFFIXES = ('_filter', '_invert')
+# A device's pools: a relationship, which eNMS's /rest/search compares by a list of names (filtering_relationship_constraints).
+POOLS = 'pools'
 # eNMS has no bulk delete and checks the password on every request (measured on eNMS 4.6, docs/benchmark.md): a few at
 # a time gain, more do not.
 DELETE_CONCURRENCY = 4
@@ -58,12 +60,13 @@ class FilterError(ValueError):
     """A filter eNMS would misread; its message names the property and says why."""
 
 
-def criteria_from_filters(filters, what='filters'):
+def criteria_from_filters(filters, what='filters', pools=True):
     """eNMS search_criteria (``<p>``, ``<p>_filter``, ``<p>_invert``) from ``{property: {value, match, invert}}``.
 
     eNMS skips a criterion whose value is empty, false or 0 (it would select everything), compares a boolean only
     as the texts bool-true/bool-false, and an empty text only through its own ``empty`` match: each is translated
-    or refused here, never sent as it is.
+    or refused here, never sent as it is. ``pools`` is pool membership (see pools_criterion); with ``pools`` false
+    (a pool's stored criteria, which eNMS has only for device properties) it is refused.
     """
     if filters is None:
         return {}
@@ -74,11 +77,20 @@ def criteria_from_filters(filters, what='filters'):
         name = to_text(name)
         if not PROPERTY_NAME.match(name):
             raise FilterError('%s: %r is not a property name' % (what, name))
+        if name != POOLS and name.lower() == POOLS:
+            # eNMS would ignore it as an unknown property and select every record.
+            raise FilterError('%s: %s is not a property; pool membership is pools, in lower case' % (what, name))
         if not isinstance(wanted, dict) or 'value' not in wanted:
             raise FilterError('%s: %s must be a mapping with value (and optionally match and invert), got %r' % (what, name, wanted))
         unknown = sorted(to_text(key) for key in wanted if key not in FILTER_KEYS)
         if unknown:
             raise FilterError('%s: %s has unknown keys %s (known: %s)' % (what, name, ', '.join(unknown), ', '.join(FILTER_KEYS)))
+        if name == POOLS:
+            if not pools:
+                raise FilterError('%s: pools (pool membership) cannot be a criterion here: eNMS keeps criteria on device '
+                                  'properties only' % what)
+            criteria.update(pools_criterion(what, wanted))
+            continue
         match = wanted.get('match') or 'inclusion'
         if match not in FILTER_MATCHES:
             raise FilterError('%s: %s match must be one of %s, got %r' % (what, name, ', '.join(FILTER_MATCHES), match))
@@ -88,6 +100,26 @@ def criteria_from_filters(filters, what='filters'):
         criteria.update(criterion(what, name, wanted['value'], match))
         criteria['%s_invert' % name] = invert
     return criteria
+
+
+def pools_criterion(what, wanted):
+    """Pool membership as eNMS's relationship criterion: ``pools`` a list of pool names (a text would be read as one
+    name per character) with ``pools_filter`` ``union`` (in any of them), or ``pools_filter`` ``empty`` (in no pool).
+
+    eNMS compares the names exactly and ignores ``pools_invert``: another match, or invert, is refused."""
+    value, match, invert = wanted['value'], wanted.get('match'), wanted.get('invert', False)
+    if match not in (None, 'equality'):
+        raise FilterError('%s: pools match must be equality (eNMS compares pool names exactly), got %r' % (what, match))
+    if invert is not False:
+        raise FilterError('%s: pools cannot be inverted (eNMS ignores invert for pool membership and would select the '
+                          'members), got invert %r' % (what, invert))
+    if value == '':
+        return {'pools_filter': 'empty'}
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(name, str) and name.strip() for name in names):
+        raise FilterError('%s: pools value must be a pool name or a list of pool names (or an empty text for devices '
+                          'in no pool), got %r' % (what, value))
+    return {POOLS: [to_text(name) for name in names], 'pools_filter': 'union'}
 
 
 def criterion(what, name, value, match):

@@ -323,7 +323,7 @@ def active_criteria(record):
 
 def wanted_criteria(device_filters):
     """``device_filters`` as the pool stores them, through the same translation as a device search."""
-    criteria = criteria_from_filters(device_filters, 'device_filters')
+    criteria = criteria_from_filters(device_filters, 'device_filters', pools=False)
     return dict((name, {'value': to_text(criteria[name]), 'match': criteria[name + '_filter'], 'invert': criteria[name + '_invert']})
                 for name in device_filters)
 

@@ -270,7 +270,7 @@ class EnmsEmulator(Emulator):
         now = time.time()
         self.state['runs'][runtime] = {
             'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload,
-            'run_name': run_name, 'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
+            'run_name': run_name, 'async': body.get('async', True), 'started_at': now, 'row_at': now + self.state['row_delay'],
             'done_at': now + service.get('run_delay', self.state['run_delay']), 'aborted': False,
             'no_targets': not targets and service.get('run_method', 'per_device') == 'per_device',
         }
@@ -601,15 +601,22 @@ class EnmsEmulator(Emulator):
         names = found.get('services') or [name for name, inner in self.state['services'].items() if workflow in inner['workflows']]
         return [name for name in names if name in self.state['services']]
 
-    def inner_rows(self, runtime):
-        """The result rows eNMS writes for the services that ran inside a workflow run (see result_rows)."""
+    def inner_rows(self, runtime, until=None):
+        """The result rows eNMS writes for the services that ran inside a workflow run (see result_rows); with ``until``
+        (a time.time() while the run goes on), those of the services ended by then, the services ending one after the
+        other at even steps of the run's time (eNMS writes each service's rows when it ends)."""
         run = self.state['runs'][runtime]
         workflow = self.state['services'].get(run['service']) or {}
         if workflow.get('type') != 'workflow' or run.get('no_targets'):
             return []
         rows, start = [], datetime.strptime(runtime, '%Y-%m-%d %H:%M:%S.%f')
         workflow_id = self.object_id('services', run['service'])
-        for position, name in enumerate(self.inner_services(run['service']), 1):
+        names = self.inner_services(run['service'])
+        started = run.get('started_at', run['done_at'])
+        step = (run['done_at'] - started) / (len(names) + 1)
+        for position, name in enumerate(names, 1):
+            if until is not None and started + step * position > until:
+                break
             inner = self.state['services'][name]
             stamp = str(start + timedelta(milliseconds=100 * position))
             row = {'type': 'result', 'parent_runtime': runtime, 'service_name': inner['scoped_name'],
@@ -638,10 +645,14 @@ class EnmsEmulator(Emulator):
     def result_rows(self):
         """Every finished run's rows of eNMS's result table: the main run's (runtime = parent_runtime, path its id) and,
         for a workflow, one per service inside it (device_name empty), plus one per device for a per-device service
-        (path "<workflow id>>...", each its own runtime)."""
+        (path "<workflow id>>...", each its own runtime); of a workflow still running, the rows of the services ended."""
         rows, now = [], time.time()
         for runtime, run in self.state['runs'].items():
-            if run['aborted'] or now < run['done_at']:
+            if run['aborted'] or now < run['row_at']:
+                continue
+            if now < run['done_at']:
+                # The workflow's own row is written when it ends, its services' rows as each of them ends.
+                rows.extend(self.inner_rows(runtime, until=now))
                 continue
             result = self.result_of(runtime)
             found = self.state['services'].get(run['service']) or {}
@@ -765,6 +776,6 @@ class EnmsEmulator(Emulator):
         return Response.json(found[wanted])
 
     def dump_state(self):
-        return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('row_at', 'done_at')))
+        return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('started_at', 'row_at', 'done_at')))
                              for k, run in self.state['runs'].items()),
                 'rest_api_allowed': self.state['rest_api_allowed'], 'run_delay': self.state['run_delay']}

@@ -164,6 +164,14 @@ def test_device_info_pages_past_ten_and_selects_by_names_pool_and_filters(enms):
     assert unknown.failed and 'no property vendr' in unknown.result['msg'] and 'devices' not in unknown.result
 
 
+def test_device_info_filters_pools_as_pool_membership(enms):
+    args = connection(enms)
+    core = run(enms_device_info, dict(args, filters={'pools': {'value': 'Core'}})).result['devices']
+    assert [found['name'] for found in core] == ['Atlanta', 'Washington']
+    both = run(enms_device_info, dict(args, pool='Core', filters={'pools': {'value': 'Edge'}}))
+    assert both.failed and 'pool and filters.pools both choose the pools' in both.result['msg'], both.result
+
+
 def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_changed(enms):
     done = run(enms_device, dict(connection(enms), devices=[
         dict(name='Washington', vendor='Nokia', properties={'custom_json': 'oops'}),

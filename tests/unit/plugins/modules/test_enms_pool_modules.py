@@ -120,9 +120,13 @@ def test_a_criterion_enms_did_not_keep_fails_the_task(enms):
     assert out.failed and 'did not keep the criteria' in out.result['msg'], out.result
 
 
-def test_filters_enms_would_misread_are_refused(enms):
-    out = pool(enms, device_filters={'vendor': {'value': ''}})
-    assert out.failed and 'empty value' in out.result['msg']
+@pytest.mark.parametrize('device_filters,words', [
+    ({'vendor': {'value': ''}}, 'empty value'),
+    ({'pools': {'value': 'Core'}}, 'pools (pool membership) cannot be a criterion here'),
+])
+def test_filters_enms_would_misread_are_refused(enms, device_filters, words):
+    out = pool(enms, device_filters=device_filters)
+    assert out.failed and words in out.result['msg'], out.result
     assert writes(enms) == []
 
 
@@ -159,6 +163,18 @@ def test_no_configuration_is_told_from_an_empty_one_by_the_status_fields(enms, f
     assert found['content'] == content and found['content_lines'] == lines, found
     assert found['last_status'] == fields.get('last_configuration_status', 'Never')
     assert ('holds no configuration' in found['msg']) is (content is None)
+
+
+def test_the_status_is_the_named_devices_own_never_that_of_a_name_holding_it(enms):
+    # a-leaf1 comes first in name order: a search by substring (eNMS's default match) would report its status.
+    enms.state['devices'].update({
+        'leaf1': device('10.2.0.1', configuration='hostname leaf1\n', last_configuration_status='Success',
+                        last_configuration_update='2026-12-01 10:00:00'),
+        'a-leaf1': device('10.2.0.2', last_configuration_status='Failure', last_configuration_runtime='2026-12-02 10:00:00'),
+    })
+    found = configuration(enms, device='leaf1')
+    assert (found['last_status'], found['last_update'], found['last_runtime']) == ('Success', '2026-12-01 10:00:00', 'Never')
+    assert found['content'] == 'hostname leaf1\n', found
 
 
 def test_the_other_stored_data_and_an_unknown_device(enms):
