@@ -72,7 +72,7 @@ def test_saymon_operations_unknown_name_executes_nothing_changes_nothing_and_acc
     run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
     assert run.rc != 0, run
     assert "['SAYMON operations" not in run.stdout  # the account is printed as lines, not as a Python list
-    assert 'SAYMON operations: 3 requested, 0 succeeded, 3 failed' in run.stdout
+    assert 'SAYMON operations: 3 requested, 0 succeeded, 1 failed, 2 not attempted' in run.stdout
     assert "no operation named 'no-such-operation'" in run.stdout and 'not attempted' in run.stdout
     assert run.recap['localhost']['changed'] == 0  # look-ups, login and logout change nothing
     assert saymon_executions(saymon) == 0 and saymon.count(route='delete_session') == 1  # check mode logs in to nothing
@@ -94,7 +94,7 @@ def test_saymon_operations_refused_execution_gives_the_account_and_counts_the_ot
     saymon.add_fault('status', route='execute_object_operation', status=400, times=5)
     run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon))
     assert run.rc != 0, run
-    assert 'SAYMON operations: 2 requested, 1 succeeded, 1 failed' in run.stdout and 'router ping' in run.stdout
+    assert 'SAYMON operations: 2 requested, 1 succeeded, 1 failed, 0 not attempted' in run.stdout and 'router ping' in run.stdout
     assert run.recap['localhost']['changed'] >= 1
     assert saymon.count(route='execute_link_operation') == 1 and saymon.count(route='delete_session') == 1
 
@@ -103,7 +103,7 @@ def test_saymon_operations_stops_at_the_first_refused_operation_and_sends_nothin
     saymon.add_fault('status', route='execute_link_operation', status=400, times=5)
     run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon))
     assert run.rc != 0, run
-    assert 'SAYMON operations: 2 requested, 0 succeeded, 2 failed' in run.stdout, run
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 1 failed, 1 not attempted' in run.stdout, run
     assert 'not attempted' in run.stdout and 'an operation before it failed' in run.stdout
     assert saymon.count(route='execute_object_operation') == 0  # the operation after the refused one was never sent
     assert saymon.count(route='execute_link_operation') == 1 and saymon.count(route='delete_session') == 1
@@ -115,7 +115,7 @@ def test_saymon_operations_plan_only_resolves_every_name_and_executes_nothing(sa
     assert run.rc == 0, run
     assert [row['status'] for row in run.results] == ['would run'] * 2
     assert run.results[0]['operation_id']  # the name was resolved on its link
-    assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed (plan only: nothing executed)' in run.stdout
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed, 0 not attempted (plan only: nothing executed)' in run.stdout
     assert saymon_executions(saymon) == 0 and saymon.count(route='get_link') == 1
     assert run.recap['localhost']['changed'] == 0
 
