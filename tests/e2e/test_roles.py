@@ -111,6 +111,9 @@ def test_saymon_operations_refused_login_stops_before_any_operation(saymon, ansi
     run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon, password='wrong-pass'), args=['-vvv'])
     assert run.rc != 0, run
     assert 'SAYMON login failed' in run.stdout and '401' in run.stdout
+    # The final message names the cause once, beside the operations it left not attempted.
+    assert 'stopped before executing anything: SAYMON login failed' in run.output
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed, 2 not attempted' in run.output
     assert saymon.count(route='execute_link_operation') == 0 and saymon.count(route='delete_session') == 0
     assert 'wrong-pass' not in run.output
 
