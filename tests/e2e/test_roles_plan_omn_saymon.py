@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 from conftest import omn_env, saymon_env
 from emulators.saymon import LINK_L1
 from test_roles import SAYMON_OPS, role_play
+from test_roles_plan_enms_change import role_play as role_play_saving_the_account
 
 
 def omn_writes(omn):
@@ -131,3 +132,19 @@ omn_project_peos_peo_tids: [peo-0005]
     run = ansible.playbook(role_play('omn_project_peos', role_vars, save='omn_project_peos_summary'), env=omn_env(omn))
     assert run.rc == 0, run
     assert run.results['linked'] == ['peo-0005'] and run.results['failed'] == []
+
+
+def test_omn_project_peos_exact_refused_link_unlinks_nothing_and_accounts_the_unlink_as_not_attempted(omn, ansible):
+    # peo-secret exists (the read finds it), but OMN refuses to link it with this token: a per-link ERROR in an HTTP 200.
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0001, peo-secret]
+omn_project_peos_mode: exact
+'''
+    run = ansible.playbook(role_play_saving_the_account('omn_project_peos', role_vars), env=omn_env(omn, token='restricted-token'))
+    assert run.rc != 0, run
+    assert omn.count(route='links_perform') == 0  # peo-0002 was not unlinked after the refused link
+    assert ['peo-0002', 'acc0000232'] in omn.dump_state()['links']
+    assert '0 PEO(s) linked, 0 unlinked, 1 already as declared, 1 failed, 1 not attempted' in run.stdout, run
+    assert run.results['failed'] == [{'peo_tid': 'peo-secret', 'action': 'link', 'reason': 'PEO is not available by access rights'}]
+    assert run.results['not_attempted'] == ['unlink peo-0002'] and run.results['unlinked'] == []
