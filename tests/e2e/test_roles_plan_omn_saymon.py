@@ -5,7 +5,7 @@ the account is whole when a write fails part-way, --check agrees with the real r
 from __future__ import absolute_import, division, print_function
 
 from conftest import omn_env, saymon_env
-from emulators.saymon import LINK_L1
+from emulators.saymon import LINK_L1, OP_CLASS_RESET_COUNTERS
 from test_roles import SAYMON_OPS, role_play
 from test_roles_plan_enms_change import role_play as role_play_saving_the_account
 
@@ -148,3 +148,16 @@ omn_project_peos_mode: exact
     assert '0 PEO(s) linked, 0 unlinked, 1 already as declared, 1 failed, 1 not attempted' in run.stdout, run
     assert run.results['failed'] == [{'peo_tid': 'peo-secret', 'action': 'link', 'reason': 'PEO is not available by access rights'}]
     assert run.results['not_attempted'] == ['unlink peo-0002'] and run.results['unlinked'] == []
+
+
+def test_saymon_operations_refuses_an_id_saymon_does_not_list_and_runs_one_declared_inherited(saymon, ansible):
+    role_vars = 'saymon_operations_poll_interval: 0.3\nsaymon_operations_list:\n  - {link_id: "%s", operation_id: "%s"%s}\n'
+    refused = ansible.playbook(role_play('saymon_operations', role_vars % (LINK_L1, OP_CLASS_RESET_COUNTERS, '')), env=saymon_env(saymon))
+    assert refused.rc != 0, refused
+    assert 'link %s has no operation with ID %s (its operations: set-maintenance' % (LINK_L1, OP_CLASS_RESET_COUNTERS) in refused.stdout
+    assert saymon_executions(saymon) == 0
+    # A class operation is executed by its members but listed by none: declared inherited, it runs unread.
+    inherited = ansible.playbook(role_play('saymon_operations', role_vars % (LINK_L1, OP_CLASS_RESET_COUNTERS, ', inherited: true')),
+                                 env=saymon_env(saymon))
+    assert inherited.rc == 0, inherited
+    assert saymon.count(route='execute_link_operation') == 1
