@@ -479,6 +479,17 @@ def test_ansible_doc_shows_every_input_of_the_role(role, collections_path, tmp_p
     for name, value in defaults.items():
         assert name in spec['options'], '%s is in defaults/main.yml but not in the argument spec' % name
         assert spec['options'][name].get('default') == value, '%s: defaults/main.yml and the argument spec disagree' % name
+    # An input that is a boolean is declared one, so that "false" (a string from a survey or -e) is validated as false.
+    for name, option in flattened_options(spec['options']):
+        if isinstance(option.get('default'), bool):
+            assert option.get('type') == 'bool', '%s has a boolean default but is declared %s' % (name, option.get('type'))
+
+
+def flattened_options(options, prefix=''):
+    for name, option in options.items():
+        yield prefix + name, option
+        for found in flattened_options(option.get('options') or {}, prefix + name + '[].'):
+            yield found
 
 
 JWE_KEY = ('-----BEGIN PUBLIC KEY-----\n'
