@@ -209,3 +209,13 @@ def test_network_change_failed_after_operation_is_accounted_with_its_job_and_rea
     assert final.count('exit code 2; stdout: boom') == 1 and one_character_lines(final) == [], final
     assert [row['status'] for row in run.results['after']] == ['failed'] and run.results['after'][0]['job_id']
     assert saymon.count(route='execute_link_operation') == 2 and enms.count(route='run_service') == 1
+
+
+def test_enms_service_run_request_dropped_after_enms_started_it_is_an_unknown_outcome_not_a_refusal(enms, ansible):
+    enms.add_fault('after', route='run_service', times=1)  # eNMS starts the run, then the connection drops
+    role_vars = 'enms_service_name: Configuration Backup\nenms_service_devices: [Washington]\nenms_service_poll_interval: 0.3\n'
+    run = ansible.playbook(role_play('enms_service', role_vars, save='enms_service_summary'), env=enms_env(enms))
+    assert run.rc != 0, run
+    assert run.results['refused'] == [] and run.results['outcome_unknown'] == ['Washington'], run.results
+    assert 'refused by eNMS' not in error_text(run) and 'outcome unknown (the run request may have reached eNMS' in error_text(run)
+    assert enms.count(route='run_service') == 1

@@ -161,3 +161,26 @@ def test_saymon_operations_refuses_an_id_saymon_does_not_list_and_runs_one_decla
                                  env=saymon_env(saymon))
     assert inherited.rc == 0, inherited
     assert saymon.count(route='execute_link_operation') == 1
+
+
+def test_saymon_operations_dropped_after_saymon_executed_is_an_unknown_outcome_not_a_refusal(saymon, ansible):
+    saymon.add_fault('after', route='execute_link_operation', times=1)  # SAYMON executes, then the connection drops
+    run = ansible.playbook(role_play_saving_the_account('saymon_operations', SAYMON_OPS), env=saymon_env(saymon))
+    assert run.rc != 0, run
+    assert [row['status'] for row in run.results] == ['outcome unknown', 'not attempted'], run.results
+    assert len(saymon.dump_state()['jobs']) == 1 and saymon.count(route='execute_object_operation') == 0
+
+
+def test_omn_project_peos_link_without_an_answer_is_not_counted_linked_and_stops_the_unlinks(omn, ansible):
+    role_vars = '''
+omn_project_peos_project_tid: acc0000232
+omn_project_peos_peo_tids: [peo-0002, peo-0004]
+omn_project_peos_mode: exact
+'''
+    omn.add_fault('after', route='links_persist', times=1)  # OMN links, then the connection drops
+    run = ansible.playbook(role_play_saving_the_account('omn_project_peos', role_vars), env=omn_env(omn))
+    assert run.rc != 0, run
+    assert run.results['linked'] == [] and run.results['not_attempted'] == ['unlink peo-0001'], run.results
+    assert [(row['peo_tid'], row['action']) for row in run.results['failed']] == [('peo-0004', 'link')]
+    assert 'OMN may have applied it' in run.results['failed'][0]['reason']
+    assert ['peo-0004', 'acc0000232'] in omn.dump_state()['links'] and omn.count(route='links_perform') == 0
