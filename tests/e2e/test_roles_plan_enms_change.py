@@ -82,7 +82,8 @@ def test_enms_service_unknown_service_is_a_refusal_not_failed_devices(enms, ansi
 
 
 def test_enms_service_fault_on_the_second_run_gives_done_refused_not_attempted(enms, ansible):
-    enms.add_fault('status', route='run_service', status=500, skip=1)
+    # A refusal (4xx): nothing ran. A 500 would be an unknown outcome (eNMS may have started the run), tested below.
+    enms.add_fault('status', route='run_service', status=403, skip=1)
     role_vars = '''
 enms_service_name: Configuration Backup
 enms_service_devices: [Washington, Atlanta, Washington2]
