@@ -120,8 +120,17 @@ options:
       - Only devices whose properties have these values become hosts, for example C(vendor) V(Arista).
       - A single text or number value is sent to eNMS as a search criterion with the match C(equality), so eNMS
         compares and only matching devices are transferred. eNMS compares exactly (case matters).
+      - A value can also be given as the modules' and roles' filters take it (the O(netops.bridge.enms_device_info#module:filters)
+        of M(netops.bridge.enms_device_info)), a mapping with C(value), C(match) (V(inclusion), the default, a
+        case-insensitive substring; V(equality); V(regex)) and C(invert), for example C(name) set to a mapping with C(value)
+        V(^site1-) and C(match) V(regex), so that criteria can be copied between them; eNMS compares these too. This form
+        is new in version 1.2.0.
       - A list of values means any of them, and a V(true)/V(false) value is compared as such; eNMS's criteria hold one
         value per property, so these are applied to the devices it returns.
+      - C(pools) is pool membership, not a property - a pool name or a list of them (in at least one of them), or an
+        empty text for the devices in no pool; eNMS compares the names exactly (no other C(match), no C(invert)), and
+        a pool name that eNMS does not know fails the source. With O(pools) too, a host must match both. A key that
+        differs from C(pools) only in case, such as C(Pools), fails the source.
       - A property that eNMS devices do not have fails the source, before any host is made (eNMS would ignore the
         criterion and select every device).
     type: dict
@@ -131,7 +140,7 @@ notes:
   - Requests that only read are retried with backoff on connection errors, HTTP 429, 500, 502, 503 and 504.
   - A C(~/.netrc) entry for the eNMS host is never used in place of these credentials.
   - With O(cache), the devices and pool members read are cached, not the password; a cache written for another
-    O(url), O(username), O(pools), O(pool_groups) or O(device_filters) is not used.
+    O(url), O(username), O(pools), O(pool_groups), O(device_filters) or O(properties) is not used.
   - Proxies are taken from the E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
   - An AWX credential of the C(eNMS (netops.bridge)) type injects the E(ENMS_*) variables into an inventory source too.
 requirements:
@@ -206,7 +215,8 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import ApiCl
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import has_control_character
-from ansible_collections.netops.bridge.plugins.module_utils.enms import API_PREFIX, PLATFORM, EnmsApi, criteria_from_filters
+from ansible_collections.netops.bridge.plugins.module_utils.enms import (API_PREFIX, PLATFORM, POOLS, EnmsApi, FilterError,
+                                                                          criteria_from_filters)
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}
@@ -284,7 +294,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         settings = self.settings()
         source = {'format': CACHE_FORMAT, 'url': settings['url'], 'username': settings['username'],
                   'pools': settings['pools'], 'pool_groups': settings['pool_groups'],
-                  'device_filters': settings['device_filters']}
+                  'device_filters': settings['device_filters'], 'properties': settings['properties']}
         use_cache = self.get_option('cache')
         key = self.get_cache_key(path)
         data = None
@@ -353,7 +363,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if found['var_prefix'] and not PROPERTY_NAME.match(found['var_prefix']):
             self.fail('var_prefix must be empty or start with a letter or _ and hold only letters, digits and _, got %r.'
                       % found['var_prefix'])
-        found['device_filters'] = self.checked_filters(self.get_option('device_filters') or {})
+        found['device_filters'] = self.get_option('device_filters') or {}
+        found['criteria'], found['local_filters'] = self.checked_filters(found['device_filters'])
         return found
 
     def names(self, option):
@@ -387,18 +398,33 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         return value
 
     def checked_filters(self, filters):
+        """(the criteria eNMS compares, the filters applied here to what it returns), refused before any request.
+
+        The modules' form {value, match, invert} and a single text or number (match equality) are compared by eNMS,
+        pools as pool membership; a list of values or a true/false value is applied here."""
         if not isinstance(filters, dict):
             self.fail('device_filters must be a mapping of device property to value, got %r.' % (filters,))
-        checked = {}
+        compared, local = {}, {}
         for key, value in filters.items():
             key = to_text(key)
-            if not PROPERTY_NAME.match(key):
-                self.fail('device_filters: %r is not a device property name.' % key)
-            values = value if isinstance(value, list) else [value]
-            if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
-                self.fail('device_filters: %s must be a text, number or true/false, or a list of them, got %r.' % (key, value))
-            checked[key] = value
-        return checked
+            if isinstance(value, dict):
+                compared[key] = value
+            elif key.lower() == POOLS or server_side(value):
+                # Pools: (any case) too, which criteria_from_filters names as not pools.
+                compared[key] = {'value': value} if key.lower() == POOLS else {'value': value, 'match': 'equality'}
+            else:
+                if not PROPERTY_NAME.match(key):
+                    self.fail('device_filters: %r is not a device property name.' % key)
+                values = value if isinstance(value, list) else [value]
+                if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+                    self.fail('device_filters: %s must be a text, number or true/false, a list of them, or a mapping with '
+                              'value, match and invert, got %r.' % (key, value))
+                local[key] = value
+        try:
+            criteria = criteria_from_filters(compared, 'device_filters')
+        except FilterError as exc:
+            self.fail('%s.' % exc)
+        return criteria, local
 
     # -- requests -------------------------------------------------------------------------------------
     def fetch(self, settings):
@@ -434,11 +460,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def devices(self, api, settings):
         """The devices to make hosts, read as enms_device_info reads them (EnmsApi.devices: a paged search); only the
         filters eNMS cannot compare are applied here."""
-        filters = settings['device_filters']
-        criteria = criteria_from_filters(dict((key, {'value': value, 'match': 'equality'})
-                                              for key, value in filters.items() if server_side(value)), 'device_filters')
-        if settings['pools']:
+        filters, criteria = settings['local_filters'], dict(settings['criteria'])
+        for name in criteria.get(POOLS, []):
+            if name not in settings['pools']:
+                # eNMS would select no device for a pool name it does not know, silently.
+                api.pool_members(name, option='device_filters')
+        if settings['pools'] and 'pools_filter' not in criteria:
             # Only the members of the pools read: eNMS joins them (any of them, with union) instead of sending every device.
+            # With pools in device_filters, eNMS compares those, and populate keeps only the members of these.
             criteria.update(pools=list(settings['pools']), pools_filter='union')
         columns = None
         if settings['properties']:

@@ -13,6 +13,7 @@ __metaclass__ = type
 
 import math
 import os
+import re
 import unicodedata
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -39,6 +40,48 @@ def non_empty_env_fallback(*names):
     raise AnsibleFallbackNotFound
 
 
+MISSING_REQUIRED = re.compile(r'^missing required arguments: ([A-Za-z0-9_, ]+)')
+
+
+def blank_variables(spec):
+    """{option: variable} for the required options whose variable is set but blank, which counts as unset."""
+    found = {}
+    for name, option in spec.items():
+        fallback = option.get('fallback') or ()
+        if not option.get('required') or len(fallback) < 2 or fallback[0] is not non_empty_env_fallback:
+            continue
+        for variable in fallback[1]:
+            value = os.environ.get(variable)
+            if value is not None and not value.strip():
+                found[name] = variable
+    return found
+
+
+def explain_missing(message, blank):
+    """Core's "missing required arguments: url", with the variable that was set but empty for each option it names:
+    the user set ENMS_URL, and would otherwise look for a typo in the task."""
+    found = MISSING_REQUIRED.match(message) if isinstance(message, str) else None
+    if not found:
+        return message
+    named = [blank[name] for name in found.group(1).split(', ') if name in blank]
+    if not named:
+        return message
+    return '%s (%s %s set but empty, which counts as unset)%s' % (
+        found.group(0), ' and '.join(named), 'is' if len(named) == 1 else 'are', message[found.end():])
+
+
+class ExplainedAnsibleModule(AnsibleModule):
+    """AnsibleModule whose argument failures name a required option's variable that is set but empty."""
+
+    def __init__(self, **kwargs):
+        # Before core's validation, which fails from inside AnsibleModule.__init__.
+        self.blank_variables = blank_variables(kwargs.get('argument_spec') or {})
+        super(ExplainedAnsibleModule, self).__init__(**kwargs)
+
+    def fail_json(self, msg, **kwargs):
+        super(ExplainedAnsibleModule, self).fail_json(msg=explain_missing(msg, self.blank_variables), **kwargs)
+
+
 def has_control_character(text):
     return any(unicodedata.category(char) == 'Cc' for char in text)
 
@@ -57,7 +100,7 @@ class PlatformModule(object):
     def __init__(self, argument_spec, **kwargs):
         spec = self.connection_argument_spec()
         spec.update(argument_spec)
-        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        self.ansible = ExplainedAnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self.result = {'changed': False}
         # Passed on as a session ID, it would be masked everywhere in the result; it is no secret.

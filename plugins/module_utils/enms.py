@@ -16,6 +16,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient, path_segment
@@ -42,22 +43,30 @@ FILTER_MATCHES = ('inclusion', 'equality', 'regex')
 FILTER_KEYS = ('value', 'match', 'invert')
 PROPERTY_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 CRITERIA_SUFFIXES = ('_filter', '_invert')
+# A device's pools: a relationship, which eNMS's /rest/search compares by a list of names (filtering_relationship_constraints).
+POOLS = 'pools'
 # eNMS has no bulk delete and checks the password on every request (measured on eNMS 4.6, docs/benchmark.md): a few at
 # a time gain, more do not.
 DELETE_CONCURRENCY = 4
 WORDS_LIMIT = 300
+# eNMS keeps integer properties in signed 64-bit columns: a larger value makes it roll the whole bulk write back (HTTP 500).
+INT64_MIN, INT64_MAX = -2 ** 63, 2 ** 63 - 1
+INTEGER_TEXT = re.compile(r'^\s*[+-]?[0-9]+\s*$')
+# eNMS names it cannot address in a URL path (/rest/instance/<type>/<name>): a slash splits it, '.' and '..' collapse.
+UNADDRESSABLE_NAMES = ('.', '..')
 
 
 class FilterError(ValueError):
     """A filter eNMS would misread; its message names the property and says why."""
 
 
-def criteria_from_filters(filters, what='filters'):
+def criteria_from_filters(filters, what='filters', pools=True):
     """eNMS search_criteria (``<p>``, ``<p>_filter``, ``<p>_invert``) from ``{property: {value, match, invert}}``.
 
     eNMS skips a criterion whose value is empty, false or 0 (it would select everything), compares a boolean only
     as the texts bool-true/bool-false, and an empty text only through its own ``empty`` match: each is translated
-    or refused here, never sent as it is.
+    or refused here, never sent as it is. ``pools`` is pool membership (see pools_criterion); with ``pools`` false
+    (a pool's stored criteria, which eNMS has only for device properties) it is refused.
     """
     if filters is None:
         return {}
@@ -68,11 +77,20 @@ def criteria_from_filters(filters, what='filters'):
         name = to_text(name)
         if not PROPERTY_NAME.match(name):
             raise FilterError('%s: %r is not a property name' % (what, name))
+        if name != POOLS and name.lower() == POOLS:
+            # eNMS would ignore it as an unknown property and select every record.
+            raise FilterError('%s: %s is not a property; pool membership is pools, in lower case' % (what, name))
         if not isinstance(wanted, dict) or 'value' not in wanted:
             raise FilterError('%s: %s must be a mapping with value (and optionally match and invert), got %r' % (what, name, wanted))
         unknown = sorted(to_text(key) for key in wanted if key not in FILTER_KEYS)
         if unknown:
             raise FilterError('%s: %s has unknown keys %s (known: %s)' % (what, name, ', '.join(unknown), ', '.join(FILTER_KEYS)))
+        if name == POOLS:
+            if not pools:
+                raise FilterError('%s: pools (pool membership) cannot be a criterion here: eNMS keeps criteria on device '
+                                  'properties only' % what)
+            criteria.update(pools_criterion(what, wanted))
+            continue
         match = wanted.get('match') or 'inclusion'
         if match not in FILTER_MATCHES:
             raise FilterError('%s: %s match must be one of %s, got %r' % (what, name, ', '.join(FILTER_MATCHES), match))
@@ -82,6 +100,26 @@ def criteria_from_filters(filters, what='filters'):
         criteria.update(criterion(what, name, wanted['value'], match))
         criteria['%s_invert' % name] = invert
     return criteria
+
+
+def pools_criterion(what, wanted):
+    """Pool membership as eNMS's relationship criterion: ``pools`` a list of pool names (a text would be read as one
+    name per character) with ``pools_filter`` ``union`` (in any of them), or ``pools_filter`` ``empty`` (in no pool).
+
+    eNMS compares the names exactly and ignores ``pools_invert``: another match, or invert, is refused."""
+    value, match, invert = wanted['value'], wanted.get('match'), wanted.get('invert', False)
+    if match not in (None, 'equality'):
+        raise FilterError('%s: pools match must be equality (eNMS compares pool names exactly), got %r' % (what, match))
+    if invert is not False:
+        raise FilterError('%s: pools cannot be inverted (eNMS ignores invert for pool membership and would select the '
+                          'members), got invert %r' % (what, invert))
+    if value == '':
+        return {'pools_filter': 'empty'}
+    names = value if isinstance(value, list) else [value]
+    if not names or not all(isinstance(name, str) and name.strip() for name in names):
+        raise FilterError('%s: pools value must be a pool name or a list of pool names (or an empty text for devices '
+                          'in no pool), got %r' % (what, value))
+    return {POOLS: [to_text(name) for name in names], 'pools_filter': 'union'}
 
 
 def criterion(what, name, value, match):
@@ -167,27 +205,121 @@ class EnmsModule(PlatformModule):
                          validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                          timeout=self.params['request_timeout'])
 
-    def delete_instances(self, kind, names):
+    def delete_instances(self, kind, names, gone):
         """``DELETE /rest/instance/<kind>/<name>`` for each of ``names``, DELETE_CONCURRENCY at a time (none in check
-        mode): the names deleted, and the failures as lines naming the record."""
+        mode): an Account of what eNMS confirmed. A delete whose outcome is unknown (a 5xx, a connection dropped after
+        sending) is settled by ``gone(names)``, one read of those names giving the ones eNMS no longer has."""
+        account = Account()
         if self.check_mode or not names:
             self.result['changed'] = self.result['changed'] or bool(names)
-            return names, []
+            account.written = list(names)
+            return account
         with ThreadPoolExecutor(max_workers=min(DELETE_CONCURRENCY, len(names))) as workers:
             outcomes = list(workers.map(lambda name: self.delete_one(kind, name), names))
-        deleted = [name for name, problem in outcomes if problem is None]
-        if deleted:
-            self.result['changed'] = True
-        return deleted, ['%s: %s' % (name, problem) for name, problem in outcomes if problem is not None]
+        unknown = dict((name, exc) for name, exc in outcomes if exc is not None and exc.maybe_applied)
+        held_gone = set(gone(sorted(unknown))) if unknown else set()
+        for name, exc in outcomes:
+            if exc is None or name in held_gone:
+                account.written.append(name)
+            elif exc.status is None and not exc.maybe_applied:
+                account.not_attempted.append(name)
+                account.causes.setdefault(request_words(exc), []).append(name)
+            else:
+                account.refused[name] = request_words(exc)
+        self.result['changed'] = self.result['changed'] or bool(account.written)
+        return account
 
     def delete_one(self, kind, name):
         try:
             self.api.delete_instance(kind, name)
         except ApiError as exc:
-            if exc.maybe_applied:
-                self.result['changed'] = True
-            return name, exc.message
+            return name, exc
         return name, None
+
+    def bulk_write(self, post, bodies, held):
+        """One ``post(bodies)`` of records eNMS creates or updates by name (``new_name`` renames), and an Account of what
+        eNMS confirmed, each record under its name after the write; None in check mode.
+
+        eNMS answers per record (``success`` names, ``failure`` [record, traceback] pairs, HTTP 200). When it does not
+        say for a record (an ``error`` answer, a 5xx, a connection dropped after the request was sent: eNMS may have
+        written, or rolled the whole request back), ``held(names)`` reads those records back once and gives the ones
+        eNMS holds as declared: written; the others are refused in the request's words. A request never sent leaves
+        every record not attempted."""
+        if self.check_mode:
+            self.result['changed'] = True
+            return None
+        names = [body.get('new_name') or body['name'] for body in bodies]
+        after = dict((body['name'], name) for body, name in zip(bodies, names))
+        after.update((name, name) for name in names)
+        account = Account()
+        try:
+            answer = post(bodies)
+        except ApiError as exc:
+            if not exc.maybe_applied and exc.status is None:
+                account.not_attempted = names
+                account.causes[request_words(exc)] = list(names)
+                return account
+            if not exc.maybe_applied:
+                account.refused = dict((name, request_words(exc)) for name in names)
+                account.failed_request = exc
+                return account
+            answer, account.failed_request = None, exc
+        unknown = list(names)
+        if answer is not None and not answer.get('error'):
+            answered = answer_outcome(answer, after)
+            account.refused.update(answered['refused'])
+            written = set(answered['written'])
+            account.written = [name for name in names if name in written]
+            unknown = [name for name in names if name not in written and name not in account.refused]
+        if unknown:
+            if account.failed_request is not None:
+                words = request_words(account.failed_request)
+            elif answer.get('error'):
+                words = 'eNMS refused the write: %s' % enms_words(answer['error'])
+            else:
+                words = 'eNMS did not name it in its answer, and does not hold it as declared'
+            confirmed = set(held(unknown))
+            account.written = [name for name in names if name in account.written or name in confirmed]
+            account.refused.update((name, words) for name in unknown if name not in confirmed)
+            account.read_back = True
+            self.ansible.warn('The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.'
+                              % (words, ', '.join(name for name in unknown if name in confirmed) or 'none'))
+        return account
+
+
+class Account(object):
+    """What eNMS confirmed of a bulk write or of deletes: the names ``written`` (deleted, for deletes), ``refused``
+    (name to the server's words), ``not_attempted`` (never sent); ``failed_request`` is the request that failed as a
+    whole, ``causes`` the words why names were not attempted, ``read_back`` whether the outcome was read back."""
+
+    def __init__(self):
+        self.written, self.refused, self.not_attempted = [], {}, []
+        self.failed_request, self.causes, self.read_back = None, {}, False
+
+    def lines(self):
+        """The refusals as lines, the names with the same words together: ``a, b: words``."""
+        by_words = {}
+        for name, words in self.refused.items():
+            by_words.setdefault(words, []).append(name)
+        return ['%s: %s' % (', '.join(sorted(names)), words) for words, names in sorted(by_words.items(), key=lambda item: sorted(item[1]))]
+
+
+def request_words(exc):
+    """A failed request's message (method, URL, HTTP status, the server's words), without the advice to check on the
+    server: the module read the outcome back."""
+    return ApiError(exc.platform, exc.summary, method=exc.method, url=exc.url, status=exc.status, detail=exc.detail).message
+
+
+def answer_outcome(answer, after):
+    """eNMS's per-record answer to a bulk write: {'written': [names], 'refused': {name: words}}, each record under its
+    name after the write (``after`` maps a sent name to it: a refused rename is listed under its old name)."""
+    refused = {}
+    for entry in answer.get('failure') or []:
+        instance, reason = (list(entry) + [None, None])[:2] if isinstance(entry, (list, tuple)) else (entry, None)
+        name = to_text(instance.get('name') if isinstance(instance, dict) else instance)
+        refused[after.get(name, name)] = enms_words(reason)
+    written = [after.get(to_text(name), to_text(name)) for name in answer.get('success') or []]
+    return {'written': written, 'refused': refused}
 
 
 def describe_errors(errors):
@@ -436,24 +568,51 @@ class EnmsApi(object):
         return content
 
 
+def stored_type(value):
+    """The type eNMS keeps a property in, told by a value it gave for it: 'bool', 'int', or None (kept as given)."""
+    if isinstance(value, bool):
+        return 'bool'
+    if isinstance(value, int):
+        return 'int'
+    return None
+
+
+def stored_value(value, kind):
+    """``value`` as eNMS stores a property of type ``kind`` (see stored_type); ValueError says why it cannot be.
+
+    eNMS stores a boolean property as ``value not in (False, "false")``, so the text "False" would become true: a
+    boolean text is read as Ansible reads it. An integer beyond 64 bits would make eNMS roll the whole write back."""
+    if kind == 'bool':
+        try:
+            return boolean(value, strict=True)
+        except TypeError:
+            raise ValueError('%r is not a boolean (true/false, yes/no, on/off, 1/0)' % (value,))
+    if kind == 'int':
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not INTEGER_TEXT.match(to_text(value)):
+            raise ValueError('%r is not an integer' % (value,))
+        number = int(value)
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise ValueError('%s is beyond the signed 64-bit integers eNMS stores' % number)
+        return number
+    return value
+
+
+def unaddressable(name):
+    """Why eNMS could not address ``name`` in a request path (or refuses it), or None."""
+    if not name.strip():
+        return 'must not be empty'
+    if name in UNADDRESSABLE_NAMES:
+        return 'cannot be %r (the request path /rest/instance/<type>/%s collapses, so eNMS could never delete it)' % (name, name)
+    if set('/\\\'"') & set(name):
+        return 'must not hold a slash, a backslash or a quote (eNMS refuses them)'
+    return None
+
+
 def enms_words(traceback):
     """The last line of eNMS's traceback (the exception and its message), shortened."""
     lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
     words = lines[-1] if lines else to_text(traceback)
     return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
-
-
-def write_outcome(answer):
-    """eNMS's answer to a bulk ``POST /rest/instance/<kind>`` (HTTP 200 either way): the names it wrote, and its
-    refusals (an ``error``, or ``failure`` entries [record, traceback]) as lines naming the record in eNMS's words."""
-    if answer.get('error'):
-        return [], ['eNMS refused the write: %s' % enms_words(answer['error'])]
-    failures = []
-    for entry in answer.get('failure') or []:
-        instance, reason = (list(entry) + [None, None])[:2] if isinstance(entry, (list, tuple)) else (entry, None)
-        name = instance.get('name') if isinstance(instance, dict) else instance
-        failures.append('%s: %s' % (name, enms_words(reason)))
-    return [to_text(name) for name in answer.get('success') or []], failures
 
 
 def failure_reason(failures):

@@ -48,6 +48,9 @@ options:
         property is empty); with another match eNMS would ignore it and select every device.
       - A property devices do not have fails the task before any device is returned (eNMS itself would ignore it and
         select every device).
+      - C(pools) is pool membership, not a property (new in version 1.2.0) - C(value) a pool name or a list of them (in
+        at least one of them), or an empty text for the devices in no pool. eNMS compares the names exactly, so another
+        C(match) than V(equality), or C(invert), is refused, as is C(Pools) in another case; it cannot be given with O(pool).
     type: dict
 notes:
   - The search is sent as C(POST) but only reads, so it is retried like a read on connection errors and HTTP 429,
@@ -120,6 +123,8 @@ def run(module):
         criteria = criteria_from_filters(params['filters'], 'filters')
     except FilterError as exc:
         module.fail('%s.' % exc)
+    if params['pool'] and ('pools' in criteria or 'pools_filter' in criteria):
+        module.fail('pool and filters.pools both choose the pools: give the pools in one of them.')
     module.result['devices'] = module.api.devices(names=params['names'], pool=params['pool'], criteria=criteria)
 
 

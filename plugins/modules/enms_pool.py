@@ -31,11 +31,20 @@ description:
     a slash, a backslash or a quote (eNMS refuses them), O(pools[].devices) together with O(pools[].device_filters), a
     name declared twice, or a filter eNMS would misread is found before any request. A filter property that eNMS pools
     have no criterion for (eNMS would ignore it and the pool would select every device) and a device in O(devices)
-    that eNMS does not have are found by reading (one search of the device names for every listed pool).
+    that eNMS does not have are found by reading (one search of the device names for every listed pool). A name eNMS
+    cannot address in a request path (V(.), V(..)) is refused too.
+  - Each regular expression of a computed pool to write is tried first by a read (C(POST /rest/search) of the devices
+    with that criterion, as M(netops.bridge.enms_device_info) sends it). One eNMS's database cannot use is refused with
+    eNMS's words before any pool is written, since written it would make every later "Update all pools" fail.
   - O(state=absent) deletes the pool with C(DELETE /rest/instance/pool/<name>); eNMS has no bulk delete and checks the
     password on every request (about 0.2 seconds each on eNMS 4.6), so the module sends up to 4 at a time.
-  - eNMS answers a pool it could not write with HTTP 200 and a C(failure) entry; each fails the task, naming the pool
-    and eNMS's words, while RV(created) and RV(updated) report what eNMS did write.
+  - The account is what eNMS confirmed, never the plan. eNMS answers a pool it could not write with HTTP 200 and a
+    C(failure) entry; each fails the task, naming the pool and eNMS's words (in RV(refused)), while RV(created) and
+    RV(updated) report what eNMS did write. When the answer does not say (an C(error) answer, an HTTP 5xx, after which a real
+    eNMS has rolled the whole bulk write back; a connection dropped after the request was sent), the module reads the
+    written pools back once and reports each as eNMS holds it, written or refused with the request's own words.
+  - B(No delete is sent after a write eNMS did not fully confirm); the pools to delete are then reported in
+    RV(not_attempted) and the task fails.
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -48,6 +57,8 @@ attributes:
     details:
       - The pools are read; nothing is written, and eNMS is not asked to recompute them. The members are then the
         declared list of a manually defined pool, and the current members of a computed one.
+      - A device in O(devices) that eNMS does not have is a warning, not a failure, since an earlier task of the play
+        may create it; the real run refuses it if it is still missing.
   diff_mode:
     support: full
     details:
@@ -58,7 +69,10 @@ options:
     description: Name of the pool, its identity for this module. Required unless O(pools) is given.
     type: str
   state:
-    description: V(present) (the default) creates or updates the pool, V(absent) deletes it.
+    description:
+      - V(present) creates or updates the pool, V(absent) deletes it.
+      - Not given, the pool is V(present). It has no declared default, since it must not be given together with
+        O(pools) (each pool has its own O(pools[].state)).
     type: str
     choices: [present, absent]
   description:
@@ -208,21 +222,21 @@ pools:
   version_added: 1.2.0
   sample: {site1-spines: {name: site1-spines, description: '', manually_defined: true, device_filters: {}, devices: [site1-spine1]}}
 created:
-  description: The pools created (or that would be, in check mode).
+  description: The pools eNMS confirmed it created (or that would be, in check mode).
   returned: always
   type: list
   elements: str
   version_added: 1.2.0
   sample: [site1-arista]
 updated:
-  description: The pools updated (or that would be, in check mode).
+  description: The pools eNMS confirmed it updated (or that would be, in check mode).
   returned: always
   type: list
   elements: str
   version_added: 1.2.0
   sample: [site1-spines]
 deleted:
-  description: The pools deleted (or that would be, in check mode).
+  description: The pools eNMS confirmed it deleted (or that would be, in check mode).
   returned: always
   type: list
   elements: str
@@ -235,6 +249,34 @@ unchanged:
   elements: str
   version_added: 1.2.0
   sample: []
+refused:
+  description:
+    - Each pool whose write or delete eNMS refused or rolled back, name to the server's words (eNMS's C(failure) or
+      C(error) text, or the failed request's HTTP status and message). Empty in check mode and when every change was
+      confirmed.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  sample: {site1-two: 'ValueError: refused'}
+not_attempted:
+  description:
+    - The pools whose write or delete was never sent. The planned changes (and the declared pools with a problem) when
+      the task found problems before any write; the deletes when eNMS did not confirm the write (no delete is sent
+      then); the changes of a request that could not be sent at all.
+  returned: always
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: [site1-old]
+missing_devices:
+  description:
+    - Each pool to write that lists devices eNMS does not have, pool name to those device names. In check mode they
+      are a warning (an earlier task may create them), so that a caller that knows what it creates can tell the rest;
+      in a real run they are a problem and nothing is written.
+  returned: always
+  type: dict
+  version_added: 1.2.0
+  sample: {site1-ghosts: [ghost]}
 problems:
   description: Every problem found before any write, one line each, naming the pool (or its place in O(pools)); nothing was written.
   returned: when the task failed on them
@@ -246,7 +288,9 @@ problems:
 
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters, write_outcome
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import (
+    UNADDRESSABLE_NAMES, EnmsModule, FilterError, criteria_from_filters, unaddressable)
 
 KIND = 'pool'
 CRITERION_PREFIX = 'device_'
@@ -256,6 +300,7 @@ UNSET_CRITERION = {'value': '', 'match': 'inclusion', 'invert': False}
 FORBIDDEN_IN_NAMES = '/\\\'"'
 POOL_OPTIONS = ('name', 'state', 'description', 'devices', 'device_filters')
 PARTLY_NOTE = ' (eNMS keeps the fields of an existing pool it set before a failure: run again once the cause is fixed)'
+NOT_SENT_AFTER_FAILURE = 'not sent, since eNMS did not write every pool'
 
 
 def criterion_properties(record):
@@ -278,7 +323,7 @@ def active_criteria(record):
 
 def wanted_criteria(device_filters):
     """``device_filters`` as the pool stores them, through the same translation as a device search."""
-    criteria = criteria_from_filters(device_filters, 'device_filters')
+    criteria = criteria_from_filters(device_filters, 'device_filters', pools=False)
     return dict((name, {'value': to_text(criteria[name]), 'match': criteria[name + '_filter'], 'invert': criteria[name + '_invert']})
                 for name in device_filters)
 
@@ -347,7 +392,7 @@ def declared_pools(params):
 
 def label_of(declared, index):
     name = declared[index]['name']
-    if name is not None and name.strip() and not set(FORBIDDEN_IN_NAMES) & set(name):
+    if name is not None and not unaddressable(name):
         return name
     return 'pools[%d]' % index if len(declared) > 1 else 'the pool'
 
@@ -359,6 +404,8 @@ def entry_problems(pool):
         return ['name must not be empty.']
     if set(FORBIDDEN_IN_NAMES) & set(name):
         return ['eNMS names cannot contain a slash, a backslash or a quote, got %r.' % name]
+    if name in UNADDRESSABLE_NAMES:
+        return ['name %r %s.' % (name, unaddressable(name))]
     if pool['state'] == 'absent':
         return []
     if pool['devices'] is not None and pool['device_filters'] is not None:
@@ -439,9 +486,47 @@ def device_problems(module, writes):
     problems = []
     for body in listing:
         unknown = sorted(set(body['devices']) - known)
-        if unknown:
-            problems.append('%s: eNMS has no device named %s.' % (body['name'], ', '.join(unknown)))
+        if not unknown:
+            continue
+        module.result['missing_devices'][body['name']] = unknown
+        if module.check_mode:
+            # An earlier task of the same play may create them: the plan says so, the real run refuses what is still missing.
+            module.ansible.warn('%s: eNMS has no device named %s (yet); the real run refuses the pool unless an earlier task '
+                                'creates it.' % (body['name'], ', '.join(unknown)))
+            continue
+        problems.append('%s: eNMS has no device named %s.' % (body['name'], ', '.join(unknown)))
     return problems
+
+
+def regex_problems(module, steps):
+    """The computed pools to write whose regex eNMS's database cannot use: each regex tried once by a read
+    (``POST /rest/search`` with that criterion, as enms_device_info sends it), so that no pool is written that would
+    make eNMS's "Update all pools" fail."""
+    tried, problems = {}, []
+    for body in steps['writes']:
+        view = steps['views'][body['name']]
+        if view['manually_defined']:
+            continue
+        for prop, wanted in sorted(view['device_filters'].items()):
+            if wanted['match'] != 'regex':
+                continue
+            key = (prop, wanted['value'])
+            if key not in tried:
+                tried[key] = regex_refusal(module, prop, wanted['value'])
+            if tried[key]:
+                problems.append('%s: device_filters.%s %r: %s' % (body['name'], prop, wanted['value'], tried[key]))
+    return problems
+
+
+def regex_refusal(module, prop, value):
+    """eNMS's words when it cannot search the devices with the regex ``value`` on ``prop``, or None."""
+    try:
+        module.api.search_page('device', ['name'], {prop: value, prop + '_filter': 'regex', prop + '_invert': False}, 0, 1)
+    except ApiError as exc:
+        if exc.status == 500:
+            return exc.message
+        raise
+    return None
 
 
 def criteria_of_other_pools(module, wanted):
@@ -457,13 +542,38 @@ def post_pools(api, bodies):
     return api.post_instances(KIND, bodies)[1]
 
 
-def write(module, writes):
-    """One POST of every created and updated pool: the names eNMS wrote (None in check mode), and its failures as lines
-    naming the pool in eNMS's words."""
-    answer = module.apply(post_pools, module.api, writes)
-    if answer is None:
-        return None, []
-    return write_outcome(answer)
+def held_as_declared(module, steps, names):
+    """Of ``names``, the pools eNMS holds as declared: one read of each."""
+    held = []
+    for name in names:
+        stored = module.api.instance(KIND, name)
+        if stored is not None and len(request_body(pool_view(stored, name), steps['views'][name])) == 1:
+            held.append(name)
+    return held
+
+
+def gone(module, names):
+    return [name for name in names if module.api.instance(KIND, name) is None]
+
+
+def write(module, steps):
+    """One POST of every created and updated pool, its account kept in ``steps`` and the result: the refusals as lines."""
+    account = module.bulk_write(lambda bodies: post_pools(module.api, bodies), steps['writes'],
+                                lambda names: held_as_declared(module, steps, names))
+    done = set(account.written)
+    # eNMS sets an existing pool's fields one by one and keeps those set before a failure (HTTP 200, a failure entry): a
+    # refused update may have changed some; a refused creation, or a write rolled back, changed nothing.
+    partly = [name for name in steps['updated'] if name in account.refused and not account.read_back
+              and account.failed_request is None]
+    steps['created'] = [name for name in steps['created'] if name in done]
+    steps['updated'] = [name for name in steps['updated'] if name in done]
+    steps['refused'].update(account.refused)
+    steps['not_attempted'].extend(account.not_attempted)
+    module.result['changed'] = bool(done) or bool(partly)
+    lines = account.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(account.causes.items())]
+    if partly:
+        lines[-1] += PARTLY_NOTE
+    return lines, account.failed_request
 
 
 def verify_kept(after, stored):
@@ -493,25 +603,35 @@ def read_back(module, steps, written):
 
 
 def report(module, steps, single):
-    """The account, each pool as declared (with its members), and for one pool its keys of old: ``pool`` and ``devices``."""
+    """The account, each pool as declared (with its members), and for one pool its keys of old: ``pool`` and ``devices``.
+    A pool eNMS did not create is not in it."""
+    missing = set(steps['refused']) | set(steps['not_attempted'])
+    views = dict((name, dict(view)) for name, view in steps['views'].items()
+                 if name not in missing or name in steps['updated_before'])
     module.result.update(created=steps['created'], updated=steps['updated'], deleted=steps['deleted'],
-                         unchanged=steps['unchanged'], pools=dict((name, dict(view)) for name, view in steps['views'].items()))
+                         unchanged=steps['unchanged'], refused=dict(steps['refused']), not_attempted=list(steps['not_attempted']),
+                         pools=views)
     if single is None:
         module.result['diff'] = {'before': steps['before'], 'after': steps['after']}
         return
-    view = steps['views'].get(single['name'])
+    view = views.get(single['name'])
     module.result.update(pool=dict((k, v) for k, v in view.items() if k != 'devices') if view else None,
                          devices=view['devices'] if view else [])
     # One pool: the diff of old, the pool itself before and after.
     before = single['current']
-    module.result['diff'] = {'before': before or {}, 'after': view or {}}
+    module.result['diff'] = {'before': before or {}, 'after': steps['views'].get(single['name']) or {}}
+
+
+def planned(steps):
+    return steps['created'] + steps['updated'] + steps['deleted']
 
 
 def run(module):
+    module.result.update(created=[], updated=[], deleted=[], unchanged=[], refused={}, not_attempted=[], pools={},
+                         missing_devices={})
     declared, problems = declared_pools(module.params)
     if not declared and not problems:
         # Nothing declared: nothing to read.
-        module.result.update(created=[], updated=[], deleted=[], unchanged=[], pools={})
         return
     # The pools that can be read are read and planned even when another has a problem, so that every problem is listed.
     readable, existing = [], {}
@@ -520,34 +640,44 @@ def run(module):
             readable.append(pool)
             existing[pool['name']] = module.api.instance(KIND, pool['name'])
     steps = plan(readable, existing)
+    steps.update(refused={}, not_attempted=[], updated_before=list(steps['updated']))
     single = None
     if module.params['pools'] is None and readable:
         found = existing.get(readable[0]['name'])
         single = {'name': readable[0]['name'], 'current': pool_view(found, readable[0]['name']) if found is not None else None}
-    problems += criteria_problems(module, steps, existing) + device_problems(module, steps['writes'])
-    report(module, steps, single)
+    problems += criteria_problems(module, steps, existing) + regex_problems(module, steps) + device_problems(module, steps['writes'])
     if problems:
+        steps['not_attempted'] = planned(steps) + [pool['name'] for pool in declared if entry_problems(pool) and pool['name']]
+        steps.update(created=[], updated=[], deleted=[])
+        report(module, steps, single)
         module.fail('Nothing was written, %d problem(s): %s' % (len(problems), '; '.join(problems)), problems=problems)
-    failures = []
+    if module.check_mode:
+        module.result['changed'] = bool(steps['writes'] or steps['deletes'])
+        report(module, steps, single)
+        return
+    failures, failed_request, unkept = [], None, []
     if steps['writes']:
-        succeeded, failures = write(module, steps['writes'])
-        if succeeded is not None:
-            done = set(succeeded)
-            refused_updates = [line for line in failures if line.split(':', 1)[0] in steps['updated']]
-            steps['created'] = [name for name in steps['created'] if name in done]
-            steps['updated'] = [name for name in steps['updated'] if name in done]
-            # eNMS sets an existing pool's fields one by one and keeps those set before a failure: a refused update may
-            # have changed some; a refused creation changed nothing.
-            module.result['changed'] = bool(done) or bool(refused_updates)
-            if refused_updates:
-                failures[-1] += PARTLY_NOTE
-            failures.extend(read_back(module, steps, steps['created'] + steps['updated']))
-    deleted, delete_failures = module.delete_instances(KIND, steps['deletes'])
-    steps['deleted'] = deleted
-    failures.extend(delete_failures)
+        failures, failed_request = write(module, steps)
+        report(module, steps, single)
+        unkept = read_back(module, steps, steps['created'] + steps['updated'])
+    if failures:
+        # A module does not delete after its write failed: the declaration is not what eNMS holds.
+        steps['not_attempted'].extend(steps['deletes'])
+        steps['deleted'] = []
+        if steps['deletes']:
+            failures.append('%s: %s' % (', '.join(steps['deletes']), NOT_SENT_AFTER_FAILURE))
+    else:
+        deleted = module.delete_instances(KIND, steps['deletes'], lambda names: gone(module, names))
+        steps['deleted'] = deleted.written
+        steps['refused'].update(deleted.refused)
+        steps['not_attempted'].extend(deleted.not_attempted)
+        failures = deleted.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(deleted.causes.items())]
+    count = len(steps['refused']) + len(steps['not_attempted'])
+    failures.extend(unkept)
     report(module, steps, single)
     if failures:
-        module.fail('eNMS did not write %d pool(s): %s' % (len(failures), '; '.join(failures)))
+        extra = failed_request.as_result() if failed_request is not None else {}
+        module.fail('eNMS did not write %d pool(s): %s' % (count or len(failures), '; '.join(failures)), **extra)
 
 
 def main():

@@ -34,7 +34,8 @@ attributes:
     support: full
     details:
       - In check mode the link or object and the operation are looked up (an operation given by ID that is not among
-        the entity's own operations only warns, since it may be inherited from the entity's class), nothing is
+        the entity's own operations only warns, since it may be inherited from the entity's class, unless
+        O(require_listed=true)), nothing is
         executed, and the module reports C(changed=true) and the placeholder V(netops.bridge-check-mode-placeholder)
         as RV(job_id), which M(netops.bridge.saymon_job_info) accepts in check mode.
       - Given the check-mode placeholder of M(netops.bridge.saymon_session) as O(session_id) and no O(username) and
@@ -61,6 +62,15 @@ options:
       - Name of the operation to execute, looked up among the operations of the link or object.
       - Fails when no operation or more than one operation has this name.
     type: str
+  require_listed:
+    description:
+      - Read the operations SAYMON lists for the link or object, and fail before anything is executed when
+        O(operation_id) is not among them. Without it an ID is executed as given (in check mode an unlisted ID only
+        warns).
+      - SAYMON lists an entity's own operations; one inherited from the entity's class is not listed, so it is refused.
+    type: bool
+    default: false
+    version_added: 1.2.0
   arguments:
     description:
       - Operation arguments, sent as the JSON request body. The operation's script reads them as C({{args.<name>}}).
@@ -179,14 +189,22 @@ def entity_of(params):
     return 'object', params['object_id']
 
 
+def described(operations):
+    return ', '.join('%s (%s)' % (op.get('name'), op.get('id')) for op in operations) or 'none'
+
+
 def resolve_operation(module, kind, entity_id):
     """The operation ID to execute; reads the entity's operations when a name was given (or in check mode)."""
     params = module.params
-    if params.get('operation_id') and not module.check_mode:
+    if params.get('operation_id') and not (module.check_mode or params['require_listed']):
         return params['operation_id']
     operations = module.api.operations(kind, entity_id)
     if params.get('operation_id'):
-        if not any(op.get('id') == params['operation_id'] for op in operations):
+        listed = any(op.get('id') == params['operation_id'] for op in operations)
+        if not listed and params['require_listed']:
+            module.fail('%s %s has no operation with ID %s (its operations: %s); nothing was executed.'
+                        % (kind, entity_id, params['operation_id'], described(operations)))
+        if not listed:
             module.ansible.warn('operation %s is not among the own operations of %s %s; it may be inherited from its class.'
                                 % (params['operation_id'], kind, entity_id))
         return params['operation_id']
@@ -233,6 +251,7 @@ def main():
         operation_id=dict(type='str'),
         operation_name=dict(type='str'),
         arguments=dict(type='dict'),
+        require_listed=dict(type='bool', default=False),
         fail_on_error=dict(type='bool', default=True),
     )
     spec.update(wait_argument_spec(default_wait=False))

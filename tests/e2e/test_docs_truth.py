@@ -105,6 +105,14 @@ def module_attributes():
     return found
 
 
+def test_getting_started_names_every_role():
+    text = (REPO_ROOT / 'docs' / 'getting-started.md').read_text()
+    named = re.search(r'The (?:\w+ )?roles \(([^)]*)\)', text)
+    assert named, 'docs/getting-started.md no longer has the sentence naming the roles'
+    roles = set(path.parent.parent.name for path in (REPO_ROOT / 'roles').glob('*/tasks/main.yml'))
+    assert roles and set(re.findall(r'`(\w+)`', named.group(1))) == roles, (named.group(0), sorted(roles))
+
+
 def test_getting_started_names_every_module_with_check_and_diff_mode():
     text = (REPO_ROOT / 'docs' / 'getting-started.md').read_text()
     named = re.search(r'Modules that manage state \(([^)]*)\) support `--check` and\s+`--diff`', text)

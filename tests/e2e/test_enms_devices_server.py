@@ -56,6 +56,12 @@ def playbook(enms_server):
       netops.bridge.enms_device: {name: "%(second)s", properties: {no_such_property: x}}
       register: unknown
       ignore_errors: true
+    - {name: a boolean as a text, netops.bridge.enms_device: {name: "%(second)s", properties: {reachable: "False"}}, register: boolean}
+    - {name: the same again, netops.bridge.enms_device: {name: "%(second)s", properties: {reachable: "no"}}, register: boolean_again}
+    - name: values eNMS cannot store, each named, nothing sent
+      netops.bridge.enms_device: {devices: [{name: "%(second)s", port: 99999999999999999999999}, {name: "%(third)s", port: ssh}]}
+      register: untyped
+      ignore_errors: true
     - name: every device of the test
       netops.bridge.enms_device_info: {filters: {name: {value: "^%(prefix)sdev-|^%(prefix)srenamed$", match: regex}}}
       register: every
@@ -70,7 +76,8 @@ def playbook(enms_server):
         dest: "{{ results_file }}"
         content: "{{ {'create': create, 'again': again, 'check': check, 'fields': fields, 'fields_again': fields_again,
                       'rename': rename, 'rename_again': rename_again, 'refused': refused, 'unknown': unknown,
-                      'every': every, 'named': named, 'delete': delete, 'delete_again': delete_again} | to_json }}"
+                      'every': every, 'named': named, 'delete': delete, 'delete_again': delete_again,
+                      'boolean': boolean, 'boolean_again': boolean_again, 'untyped': untyped} | to_json }}"
 ''' % dict(url=enms_server.url, username=enms_server.username, password=enms_server.password, declared=declared,
            one_field_each=one_field_each, first=names[0], second=names[1], third=names[2], fifth=names[4], juniper=names[14],
            renamed=enms_server.prefix + 'renamed', prefix=enms_server.prefix)
@@ -103,5 +110,12 @@ def test_devices_declared_updated_field_by_field_renamed_refused_read_and_delete
     assert every[names[4]]['description'] == 'before the failure'  # eNMS kept what it set before the failure
     assert every[names[3]]['property2'] == 'rack-3' and 'last_configuration_status' in every[names[3]]
     assert [device['name'] for device in found['named']['devices']] == [names[2]]
+    # eNMS stores a boolean as value not in (False, "false"): the text "False" is written as false, then compared as such.
+    assert found['boolean']['changed'] and not found['boolean_again']['changed'], found['boolean_again']
+    assert every[names[1]]['reachable'] is False
+    assert found['untyped']['problems'] == [
+        'devices[0] (%s): port 99999999999999999999999 is beyond the signed 64-bit integers eNMS stores.' % names[1],
+        "devices[1] (%s): port 'ssh' is not an integer." % names[2]]
+    assert found['untyped']['not_attempted'] == [names[1], names[2]]
     assert found['delete']['deleted'] == [enms_server.prefix + 'renamed', names[2]]
     assert not found['delete_again']['changed'] and found['delete_again']['unchanged'] == [enms_server.prefix + 'renamed']

@@ -144,6 +144,43 @@ def test_a_property_filter_is_sent_to_enms(enms, ansible):
                         'port': '22', 'port_filter': 'equality', 'port_invert': False}, criteria
 
 
+def test_filters_in_the_modules_form_are_compared_by_enms(enms, ansible):
+    filters = ('{name: {value: "^(Bos|Wash)", match: regex}, vendor: {value: arista, match: inclusion}, '
+               'location: {value: Boston, match: equality, invert: true}}')
+    run = ansible.inventory(config(enms, 'device_filters: %s\npool_groups: false\n' % filters))
+    assert run.rc == 0, run
+    assert sorted(hostvars(run)) == ['Washington']
+    assert searched(enms)[-1][0] == {'name': '^(Bos|Wash)', 'name_filter': 'regex', 'name_invert': False,
+                                     'vendor': 'arista', 'vendor_filter': 'inclusion', 'vendor_invert': False,
+                                     'location': 'Boston', 'location_filter': 'equality', 'location_invert': True}
+
+
+@pytest.mark.parametrize('pools,hosts', [
+    ('Core', ['Atlanta', 'Washington']),
+    ('{value: [Edge, Core]}', ['Atlanta', 'Boston', 'Washington']),
+    ('""', []),
+])
+def test_pools_in_the_filters_is_pool_membership_compared_by_enms(enms, ansible, pools, hosts):
+    run = ansible.inventory(config(enms, 'device_filters: {pools: %s}\npool_groups: false\n' % pools))
+    assert run.rc == 0, run
+    assert sorted(hostvars(run)) == hosts
+    criteria = searched(enms)[-1][0]
+    assert criteria.get('pools_filter') == ('empty' if pools == '""' else 'union') and 'pools_invert' not in criteria, criteria
+
+
+def test_pools_in_the_filters_and_the_pools_option_both_choose(enms, ansible):
+    run = ansible.inventory(config(enms, 'device_filters: {pools: Core}\npools: [Core, Edge]\n'))
+    assert run.rc == 0, run
+    assert sorted(hostvars(run)) == ['Atlanta', 'Washington']
+    assert searched(enms)[-1][0] == {'pools': ['Core'], 'pools_filter': 'union'}
+
+
+def test_an_unknown_pool_in_the_filters_fails_instead_of_selecting_no_device(enms, ansible):
+    run = ansible.inventory(config(enms, 'device_filters: {pools: Cor}\n'))
+    line = failure_line(run, 'HTTP 403 Forbidden')
+    assert "check the name 'Cor' in device_filters" in line, line
+
+
 def test_filters_enms_cannot_apply_are_applied_to_what_it_returns(enms, ansible):
     run = ansible.inventory(config(enms, 'device_filters: {location: [Atlanta, Boston], reachable: true, vendor: Arista}\n'
                                          'pool_groups: false\n'))
@@ -197,8 +234,12 @@ def test_the_cache_answers_the_second_run_without_a_request(enms, ansible, tmp_p
     # (Each read sends four requests: two searches, one property-name read, one pool read.)
     ansible.inventory(config(enms, extra + 'pools: [Edge]\n'))
     assert len(enms.requests()) == sent + 4
+    # Other properties are other columns: not answered from the cache either (a search and a pool read).
+    third = ansible.inventory(config(enms, extra + 'pools: [Edge]\nproperties: [vendor]\n'))
+    assert len(enms.requests()) == sent + 6
+    assert hostvars(third) == {'Boston': {'ansible_host': '10.0.0.3', 'enms_vendor': 'Arista', 'enms_pools': ['Edge']}}, third
     ansible.inventory(config(enms, extra + 'pools: [Edge]\n'), args=('--list', '--flush-cache'))
-    assert len(enms.requests()) == sent + 8
+    assert len(enms.requests()) == sent + 10
 
 
 def test_the_connection_comes_from_the_enms_environment_variables(enms, ansible):
@@ -261,6 +302,10 @@ def test_an_unknown_filter_property_fails_instead_of_selecting_every_device_or_n
     ('request_timeout: 0\n', 'request_timeout (or ENMS_REQUEST_TIMEOUT) must be greater than 0'),
     ('ca_path: /nonexistent/ca.pem\n', 'ca_path (or ENMS_CA_PATH) /nonexistent/ca.pem does not exist'),
     ('var_prefix: "enms-"\n', 'var_prefix must be empty or start with a letter'),
+    ('device_filters: {Pools: Core}\n', 'device_filters: Pools is not a property; pool membership is pools, in lower case'),
+    ('device_filters: {pools: {value: Core, match: inclusion}}\n', 'device_filters: pools match must be equality'),
+    ('device_filters: {pools: {value: Core, invert: true}}\n', 'device_filters: pools cannot be inverted'),
+    ('device_filters: {vendor: {value: Arista, match: like}}\n', 'device_filters: vendor match must be one of'),
 ])
 def test_bad_options_fail_before_any_request(enms, ansible, extra, words):
     text = config(enms, extra)
@@ -275,6 +320,7 @@ def test_bad_options_fail_before_any_request(enms, ansible, extra, words):
 @pytest.mark.parametrize('extra,words', [
     ('pool: [Edge]\n', 'netops.bridge.enms: pool is not an option of this plugin (did you mean pools?)'),
     ('device_filter: {vendor: Arista}\n', 'netops.bridge.enms: device_filter is not an option of this plugin (did you mean device_filters?)'),
+    ('Pools: [Edge]\n', 'netops.bridge.enms: Pools is not an option of this plugin (did you mean pools?)'),
 ])
 def test_an_unknown_option_fails_naming_it_instead_of_reading_every_device(enms, ansible, extra, words):
     run = ansible.inventory(config(enms, extra), env={'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'})

@@ -84,6 +84,16 @@ strict: true
         assert json.loads(sent[-1]['body'])['search_criteria']['vendor_filter'] == 'equality'
 
 
+def test_pools_and_the_modules_form_in_device_filters_are_compared_by_enms(enms_server, ansible):
+    # pools in device_filters is eNMS's relationship criterion (a list, union); the modules' form keeps its match.
+    filters = {'pools': enms_server.odd, 'name': {'value': '(paris|lyon)$', 'match': 'regex'}}
+    run = ansible.inventory(source(enms_server, 'device_filters: %s\n' % json.dumps(filters)))
+    assert run.rc == 0 and sorted(hostvars(run)) == [enms_server.names[1]], run
+    inverted = {'pools': [enms_server.core], 'name': {'value': 'LYON', 'match': 'inclusion', 'invert': True}}
+    run = ansible.inventory(source(enms_server, 'device_filters: %s\n' % json.dumps(inverted)))
+    assert run.rc == 0 and sorted(hostvars(run)) == [enms_server.names[0]], run
+
+
 def test_the_cache_is_used_on_the_second_run(enms_server, ansible, tmp_path):
     extra = 'cache: true\ncache_plugin: ansible.builtin.jsonfile\ncache_connection: %s\n' % (tmp_path / 'cache')
     first = ansible.inventory(source(enms_server, extra))

@@ -248,3 +248,40 @@ def test_a_pool_enms_refuses_fails_the_task_naming_it_and_the_others_are_reporte
     assert refused['msg'] == 'eNMS did not write 1 pool(s): %sfail-two: ValueError: refused' % prefix
     assert refused['created'] == [prefix + 'fail-one', prefix + 'fail-three']
     assert refused['pools'][prefix + 'fail-three']['devices'] == [prefix + 'c']
+
+
+def test_a_bulk_write_answered_with_an_error_key_fails_both_modules_with_enms_words_and_deletes_nothing(enms_server, ansible):
+    if enms_server.kind != 'emulator':
+        pytest.skip('the error answer is injected on the emulator only')
+    prefix = enms_server.prefix
+    locked = '{"error": "The database is locked."}'
+    for route in ('update_instance', 'update_pools'):
+        enms_server.emulator.add_fault('status', route=route, status=200, body=locked)
+    tasks = '''
+    - name: eNMS answers the device write with an error
+      netops.bridge.enms_device:
+        devices:
+          - {name: "{{ prefix }}err-new", ip_address: 192.0.2.99}
+          - {name: "{{ prefix }}c", state: absent}
+      register: device_error
+      ignore_errors: true
+    - name: eNMS answers the pool write with an error
+      netops.bridge.enms_pool:
+        pools:
+          - {name: "{{ prefix }}err-pool", devices: ["{{ prefix }}a"]}
+      register: pool_error
+      ignore_errors: true
+'''
+    env = {'ENMS_URL': enms_server.url, 'ENMS_USERNAME': enms_server.username, 'ENMS_PASSWORD': enms_server.password}
+    run = ansible.playbook(bulk_play(prefix, tasks, ('device_error', 'pool_error')), env=env)
+    assert run.rc == 0, run
+    words = 'eNMS refused the write: The database is locked.'
+    device_error, pool_error = run.results['device_error'], run.results['pool_error']
+    assert device_error['failed'] and words in device_error['msg'] and not device_error['changed'], device_error
+    assert device_error['refused'] == {prefix + 'err-new': words} and device_error['created'] == []
+    assert device_error['not_attempted'] == [prefix + 'c'] and device_error['deleted'] == []
+    assert pool_error['failed'] and words in pool_error['msg'] and pool_error['refused'] == {prefix + 'err-pool': words}
+    assert pool_error['created'] == [] and pool_error['pools'] == {}
+    state = enms_server.emulator.state
+    assert enms_server.emulator.count(route='delete_instance') == 0 and prefix + 'c' in state['devices']
+    assert prefix + 'err-new' not in state['devices'] and prefix + 'err-pool' not in state['pools']

@@ -197,7 +197,7 @@ enms_inventory_prune_scope:
     assert applied.rc == 0, applied.stdout[-4000:]
     account = applied.results
     assert account['devices'] == {'created': [prefix + 'leaf1'], 'updated': [prefix + 'spine1'], 'unchanged': [],
-                                  'deleted': [prefix + 'old']}, account
+                                  'deleted': [prefix + 'old'], 'refused': {}, 'not_attempted': []}, account
     assert sorted(account['pools']['created']) == [prefix + 'arista', prefix + 'leaves'], account
     members = ansible.playbook(play('''
     - netops.bridge.enms_device_info:

@@ -207,6 +207,11 @@ def test_an_action_the_server_took_is_never_sent_twice(case, then, request, ansi
     run = ansible.playbook('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + tasks + SAVE % 'action', env=env(emulator))
     assert 'Traceback' not in run.output, run
     assert emulator.count(route=route) == 1, emulator.counts()
+    if module in ('enms_device', 'enms_pool'):
+        # eNMS's objects are read back once: the account is what eNMS holds, the unknown outcome a warning.
+        assert run.results.get('failed') is not True and run.results['created'] == ['fresh'], run
+        assert 'The outcome of the write was unknown' in run.output and 'eNMS holds as declared: fresh' in run.output, run
+        return
     assert run.results.get('failed') is True, run
     assert 'may have reached the server and been acted on; it was not re-sent' in run.results['msg'], run.results['msg']
 

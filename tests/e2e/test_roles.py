@@ -87,7 +87,7 @@ saymon_operations_list:
 ''' % (LINK_L1, LINK_L1)
     run = ansible.playbook(role_play('saymon_operations', role_vars), env=saymon_env(saymon))
     assert run.rc != 0, run
-    assert '2 requested, 0 succeeded, 2 failed' in run.stdout
+    assert '2 requested, 0 succeeded, 1 failed, 1 not attempted' in run.stdout
     assert 'failing script' in run.stdout and 'exit code 2; stdout: boom' in run.stdout
     assert 'not attempted: an operation before it failed' in run.stdout
     assert saymon.count(route='execute_link_operation') == 1  # the job failed: the operation after it is not executed
@@ -111,6 +111,9 @@ def test_saymon_operations_refused_login_stops_before_any_operation(saymon, ansi
     run = ansible.playbook(role_play('saymon_operations', SAYMON_OPS), env=saymon_env(saymon, password='wrong-pass'), args=['-vvv'])
     assert run.rc != 0, run
     assert 'SAYMON login failed' in run.stdout and '401' in run.stdout
+    # The final message names the cause once, beside the operations it left not attempted.
+    assert 'stopped before executing anything: SAYMON login failed' in run.output
+    assert 'SAYMON operations: 2 requested, 0 succeeded, 0 failed, 2 not attempted' in run.output
     assert saymon.count(route='execute_link_operation') == 0 and saymon.count(route='delete_session') == 0
     assert 'wrong-pass' not in run.output
 
@@ -476,6 +479,17 @@ def test_ansible_doc_shows_every_input_of_the_role(role, collections_path, tmp_p
     for name, value in defaults.items():
         assert name in spec['options'], '%s is in defaults/main.yml but not in the argument spec' % name
         assert spec['options'][name].get('default') == value, '%s: defaults/main.yml and the argument spec disagree' % name
+    # An input that is a boolean is declared one, so that "false" (a string from a survey or -e) is validated as false.
+    for name, option in flattened_options(spec['options']):
+        if isinstance(option.get('default'), bool):
+            assert option.get('type') == 'bool', '%s has a boolean default but is declared %s' % (name, option.get('type'))
+
+
+def flattened_options(options, prefix=''):
+    for name, option in options.items():
+        yield prefix + name, option
+        for found in flattened_options(option.get('options') or {}, prefix + name + '[].'):
+            yield found
 
 
 JWE_KEY = ('-----BEGIN PUBLIC KEY-----\n'

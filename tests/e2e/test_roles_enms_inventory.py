@@ -33,6 +33,18 @@ def writes(enms):
     return [(found['method'], found['path']) for route in WRITES for found in enms.requests(route=route)]
 
 
+def failure_report(run):
+    """The lines of the role's final failure (the account it fails the play with)."""
+    found = [line.split('FAILED! => ', 1)[1] for line in run.stdout.splitlines() if 'FAILED! => ' in line]
+    assert len(found) == 1, run.stdout[-4000:]
+    return json.loads(found[0])['msg'].split('\n')
+
+
+def printed_before_the_final_failure(run):
+    """What the run printed before the role's final failure: a cause printed there would be printed twice."""
+    return run.stdout.split('TASK [netops.bridge.enms_inventory : Fail with the account]', 1)[0]
+
+
 def seed(enms):
     with enms.lock:
         devices = enms.state['devices']
@@ -45,12 +57,17 @@ def seed(enms):
 def test_inventory_plans_writes_once_prunes_inside_its_scope_and_then_only_reads(enms, ansible):
     seed(enms)
     play = role_play('enms_inventory', DECLARED, save='enms_inventory_summary')
-    planned = ansible.playbook(play, env=enms_env(enms), args=['--check'])
+    planned = ansible.playbook(play, env=enms_env(enms), args=['--check', '--diff'])
     assert planned.rc == 0, planned.stdout[-4000:]
     assert writes(enms) == [], 'check mode wrote'
     account = planned.results
-    expected_devices = {'created': ['site1-leaf1'], 'updated': ['site1-spine1'], 'unchanged': ['site1-same'], 'deleted': ['site1-old']}
+    expected_devices = {'created': ['site1-leaf1'], 'updated': ['site1-spine1'], 'unchanged': ['site1-same'], 'deleted': ['site1-old'],
+                        'refused': {}, 'not_attempted': []}
     assert account['devices'] == expected_devices and account['check_mode'] is True, account
+    # The plan shows what it would do: each device named, the diff shown, and the recap counts the change.
+    for line in ('devices created: site1-leaf1', 'devices updated: site1-spine1', 'devices deleted: site1-old'):
+        assert line in planned.stdout, planned.stdout[-4000:]
+    assert '"vendor": "Cisco"' in planned.stdout and planned.recap['localhost']['changed'] > 0, planned.stdout[-4000:]
     assert sorted(account['pools']['created']) == ['site1-arista', 'site1-leaves'] and account['changed'] is True, account
 
     applied = ansible.playbook(play, env=enms_env(enms), args=['--diff'])
@@ -81,28 +98,35 @@ def test_inventory_plans_writes_once_prunes_inside_its_scope_and_then_only_reads
     assert again.recap['localhost']['changed'] == 0, again.recap
 
 
-def test_every_problem_is_listed_before_any_write_also_in_check_mode(enms, ansible):
+def test_every_problem_is_listed_before_any_write_also_in_check_mode_each_naming_its_entry(enms, ansible):
     seed(enms)
     role_vars = '''
 enms_inventory_devices:
   - {name: site1-new, ip_address: 10.1.0.7, properties: {no_such_property: 1}}
   - {name: site1-old, state: absent}
+  - {name: site1-typo, vendr: Arista}
+  - {name: site1-port, port: ssh}
 enms_inventory_pools:
   - {name: site1-ghosts, devices: [ghost, site1-old]}
   - name: site1-bad-criteria
     device_filters: {no_such_column: {value: x}}
+enms_inventory_prune: true
+enms_inventory_prune_scope: {location: Lab}
 '''
     for args in (['--check'], []):
         run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms), args=args)
         assert run.rc != 0, run
-        # The play stops at the role's final failure: the account is read from the report it prints.
-        problems = [line.split('problem: ', 1)[1].rstrip('",') for line in run.stdout.splitlines() if '"problem: ' in line]
-        assert len(problems) == 4, run.stdout[-4000:]
+        report = failure_report(run)
+        problems = [line.split('problem: ', 1)[1] for line in report if line.startswith('problem: ')]
+        assert len(problems) == 7, run.stdout[-4000:]
+        assert 'device site1-typo: vendr is not an enms_device option (did you mean vendor?)' in problems, problems
+        assert 'device site1-port: port must be an integer, got "ssh"' in problems, problems
+        assert any(line.startswith('enms_inventory_prune_scope: ') and 'location' in line for line in problems), problems
         assert any(line.startswith('devices: ') and 'no_such_property' in line for line in problems), problems
-        assert any(line.startswith('pool site1-ghosts: ') and 'ghost' in line for line in problems), problems
+        assert 'pool site1-ghosts: eNMS has no device named ghost, and this run does not create it' in problems, problems
         assert 'pool site1-ghosts: lists site1-old, which this run deletes' in problems, problems
         assert any(line.startswith('pool site1-bad-criteria: ') and 'no_such_column' in line for line in problems), problems
-        assert 'nothing was written: the plan found 4 problem(s)' in run.stdout
+        assert 'nothing was written: the plan found 7 problem(s)' in report
         assert writes(enms) == []
     with enms.lock:
         assert 'site1-old' in enms.state['devices'] and 'site1-new' not in enms.state['devices']
@@ -128,17 +152,21 @@ enms_inventory_pools:
 '''
     run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms))
     assert run.rc != 0, run
-    assert 'eNMS inventory: devices 1 created, 0 updated' in run.stdout, run.stdout[-4000:]
-    assert 'failed: devices: ' in run.stdout and 'site1-spine1' in run.stdout and 'IntegrityError: refused' in run.stdout
-    assert 'not attempted: pool site1-leaves' in run.stdout
+    report = failure_report(run)
+    assert report[0].startswith('eNMS inventory: devices 1 created, 0 updated, 0 unchanged, 0 deleted, 1 refused;'), report
+    assert 'devices refused by eNMS: site1-spine1' in report and 'pools not attempted: site1-leaves' in report, report
+    # The cause, in eNMS's words, once: in the final failure, never before it.
+    assert '\n'.join(report).count('IntegrityError: refused') == 1, report
+    assert 'IntegrityError' not in printed_before_the_final_failure(run), run.stdout[-4000:]
     assert enms.requests(route='update_pools') == []
 
 
 def test_a_pool_that_lists_a_device_this_run_creates_is_planned_as_updated_and_written_once(enms, ansible):
     seed(enms)
     with enms.lock:
-        enms.state['pools']['site1-core'] = ['site1-spine1']
-        enms.state['pool_properties']['site1-core'] = {'manually_defined': True}
+        for name in ('site1-core', 'site1-same-core'):
+            enms.state['pools'][name] = ['site1-spine1']
+            enms.state['pool_properties'][name] = {'manually_defined': True}
     role_vars = '''
 enms_inventory_devices:
   - {name: site1-new, ip_address: 10.1.0.7}
@@ -146,18 +174,16 @@ enms_inventory_pools:
   - {name: site1-core, devices: [site1-spine1, site1-new]}
   - {name: site1-same-core, devices: [site1-spine1]}
 '''
-    with enms.lock:
-        enms.state['pools']['site1-same-core'] = ['site1-spine1']
-        enms.state['pool_properties']['site1-same-core'] = {'manually_defined': True}
     play = role_play('enms_inventory', role_vars, save='enms_inventory_summary')
+    expected = {'created': [], 'updated': ['site1-core'], 'unchanged': ['site1-same-core'], 'deleted': [], 'refused': {}, 'not_attempted': []}
     planned = ansible.playbook(play, env=enms_env(enms), args=['--check'])
     assert planned.rc == 0, planned.stdout[-4000:]
-    assert planned.results['pools'] == {'created': [], 'updated': ['site1-core'], 'unchanged': ['site1-same-core'], 'deleted': []}
+    assert planned.results['pools'] == expected
     assert writes(enms) == []
     applied = ansible.playbook(play, env=enms_env(enms))
     assert applied.rc == 0, applied.stdout[-4000:]
-    assert applied.results['pools'] == {'created': [], 'updated': ['site1-core'], 'unchanged': ['site1-same-core'], 'deleted': []}
-    assert [path for method, path in writes(enms) if 'pool' in path] == ['/rest/instance/pool'], writes(enms)
+    assert applied.results['pools'] == expected
+    assert enms.count(route='update_pools') == 1, writes(enms)
     with enms.lock:
         assert enms.state['pools']['site1-core'] == ['site1-new', 'site1-spine1']
 
@@ -173,6 +199,137 @@ enms_inventory_pools:
 '''
     run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms))
     assert run.rc != 0, run
-    assert 'pools 1 created, 0 updated, 0 unchanged, 0 deleted' in run.stdout, run.stdout[-4000:]
-    assert 'failed: pools: eNMS did not write 1 pool(s): site1-two: ValueError: refused' in run.stdout, run.stdout[-4000:]
+    report = failure_report(run)
+    assert 'pools 1 created, 0 updated, 0 unchanged, 0 deleted, 1 refused' in report[0], report
+    assert 'pools created: site1-one' in report and 'pools refused by eNMS: site1-two' in report, report
+    assert '\n'.join(report).count('ValueError: refused') == 1, report
+    assert 'ValueError' not in printed_before_the_final_failure(run), run.stdout[-4000:]
     assert enms.count(route='update_pools') == 1
+
+
+def located(enms, **locations):
+    with enms.lock:
+        for name, location in locations.items():
+            enms.state['devices'][name] = device('10.3.0.%d' % (len(enms.state['devices']) + 1), location=location)
+
+
+def test_a_prune_scope_compares_by_equality_and_each_device_is_named_and_counted_exactly(enms, ansible):
+    # A scope without match is equality: "Lab" must not select "Slab 4 datacenter" nor "Collaboration Hub"; the device
+    # to prune is named as eNMS spells it (Site1-Old, not site1-old).
+    located(enms, **{'lab-a': 'Lab', 'lab-b': 'Lab', 'lab-same': 'Lab', 'Site1-Old': 'Lab', 'slab': 'Slab 4 datacenter',
+                     'collab': 'Collaboration Hub'})
+    with enms.lock:
+        same_ip = enms.state['devices']['lab-same']['ip_address']
+    role_vars = '''
+enms_inventory_devices:
+  - {name: lab-a, ip_address: 10.9.0.1, location: Lab}
+  - {name: lab-b, ip_address: 10.9.0.2, location: Lab}
+  - {name: lab-same, ip_address: %s, location: Lab}
+enms_inventory_prune: true
+enms_inventory_prune_scope: {location: {value: Lab}}
+''' % same_ip
+    play = role_play('enms_inventory', role_vars, save='enms_inventory_summary')
+    expected = {'created': [], 'updated': ['lab-a', 'lab-b'], 'unchanged': ['lab-same'], 'deleted': ['Site1-Old'], 'refused': {},
+                'not_attempted': []}
+    planned = ansible.playbook(play, env=enms_env(enms), args=['--check', '--diff'])
+    assert planned.rc == 0, planned.stdout[-4000:]
+    assert planned.results['devices'] == expected, planned.results
+    assert 'devices deleted: Site1-Old' in planned.stdout and 'devices updated: lab-a, lab-b' in planned.stdout
+    assert writes(enms) == []
+    applied = ansible.playbook(play, env=enms_env(enms))
+    assert applied.rc == 0, applied.stdout[-4000:]
+    assert applied.results['devices'] == expected, applied.results
+    assert 'eNMS inventory: devices 0 created, 2 updated, 1 unchanged, 1 deleted;' in applied.stdout
+    assert [found['path'] for found in enms.requests(route='delete_instance')] == ['/rest/instance/device/Site1-Old']
+    with enms.lock:
+        assert 'Site1-Old' not in enms.state['devices']
+        assert all(name in enms.state['devices'] for name in ('collab', 'lab-a', 'lab-b', 'lab-same', 'slab'))
+
+
+def test_a_prune_beyond_its_limit_or_of_an_empty_declaration_is_refused_before_any_write(enms, ansible):
+    located(enms, **{'lab-1': 'Lab', 'lab-2': 'Lab', 'lab-3': 'Lab'})
+    scope = 'enms_inventory_prune: true\nenms_inventory_prune_scope: {location: {value: Lab}}\n'
+    empty = ansible.playbook(role_play('enms_inventory', scope + 'enms_inventory_devices: []\n'), env=enms_env(enms))
+    assert empty.rc != 0 and 'Set enms_inventory_prune_allow_empty: true' in empty.stdout, empty.stdout[-4000:]
+    assert enms.requests() == []
+    beyond = ansible.playbook(role_play('enms_inventory', scope + 'enms_inventory_prune_allow_empty: true\nenms_inventory_prune_max: 2\n'),
+                              env=enms_env(enms))
+    assert beyond.rc != 0, beyond.stdout[-4000:]
+    assert ('problem: prune: would delete 3 undeclared device(s) in enms_inventory_prune_scope, more than enms_inventory_prune_max (2): '
+            'lab-1, lab-2, lab-3; raise enms_inventory_prune_max if this prune is meant') in failure_report(beyond)
+    assert writes(enms) == []
+    with enms.lock:
+        assert all(name in enms.state['devices'] for name in ('lab-1', 'lab-2', 'lab-3'))
+
+
+def test_a_pool_that_lists_a_name_this_run_renames_away_is_a_problem_of_the_plan(enms, ansible):
+    seed(enms)
+    role_vars = '''
+enms_inventory_devices:
+  - {name: site1-spine1, new_name: site1-spine01}
+enms_inventory_pools:
+  - {name: site1-spines, devices: [site1-spine1]}
+'''
+    run = ansible.playbook(role_play('enms_inventory', role_vars), env=enms_env(enms), args=['--check'])
+    assert run.rc != 0, run.stdout[-4000:]
+    assert 'problem: pool site1-spines: lists site1-spine1, which this run renames to site1-spine01' in failure_report(run)
+
+
+def test_a_device_written_joins_the_declared_criteria_pool_it_matches_in_the_same_run(enms, ansible):
+    with enms.lock:
+        enms.state['devices']['site1-spine1'] = device('10.1.0.9', vendor='Arista')
+        enms.state['pools']['site1-arista'] = ['site1-spine1']
+        enms.state['pool_properties']['site1-arista'] = {'manually_defined': False, 'device_vendor': 'Arista',
+                                                         'device_vendor_match': 'equality'}
+    role_vars = '''
+enms_inventory_devices:
+  - {name: site1-leaf1, ip_address: 10.1.0.1, vendor: Arista}
+enms_inventory_pools:
+  - {name: site1-arista, device_filters: {vendor: {value: Arista, match: equality}}}
+'''
+    run = ansible.playbook(role_play('enms_inventory', role_vars, save='enms_inventory_summary'), env=enms_env(enms))
+    assert run.rc == 0, run.stdout[-4000:]
+    assert run.results['pools']['unchanged'] == ['site1-arista'] and run.results['pools_recomputed'] is True, run.results
+    assert enms.count(route='update_all_pools') == 1
+    with enms.lock:
+        assert 'site1-leaf1' in enms.state['pools']['site1-arista'] and 'site1-spine1' in enms.state['pools']['site1-arista']
+
+
+def test_after_a_server_error_at_the_device_write_nothing_is_reported_done_that_eNMS_did_not_confirm(enms, ansible):
+    seed(enms)
+    # eNMS rolls the whole bulk write back and answers HTTP 500: no device written, the prune and the pools never sent.
+    enms.add_fault('status', route='update_instance', status=500, body='{"error": "rolled back"}')
+    play = role_play('enms_inventory', DECLARED)
+    run = ansible.playbook(play, env=enms_env(enms))
+    assert run.rc != 0, run
+    report = failure_report(run)
+    assert report[0].startswith('eNMS inventory: devices 0 created, 0 updated, 1 unchanged, 0 deleted'), report
+    assert 'pools not attempted: site1-leaves, site1-arista' in report or 'pools not attempted: site1-arista, site1-leaves' in report, report
+    assert any(line.startswith('devices not attempted: ') and 'site1-old' in line for line in report), report
+    assert enms.requests(route='delete_instance') == [] and enms.requests(route='update_pools') == []
+    with enms.lock:
+        assert 'site1-old' in enms.state['devices']
+
+
+def test_after_a_dropped_connection_at_the_pool_write_the_devices_are_written_and_no_pool_reported_done(enms, ansible):
+    seed(enms)
+    enms.add_fault('drop', route='update_pools')
+    run = ansible.playbook(role_play('enms_inventory', DECLARED), env=enms_env(enms))
+    assert run.rc != 0, run
+    report = failure_report(run)
+    assert report[0].startswith('eNMS inventory: devices 1 created, 1 updated, 1 unchanged, 1 deleted; pools 0 created'), report
+    assert not any(line.startswith('pools created') for line in report), report
+    assert sum(line.startswith('failed: ') for line in report) == 1, report
+    with enms.lock:
+        assert 'site1-leaf1' in enms.state['devices'] and 'site1-old' not in enms.state['devices']
+        assert 'site1-leaves' not in enms.state['pools']
+
+
+def test_a_refused_login_is_one_problem_named_once_however_many_reads_it_stopped(enms, ansible):
+    run = ansible.playbook(role_play('enms_inventory', DECLARED), env=enms_env(enms, password='wrong'))
+    assert run.rc != 0, run
+    report = failure_report(run)
+    refusals = [line for line in report if '401' in line]
+    assert refusals == ['problem: eNMS POST %s/rest/search failed: HTTP 401 Unauthorized: Error 401 - Wrong Credentials.' % enms.url], report
+    assert '401' not in printed_before_the_final_failure(run), run.stdout[-4000:]
+    assert writes(enms) == []

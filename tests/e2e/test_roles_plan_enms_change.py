@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 import json
 
 from conftest import enms_env, saymon_env
-from emulators.saymon import LINK_L1
+from emulators.saymon import LINK_L1, LINK_L2
 from test_roles import NETWORK_CHANGE, both
 
 # The role's fact is saved even when the role fails: that is the account a caller (or AWX) reads.
@@ -82,7 +82,8 @@ def test_enms_service_unknown_service_is_a_refusal_not_failed_devices(enms, ansi
 
 
 def test_enms_service_fault_on_the_second_run_gives_done_refused_not_attempted(enms, ansible):
-    enms.add_fault('status', route='run_service', status=500, skip=1)
+    # A refusal (4xx): nothing ran. A 500 would be an unknown outcome (eNMS may have started the run), tested below.
+    enms.add_fault('status', route='run_service', status=403, skip=1)
     role_vars = '''
 enms_service_name: Configuration Backup
 enms_service_devices: [Washington, Atlanta, Washington2]
@@ -143,3 +144,79 @@ def test_network_change_plans_the_saymon_operations_of_both_sides_before_the_fir
         assert 'CHG-7: FAILED' in error_text(run) and 'SAYMON left as it was (nothing was executed)' in error_text(run)
         assert run.recap['localhost']['changed'] == 1  # only the play's own save of the account
         assert run.results['refused_before_any_operation'] is True and run.results['before'] == []  # the fact is set, too
+
+
+# -- the account is what the servers confirmed (issue 30) ------------------------------------------
+
+def one_character_lines(text):
+    return [line for line in text.splitlines() if len(line.strip()) == 1]
+
+
+def test_network_change_refuses_an_operation_id_saymon_does_not_list_before_anything_also_in_check_mode(saymon, enms, ansible):
+    env = both(saymon_env(saymon), enms_env(enms))
+    unknown_id = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace(
+        'operation_name: clear-maintenance', 'operation_id: "62de902eb238aa0131bd3cff"')
+    for args in (['--check'], []):
+        saymon.reset()
+        enms.reset()
+        run = ansible.playbook(role_play('network_change', unknown_id, save='network_change_summary'), env=env, args=args)
+        assert run.rc != 0, run
+        reason = 'link %s has no operation with ID 62de902eb238aa0131bd3cff (its operations: set-maintenance' % LINK_L1
+        assert error_text(run).count(reason) == 1, error_text(run)
+        assert one_character_lines(error_text(run)) == [], error_text(run)
+        # Refused by the plan: no maintenance set, no change made, nothing left behind.
+        assert saymon.count(route='execute_link_operation') == 0 and enms.count(route='run_service') == 0
+        assert run.results['refused_before_any_operation'] is True and 'SAYMON left as it was' in error_text(run)
+
+
+def test_network_change_wrong_saymon_password_ends_with_saymons_401_once(saymon, enms, ansible):
+    env = both(saymon_env(saymon, password='wrong-pass'), enms_env(enms))
+    run = ansible.playbook(role_play('network_change', NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)), env=env)
+    assert run.rc != 0, run
+    final = error_text(run)
+    assert final.count('SAYMON login failed') == 1 and '401' in final and 'Invalid login or password.' in final, final
+    assert one_character_lines(final) == [], final
+    assert saymon.count(route='execute_link_operation') == 0 and enms.count(route='run_service') == 0
+    assert 'wrong-pass' not in run.output
+
+
+def test_network_change_refused_before_operation_accounts_refused_and_not_attempted_then_runs_the_after(saymon, enms, ansible):
+    role_vars = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace(
+        '  - {link_id: "%s", operation_name: set-maintenance}\n' % LINK_L1,
+        '  - {link_id: "%s", operation_name: set-maintenance}\n  - {link_id: "%s", operation_name: set-maintenance}\n' % (LINK_L1, LINK_L2))
+    saymon.add_fault('status', route='execute_link_operation', status=400, times=1,
+                     body='{"code": "BadRequest", "message": "Injected refusal."}')
+    run = ansible.playbook(role_play('network_change', role_vars, save='network_change_summary'),
+                           env=both(saymon_env(saymon), enms_env(enms)))
+    assert run.rc != 0, run
+    final = error_text(run)
+    # SAYMON refused the first (nothing executed), the second was never sent, the change was not made, the after ran.
+    assert [row['status'] for row in run.results['before']] == ['not executed', 'not attempted'], run.results['before']
+    assert 'before: 2 operation(s), 0 succeeded, 1 failed, 1 not attempted' in final, final
+    assert 'change: not made' in final and 'after: 1 operation(s), 1 succeeded, 0 failed' in final
+    assert final.count('Injected refusal.') == 1 and one_character_lines(final) == [], final
+    paths = [r['path'] for r in saymon.requests(route='execute_link_operation')]
+    assert len(paths) == 2 and LINK_L2 not in ''.join(paths) and enms.count(route='run_service') == 0
+
+
+def test_network_change_failed_after_operation_is_accounted_with_its_job_and_reason(saymon, enms, ansible):
+    role_vars = (NETWORK_CHANGE % (LINK_L1, '[Washington]', LINK_L1)).replace('operation_name: clear-maintenance', 'operation_name: fail')
+    run = ansible.playbook(role_play('network_change', role_vars, save='network_change_summary'),
+                           env=both(saymon_env(saymon), enms_env(enms)))
+    assert run.rc != 0, run
+    final = error_text(run)
+    assert 'before: 1 operation(s), 1 succeeded, 0 failed' in final and "change: eNMS service 'Configuration Backup' succeeded on 1" in final
+    assert 'after: 1 operation(s), 0 succeeded, 1 failed, 0 not attempted' in final, final
+    assert final.count('exit code 2; stdout: boom') == 1 and one_character_lines(final) == [], final
+    assert [row['status'] for row in run.results['after']] == ['failed'] and run.results['after'][0]['job_id']
+    assert saymon.count(route='execute_link_operation') == 2 and enms.count(route='run_service') == 1
+
+
+def test_enms_service_run_request_dropped_after_enms_started_it_is_an_unknown_outcome_not_a_refusal(enms, ansible):
+    enms.add_fault('after', route='run_service', times=1)  # eNMS starts the run, then the connection drops
+    role_vars = 'enms_service_name: Configuration Backup\nenms_service_devices: [Washington]\nenms_service_poll_interval: 0.3\n'
+    run = ansible.playbook(role_play('enms_service', role_vars, save='enms_service_summary'), env=enms_env(enms))
+    assert run.rc != 0, run
+    assert run.results['refused'] == [] and run.results['outcome_unknown'] == ['Washington'], run.results
+    assert 'refused by eNMS' not in error_text(run) and 'outcome unknown (the run request may have reached eNMS' in error_text(run)
+    assert enms.count(route='run_service') == 1

@@ -75,8 +75,9 @@ def test_every_problem_fails_before_the_first_write_also_in_check_mode_as_lines(
         assert run.recap['localhost']['changed'] == 0
         assert summary(run)['refused'] and summary(run)['changed'] is False
     assert zitadel_writes(zitadel) == []
-    # The catalogue is read once per run (three lists), not once per condition.
-    assert zitadel.count(route='v2 list_methods') == 2
+    # The catalogue is read once per run (three lists), not once per condition; a refusal reads it once more for each
+    # condition it does not list, for zitadel_execution to word it ("did you mean"): 2 runs x (1 + 1).
+    assert zitadel.count(route='v2 list_methods') == 4
 
 
 ON_A_FAULT = '''
@@ -130,3 +131,55 @@ def test_check_mode_then_the_real_run_agree(zitadel, ansible):
     for key in ('targets_changed', 'executions_changed', 'executions_pruned', 'targets_removed', 'changed'):
         assert summary(check)[key] == summary(real)[key], key
     assert 'check mode: would set' in check.stdout and 'AddHumanUser' in check.stdout and 'once its new targets exist' in check.stdout
+
+
+# -- the account is what ZITADEL confirmed (issue 30) ----------------------------------------------
+
+ALL_STEPS = ['target user-checks', 'target audit-log', 'target no-endpoint',
+             'execution {"request": {"method": "/zitadel.user.v2.UserService/AddHumanUser"}}',
+             'execution {"evnt": {"group": "user.human"}}',
+             'execution {"request": {"method": "/zitadel.user.v2.UserService/AddHumanUsr"}}',
+             'execution {"request": {"method": "/zitadel.user.v2.UserService/AddHumanUser"}}']
+
+
+def test_a_refused_input_fails_once_with_did_you_mean_and_every_planned_step_not_attempted(zitadel, ansible):
+    run = ansible.playbook(play(BAD_INPUT), env=zitadel_env(zitadel))
+    assert run.rc != 0, run
+    assert summary(run)['not_attempted'] == ALL_STEPS
+    refusal = summary(run)['refused']
+    assert "condition.request.method '/zitadel.user.v2.UserService/AddHumanUsr' is not among the methods" in refusal
+    assert 'did you mean /zitadel.user.v2.UserService/AddHumanUser or' in refusal, refusal
+    # One failed task (the account), not a rescued refusal before it; the refusal is in it once.
+    assert run.stdout.count('fatal: [localhost]') == 1, run.stdout
+    final = [line for line in run.stdout.splitlines() if line.startswith('fatal: [localhost]')][0]
+    assert final.count('did you mean') == 1 and final.count("got evnt") == 1, final
+    assert zitadel_writes(zitadel) == []
+
+
+def test_a_refused_read_lists_every_declared_step_as_not_attempted(zitadel, ansible):
+    run = ansible.playbook(play(BAD_INPUT.replace('  - {name: no-endpoint, target_type: webhook}\n', '') + 'zitadel_actions_prune: true\n'),
+                           env=zitadel_env(zitadel, token='wrong-token'))
+    assert run.rc != 0, run
+    account = summary(run)
+    assert '401' in account['refused'], account
+    assert account['not_attempted'] == [step for step in ALL_STEPS if step != 'target no-endpoint'] + [
+        'pruning of the undeclared executions (not read)'], account
+    assert zitadel_writes(zitadel) == [] and 'wrong-token' not in run.output
+
+
+def test_only_a_key_zitadel_rotated_is_reported_rotated(zitadel, ansible):
+    targets = '''
+zitadel_actions_targets:
+  - {name: user-checks, endpoint: "https://hooks.example.com/u", target_type: webhook, timeout: 10s, rotate_signing_key: "false"}
+  - {name: audit-log, endpoint: "https://hooks.example.com/a", target_type: async, timeout: 5s, rotate_signing_key: true}
+'''
+    created = ansible.playbook(play(targets), env=zitadel_env(zitadel))
+    assert created.rc == 0, created
+    assert summary(created)['targets_changed'] == ['user-checks', 'audit-log']
+    assert summary(created)['signing_keys_rotated'] == [], summary(created)  # a first key is no rotation; "false" is false
+    assert '0 signing key(s) rotated' in created.stdout
+    again = ansible.playbook(play(targets), env=zitadel_env(zitadel))
+    assert again.rc == 0, again
+    assert summary(again)['signing_keys_rotated'] == ['audit-log'] and '1 signing key(s) rotated (audit-log)' in again.stdout
+    rotations = [json.loads(r['body']) for r in zitadel.requests() if r['route'].endswith('update_target')]
+    assert len(rotations) == 1 and rotations[0].get('expirationSigningKey') == '0s'

@@ -83,6 +83,22 @@ POOL_CRITERIA = ('configuration', 'creator', 'description', 'icon', 'ip_address'
 DEVICE_DATA = ('configuration', 'operational_data', 'specialized_data')
 
 
+# The type of each built-in device column, from its default.
+DEVICE_TYPES = dict((key, type(value)) for key, value in DEVICE_DEFAULTS.items() if isinstance(value, (bool, int)))
+INTEGER_TEXT = re.compile(r'^\s*[+-]?[0-9]+\s*$')
+
+
+def stored_device_value(key, value):
+    """A value as eNMS 4.6 stores it in a device column: a boolean as ``value not in (False, "false")`` (eNMS's
+    base.update, so the text "False" becomes true), an integer's text as the integer (SQLite's column affinity)."""
+    kind = DEVICE_TYPES.get(key)
+    if kind is bool:
+        return value not in (False, 'false')
+    if kind is int and isinstance(value, str) and INTEGER_TEXT.match(value):
+        return int(value)
+    return value
+
+
 def pool_criteria_defaults():
     found = {}
     for name in POOL_CRITERIA:
@@ -254,7 +270,7 @@ class EnmsEmulator(Emulator):
         now = time.time()
         self.state['runs'][runtime] = {
             'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload,
-            'run_name': run_name, 'async': body.get('async', True), 'row_at': now + self.state['row_delay'],
+            'run_name': run_name, 'async': body.get('async', True), 'started_at': now, 'row_at': now + self.state['row_delay'],
             'done_at': now + service.get('run_delay', self.state['run_delay']), 'aborted': False,
             'no_targets': not targets and service.get('run_method', 'per_device') == 'per_device',
         }
@@ -342,7 +358,9 @@ class EnmsEmulator(Emulator):
     def update_instance(self, request):
         """POST /rest/instance/device with one device or a JSON list (list_data), as eNMS's update_instance: each
         created or updated by name (new_name renames), properties devices do not have ignored, a refusal a
-        failure entry [device, traceback] beside the successes, all with HTTP 200."""
+        failure entry [device, traceback] beside the successes, all with HTTP 200. A boolean column stores
+        ``value not in (False, "false")`` (the text "False" is true), an integer column an integer's text as the integer;
+        a value beyond 64 bits for an integer column makes the database refuse the commit: HTTP 500, nothing kept."""
         if self.authenticate(request) is None:
             return self.alert(401)
         if request.params['instance_type'] != 'device':
@@ -352,10 +370,11 @@ class EnmsEmulator(Emulator):
         except ValueError:
             return self.alert(500)
         listed = body if isinstance(body, list) else [body]
+        if any(not isinstance(instance, dict) for instance in listed) or self.beyond_64_bits(listed):
+            # The database refuses the commit: eNMS rolls the whole request back and answers HTTP 500.
+            return self.alert(500)
         answer = {}
         for instance in listed:
-            if not isinstance(instance, dict):
-                return self.alert(500)
             instance = dict(instance)
             if 'name' not in instance:
                 answer.setdefault('failure', []).append([instance, 'Name is missing'])
@@ -379,7 +398,7 @@ class EnmsEmulator(Emulator):
                         problem = merge_traceback(value)
                         break
                     value = dict(values.get(key, DEVICE_DEFAULTS[key]), **value)
-                values[key] = value
+                values[key] = stored_device_value(key, value)
             if problem:
                 self.state['devices'][name] = values
                 answer.setdefault('failure', []).append([dict(instance, name=name), problem])
@@ -390,6 +409,15 @@ class EnmsEmulator(Emulator):
                     members[members.index(name)] = new_name
             answer.setdefault('success', []).append(new_name or name)
         return Response.json(answer)
+
+    @staticmethod
+    def beyond_64_bits(listed):
+        """Whether a value written to an integer column is beyond the database's signed 64 bits."""
+        for instance in listed:
+            for key, value in instance.items():
+                if DEVICE_TYPES.get(key) is int and INTEGER_TEXT.match('%s' % (value,)) and not -2 ** 63 <= int(value) < 2 ** 63:
+                    return True
+        return False
 
     def device_refusal(self, instance):
         """eNMS's traceback for a device it refuses: a slash or a quote in the name (db.factory), as a real one ends."""
@@ -573,15 +601,22 @@ class EnmsEmulator(Emulator):
         names = found.get('services') or [name for name, inner in self.state['services'].items() if workflow in inner['workflows']]
         return [name for name in names if name in self.state['services']]
 
-    def inner_rows(self, runtime):
-        """The result rows eNMS writes for the services that ran inside a workflow run (see result_rows)."""
+    def inner_rows(self, runtime, until=None):
+        """The result rows eNMS writes for the services that ran inside a workflow run (see result_rows); with ``until``
+        (a time.time() while the run goes on), those of the services ended by then, the services ending one after the
+        other at even steps of the run's time (eNMS writes each service's rows when it ends)."""
         run = self.state['runs'][runtime]
         workflow = self.state['services'].get(run['service']) or {}
         if workflow.get('type') != 'workflow' or run.get('no_targets'):
             return []
         rows, start = [], datetime.strptime(runtime, '%Y-%m-%d %H:%M:%S.%f')
         workflow_id = self.object_id('services', run['service'])
-        for position, name in enumerate(self.inner_services(run['service']), 1):
+        names = self.inner_services(run['service'])
+        started = run.get('started_at', run['done_at'])
+        step = (run['done_at'] - started) / (len(names) + 1)
+        for position, name in enumerate(names, 1):
+            if until is not None and started + step * position > until:
+                break
             inner = self.state['services'][name]
             stamp = str(start + timedelta(milliseconds=100 * position))
             row = {'type': 'result', 'parent_runtime': runtime, 'service_name': inner['scoped_name'],
@@ -610,10 +645,14 @@ class EnmsEmulator(Emulator):
     def result_rows(self):
         """Every finished run's rows of eNMS's result table: the main run's (runtime = parent_runtime, path its id) and,
         for a workflow, one per service inside it (device_name empty), plus one per device for a per-device service
-        (path "<workflow id>>...", each its own runtime)."""
+        (path "<workflow id>>...", each its own runtime); of a workflow still running, the rows of the services ended."""
         rows, now = [], time.time()
         for runtime, run in self.state['runs'].items():
-            if run['aborted'] or now < run['done_at']:
+            if run['aborted'] or now < run['row_at']:
+                continue
+            if now < run['done_at']:
+                # The workflow's own row is written when it ends, its services' rows as each of them ends.
+                rows.extend(self.inner_rows(runtime, until=now))
                 continue
             result = self.result_of(runtime)
             found = self.state['services'].get(run['service']) or {}
@@ -696,6 +735,7 @@ class EnmsEmulator(Emulator):
         criterion counts when it has a value or the match empty; no criterion, no members)."""
         if self.authenticate(request) is None:
             return self.alert(401)
+        computed = {}
         for name in list(self.state['pools']):
             found = self.pool_properties(name)
             if found['manually_defined']:
@@ -706,8 +746,14 @@ class EnmsEmulator(Emulator):
                 if value or match == 'empty':
                     criteria.update({prop: value, '%s_filter' % prop: match, '%s_invert' % prop: found['device_%s_invert' % prop]})
             properties = self.model_columns('device') | set(DEVICE_DATA)
-            self.state['pools'][name] = [device_name for device_name in self.state['devices'] if criteria and self.selected(
-                'device', dict(self.device_properties(device_name), **self.device_data(device_name)), properties, criteria)]
+            try:
+                computed[name] = [device_name for device_name in self.state['devices'] if criteria and self.selected(
+                    'device', dict(self.device_properties(device_name), **self.device_data(device_name)), properties, criteria)]
+            except re.error:
+                # eNMS's database cannot use the regex: the request fails (HTTP 500) and is rolled back, and so does every
+                # later one until the pool is fixed, since eNMS recomputes every pool each time.
+                return self.alert(500)
+        self.state['pools'].update(computed)
         return Response.json(None)
 
     def device_data(self, name):
@@ -730,6 +776,6 @@ class EnmsEmulator(Emulator):
         return Response.json(found[wanted])
 
     def dump_state(self):
-        return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('row_at', 'done_at')))
+        return {'runs': dict((k, dict((f, v) for f, v in run.items() if f not in ('started_at', 'row_at', 'done_at')))
                              for k, run in self.state['runs'].items()),
                 'rest_api_allowed': self.state['rest_api_allowed'], 'run_delay': self.state['run_delay']}

@@ -1,7 +1,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """SAYMON REST API emulator (/node/api), as SAYMON answers the requests the collection sends (docs/saymon.md).
 
-Basic, session-cookie and X-Session-Id auth; sessions; links and objects with operations;
+Basic, session-cookie and X-Session-Id auth; sessions; links and objects with operations (their own, which the
+entity lists, and their class's, which they execute but do not list);
 execute returning the job ID as a JSON string literal; jobs that get an exit code after a delay;
 error bodies {code, message} whose 401 message is itself a JSON-encoded string.
 """
@@ -29,6 +30,8 @@ OP_L2_SET_MAINTENANCE = '62de902eb238aa0131bd3c06'
 OP_PING = '5e9465cb00000000000000c1'
 OP_NOTIFY = '5e9465cb00000000000000c2'
 OP_O2_PING = '5e9465cb00000000000000c3'
+# An operation of the links' class: its members execute it, but SAYMON lists only a link's own operations.
+OP_CLASS_RESET_COUNTERS = '62de902eb238aa0131bd3c35'
 
 EXECUTE = 'execute-operations'
 MANAGE = 'manage-operations'
@@ -75,6 +78,8 @@ def default_seed():
             OBJECT_O2: {'id': OBJECT_O2, 'name': 'core-router-2', 'class_id': 1, 'state_id': 1,
                         'operations': [_op(OP_O2_PING, 'ping', stdout='PING ok')]},
         },
+        # Class operations are inherited by the class's members; an entity's `operations` field lists only its own.
+        'classes': {'35': {'operations': [_op(OP_CLASS_RESET_COUNTERS, 'reset-counters', stdout='counters reset')]}},
         'sessions': {},
         'jobs': {},
         'job_delay': None,
@@ -247,7 +252,8 @@ class SaymonEmulator(Emulator):
             item, error = self.entity(kind, login, request.params['entity_id'])
             if error:
                 return error
-            op = next((o for o in item['operations'] if o['id'] == request.params['op_id']), None)
+            inherited = self.state['classes'].get(str(item.get('class_id')), {}).get('operations', [])
+            op = next((o for o in item['operations'] + inherited if o['id'] == request.params['op_id']), None)
             if op is None:
                 return self.error_response(404, 'NotFound', 'Operation with id %s does not exist.' % request.params['op_id'])
             arguments = None

@@ -37,3 +37,57 @@ def test_run_request_always_sends_async_and_only_given_targets():
     assert run_request(params) == {'name': 'svc', 'async': True, 'devices': ['a'], 'ticket': 1}
     params.update(ignore_invalid_targets=True, run_name='nightly')
     assert run_request(params)['form'] == {'name': 'nightly'} and run_request(params)['ignore_invalid_targets'] is True
+
+
+# -- values as eNMS stores them, names it can address, its per-record answer (issue 30) ---------------------------------
+from ansible_collections.netops.bridge.plugins.module_utils.enms import (  # noqa: E402
+    Account, answer_outcome, stored_type, stored_value, unaddressable)
+
+
+@pytest.mark.parametrize('value,kind,stored', [
+    ('False', 'bool', False), ('no', 'bool', False), ('off', 'bool', False), ('0', 'bool', False), (0, 'bool', False),
+    ('TRUE', 'bool', True), ('yes', 'bool', True), ('on', 'bool', True), (1, 'bool', True), (True, 'bool', True),
+    ('22', 'int', 22), (' -7 ', 'int', -7), (2 ** 63 - 1, 'int', 2 ** 63 - 1), (-2 ** 63, 'int', -2 ** 63),
+    ('x', None, 'x'), (5, None, 5), ({'a': 1}, None, {'a': 1}),
+])
+def test_values_are_converted_to_the_type_enms_stores(value, kind, stored):
+    converted = stored_value(value, kind)
+    assert converted == stored and type(converted) is type(stored)
+
+
+@pytest.mark.parametrize('value,kind,words', [
+    ('maybe', 'bool', "'maybe' is not a boolean"), ('ssh', 'int', "'ssh' is not an integer"),
+    (True, 'int', 'True is not an integer'), (2.5, 'int', '2.5 is not an integer'), ('1e3', 'int', "'1e3' is not an integer"),
+    (2 ** 63, 'int', '9223372036854775808 is beyond the signed 64-bit integers'),
+    (-2 ** 63 - 1, 'int', '-9223372036854775809 is beyond the signed 64-bit integers'),
+])
+def test_values_that_cannot_be_converted_say_why(value, kind, words):
+    with pytest.raises(ValueError) as refused:
+        stored_value(value, kind)
+    assert words in str(refused.value)
+
+
+@pytest.mark.parametrize('value,kind', [(True, 'bool'), (False, 'bool'), (22, 'int'), ('22', None), (2.5, None), (None, None)])
+def test_the_stored_type_is_told_by_the_value_enms_gives(value, kind):
+    assert stored_type(value) == kind
+
+
+@pytest.mark.parametrize('name,refused', [
+    ('.', True), ('..', True), ('a/b', True), ('a\\b', True), ("a'b", True), ('a"b', True), (' ', True), ('', True),
+    ('...', False), ('.a', False), ('site1-leaf1', False),
+])
+def test_names_enms_cannot_address_are_told(name, refused):
+    assert (unaddressable(name) is not None) is refused
+
+
+def test_enms_answer_names_each_record_under_its_name_after_the_write():
+    answer = {'success': ['b-new', 'c'], 'failure': [[{'name': 'a', 'port': 'x'}, 'Traceback\n  File "x"\nValueError: bad'],
+                                                    ['d', None]]}
+    assert answer_outcome(answer, {'a': 'a-new', 'b': 'b-new', 'b-new': 'b-new'}) == {
+        'written': ['b-new', 'c'], 'refused': {'a-new': 'ValueError: bad', 'd': 'None'}}
+
+
+def test_the_refusals_are_lines_with_the_names_sharing_words_together():
+    account = Account()
+    account.refused = {'b': 'HTTP 500', 'a': 'HTTP 500', 'c': 'ValueError: no'}
+    assert account.lines() == ['a, b: HTTP 500', 'c: ValueError: no']

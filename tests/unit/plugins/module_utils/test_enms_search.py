@@ -26,6 +26,9 @@ def api_for(emulator):
     ({'port': {'value': 0, 'match': 'equality'}}, {'port': '0', 'port_filter': 'equality', 'port_invert': False}),
     ({'reachable': {'value': False}}, {'reachable': 'bool-false', 'reachable_filter': 'equality', 'reachable_invert': False}),
     ({'location': {'value': '', 'match': 'equality'}}, {'location': '', 'location_filter': 'empty', 'location_invert': False}),
+    ({'pools': {'value': 'Core'}}, {'pools': ['Core'], 'pools_filter': 'union'}),
+    ({'pools': {'value': ['Core', 'Edge'], 'match': 'equality', 'invert': False}}, {'pools': ['Core', 'Edge'], 'pools_filter': 'union'}),
+    ({'pools': {'value': ''}}, {'pools_filter': 'empty'}),
     (None, {}),
 ])
 def test_filters_become_the_criteria_enms_reads(filters, criteria):
@@ -42,6 +45,11 @@ def test_filters_become_the_criteria_enms_reads(filters, criteria):
     ({'vendor': {'value': ['A']}}, 'value must be a text'),
     ({'ven dor': {'value': 'A'}}, 'is not a property name'),
     (['vendor'], 'must be a mapping of property name'),
+    ({'Pools': {'value': 'Core'}}, 'Pools is not a property; pool membership is pools'),
+    ({'pools': {'value': 'Core', 'match': 'inclusion'}}, 'pools match must be equality'),
+    ({'pools': {'value': 'Core', 'invert': True}}, 'pools cannot be inverted'),
+    ({'pools': {'value': []}}, 'pools value must be a pool name or a list of pool names'),
+    ({'pools': {'value': 7}}, 'pools value must be a pool name or a list of pool names'),
 ])
 def test_filters_eNMS_would_misread_are_refused(filters, words):
     with pytest.raises(FilterError, match=words):
@@ -93,6 +101,16 @@ def test_search_applies_each_match_as_enms_does(enms):
     assert names({'location': {'value': '', 'match': 'equality'}}) == ['site1-a']
     assert names({}, pools=['Site1']) == ['site1-a']
     assert names({}, pools=['Core', 'Site1'], pools_filter='union') == ['Atlanta', 'Washington', 'site1-a']
+    # eNMS reads a text as one pool name per character: the translation sends a list.
+    assert names({}, pools='Site1') == []
+    assert names({'pools': {'value': 'Site1'}}) == ['site1-a']
+    assert names({'pools': {'value': ['Edge', 'Site1']}}) == ['Boston', 'site1-a']
+    assert names({'pools': {'value': ''}}) == ['site1-b']
+
+
+def test_a_pool_stores_no_pool_membership_criterion():
+    with pytest.raises(FilterError, match='device_filters: pools .pool membership. cannot be a criterion here'):
+        criteria_from_filters({'pools': {'value': 'Core'}}, 'device_filters', pools=False)
 
 
 def test_an_invalid_regular_expression_is_explained(enms):

@@ -7,6 +7,7 @@ __metaclass__ = type
 import json
 
 import pytest
+import requests
 
 from ansible_collections.netops.bridge.plugins.modules import enms_device, enms_device_info
 
@@ -38,11 +39,11 @@ def test_one_device_created_then_unchanged_with_reads_only(enms):
     assert first.result['changed'] and first.result['created'] == ['site1-leaf1']
     assert first.result['changes'] == {'site1-leaf1': ['ip_address', 'port', 'reachable', 'vendor']}
     assert enms.state['devices']['site1-leaf1'] == {'ip_address': '10.1.0.11', 'vendor': 'Arista', 'port': 22, 'reachable': False}
-    # A new device with a custom property: its name is checked on another device (one search, one query).
-    assert enms.counts() == {'search': 2, 'query': 1, 'update_instance': 1}
+    # A new device: its fields' types and custom property names are learnt from another device (one more search).
+    assert enms.counts() == {'search': 2, 'update_instance': 1}
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
-    assert enms.counts() == {'search': 3, 'query': 1, 'update_instance': 1}
+    assert enms.counts() == {'search': 3, 'update_instance': 1}
 
 
 @pytest.mark.parametrize('field', sorted(FIELD_VALUES))
@@ -114,7 +115,12 @@ def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
     (dict(vendor='X', devices=[dict(name='b')]), 'vendor cannot be given together with devices'),
     (dict(vendor='X'), 'name or devices is required'),
     (dict(devices=[dict(name='a'), dict(name='a')]), "the name 'a' is declared twice"),
-    (dict(name='a/b'), 'must not be empty nor hold a slash or a quote'),
+    (dict(name='a/b'), "name 'a/b' must not hold a slash, a backslash or a quote"),
+    (dict(name='..'), "name '..' cannot be '..' (the request path"),
+    (dict(devices=[dict(name='a', new_name='.'), dict(name='b', port='ssh'), dict(name='c', port=2 ** 64)]),
+     "devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete "
+     "it). devices[1] (b): port 'ssh' is not an integer. devices[2] (c): port 18446744073709551616 is beyond the signed "
+     "64-bit integers eNMS stores."),
     (dict(name='a', new_name='b', state='absent'), 'new_name cannot be given with state absent'),
     (dict(name='a', properties={'vendor': 'X'}), 'properties.vendor is not a custom property name (use the option vendor)'),
 ])
@@ -158,6 +164,14 @@ def test_device_info_pages_past_ten_and_selects_by_names_pool_and_filters(enms):
     assert unknown.failed and 'no property vendr' in unknown.result['msg'] and 'devices' not in unknown.result
 
 
+def test_device_info_filters_pools_as_pool_membership(enms):
+    args = connection(enms)
+    core = run(enms_device_info, dict(args, filters={'pools': {'value': 'Core'}})).result['devices']
+    assert [found['name'] for found in core] == ['Atlanta', 'Washington']
+    both = run(enms_device_info, dict(args, pool='Core', filters={'pools': {'value': 'Edge'}}))
+    assert both.failed and 'pool and filters.pools both choose the pools' in both.result['msg'], both.result
+
+
 def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_changed(enms):
     done = run(enms_device, dict(connection(enms), devices=[
         dict(name='Washington', vendor='Nokia', properties={'custom_json': 'oops'}),
@@ -195,3 +209,115 @@ def test_values_compare_as_enms_keeps_them(current, wanted, equal):
 def test_an_empty_device_list_sends_no_request(enms):
     done = run(enms_device, dict(connection(enms), devices=[]))
     assert not done.failed and not done.result['changed'] and done.result['unchanged'] == [] and enms.counts() == {}
+
+
+# -- the account is what eNMS confirmed (issue 30) ----------------------------------------------------------------------
+CHANGES = [dict(name='Washington', vendor='Nokia'), dict(name='site9-new', ip_address='10.9.0.1'),
+           dict(name='Boston', state='absent')]
+ALERT_500 = '{"alert": "Error 500 - Internal Server Error."}'
+
+
+def routes(emulator):
+    return [found['route'] for found in emulator.requests()]
+
+
+def test_a_bulk_write_answered_with_an_error_key_fails_with_enms_words_and_nothing_is_reported_written(enms):
+    enms.add_fault('status', route='update_instance', status=200, body='{"error": "The database is locked."}')
+    done = run(enms_device, dict(connection(enms), devices=CHANGES))
+    assert done.failed and 'eNMS refused the write: The database is locked.' in done.result['msg'], done.result['msg']
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
+    assert done.result['refused'] == {'Washington': 'eNMS refused the write: The database is locked.',
+                                      'site9-new': 'eNMS refused the write: The database is locked.'}
+    assert done.result['not_attempted'] == ['Boston'] and not done.result['changed']
+    assert 'delete_instance' not in routes(enms) and 'Boston' in enms.state['devices']
+
+
+def test_http_500_on_the_bulk_write_sends_no_delete_and_reports_nothing_written(enms):
+    # A real eNMS answers HTTP 500 when its database refuses the commit, and rolls the whole request back.
+    enms.add_fault('status', route='update_instance', status=500, body=ALERT_500)
+    done = run(enms_device, dict(connection(enms), devices=CHANGES))
+    assert done.failed and not done.result['changed']
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
+    assert sorted(done.result['refused']) == ['Washington', 'site9-new']
+    assert all('HTTP 500 Internal Server Error: Error 500 - Internal Server Error.' in words
+               for words in done.result['refused'].values())
+    assert done.result['not_attempted'] == ['Boston'] and 'Boston: not sent' in done.result['msg']
+    assert 'HTTP 500' in done.result['msg'] and done.result['status'] == 500
+    # One read, the write, one read back; no DELETE.
+    assert routes(enms) == ['search', 'update_instance', 'search']
+    assert enms.state['devices']['Washington']['vendor'] == 'Arista' and 'site9-new' not in enms.state['devices']
+
+
+def test_a_connection_dropped_after_enms_wrote_is_read_back_and_reported_as_written(enms):
+    enms.add_fault('after', route='update_instance', then='drop')
+    done = run(enms_device, dict(connection(enms), devices=CHANGES))
+    assert not done.failed, done.result
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == (['site9-new'], ['Washington'], ['Boston'])
+    assert done.result['refused'] == {} and done.result['not_attempted'] == []
+    assert enms.state['devices']['Washington']['vendor'] == 'Nokia' and 'Boston' not in enms.state['devices']
+    assert routes(enms).count('update_instance') == 1
+
+
+def test_the_emulator_rolls_back_a_write_beyond_64_bits_and_stores_booleans_as_enms_does(enms):
+    # What the old module sent: a real eNMS 4.6 answers HTTP 500 and keeps nothing of the request, and stores the text
+    # "False" of a boolean property as true (value not in (False, "false")).
+    session = requests.Session()
+    session.auth = ('admin', 'admin-pass')
+    url = enms.url + '/rest/instance/device'
+    rolled_back = session.post(url, json=[dict(name='Washington', vendor='Nokia'), dict(name='Atlanta', port=2 ** 64)])
+    assert rolled_back.status_code == 500 and enms.state['devices']['Washington']['vendor'] == 'Arista'
+    stored = session.post(url, json=[dict(name='Washington', reachable='False', port='830')])
+    assert stored.json() == {'success': ['Washington']}
+    assert enms.state['devices']['Washington']['reachable'] is True and enms.state['devices']['Washington']['port'] == 830
+
+
+def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
+    seed_devices(enms.state, 3, prefix='old-')
+    names = ['old-00001', 'old-00002', 'old-00003']
+    enms.add_fault('status', route='delete_instance', status=500, body=ALERT_500, skip=1)
+    done = run(enms_device, dict(connection(enms), devices=[dict(name=name, state='absent') for name in names]))
+    assert done.failed and done.result['changed']
+    refused = sorted(done.result['refused'])
+    assert len(refused) == 1 and sorted(done.result['deleted'] + refused) == names
+    # The account is what the emulator holds: the refused one is still there, the others are gone.
+    assert [name for name in names if name in enms.state['devices']] == refused
+    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['not_attempted'] == []
+
+
+def test_a_boolean_text_is_stored_as_enms_stores_booleans_and_a_second_run_is_unchanged(enms):
+    args = dict(connection(enms), devices=[dict(name='Washington', properties={'reachable': 'False'}),
+                                           dict(name='site9-new', ip_address='10.9.0.1', properties={'reachable': 'no'})])
+    first = run(enms_device, args)
+    assert not first.failed, first.result
+    assert enms.state['devices']['Washington']['reachable'] is False and enms.state['devices']['site9-new']['reachable'] is False
+    assert json.loads(enms.requests(route='update_instance')[0]['body'])[0]['reachable'] is False
+    second = run(enms_device, args)
+    assert not second.failed and not second.result['changed'], second.result
+
+
+def test_integer_properties_are_converted_and_values_that_cannot_be_are_refused_naming_each_device(enms):
+    enms.state['devices']['Washington']['rack_units'] = 2
+    done = run(enms_device, dict(connection(enms), devices=[
+        dict(name='Washington', properties={'rack_units': '4'}), dict(name='Atlanta', properties={'rack_units': 'four'}),
+        dict(name='Boston', properties={'rack_units': str(2 ** 63), 'reachable': 'maybe'})]))
+    assert done.failed and writes(enms) == 0
+    assert done.result['problems'] == [
+        "devices[1] (Atlanta): rack_units 'four' is not an integer.",
+        'devices[2] (Boston): rack_units 9223372036854775808 is beyond the signed 64-bit integers eNMS stores.',
+        "devices[2] (Boston): reachable 'maybe' is not a boolean (true/false, yes/no, on/off, 1/0)."]
+    assert done.result['not_attempted'] == ['Washington', 'Atlanta', 'Boston'] and done.result['updated'] == []
+    fixed = run(enms_device, dict(connection(enms), name='Washington', properties={'rack_units': '4'}))
+    assert not fixed.failed and enms.state['devices']['Washington']['rack_units'] == 4
+    assert not run(enms_device, dict(connection(enms), name='Washington', properties={'rack_units': 4})).result['changed']
+
+
+def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
+    enms.state['pools']['arista'] = []
+    enms.state['pool_properties']['arista'] = {'manually_defined': False, 'device_vendor': 'Arista',
+                                               'device_vendor_match': 'equality'}
+    args = dict(connection(enms), name='site9-new', ip_address='10.9.0.1', vendor='Arista', update_pools=True)
+    done = run(enms_device, args)
+    assert not done.failed and done.result['pools_updated'] is True
+    assert 'site9-new' in enms.state['pools']['arista'] and enms.count(route='update_all_pools') == 1
+    again = run(enms_device, args)
+    assert again.result['pools_updated'] is False and enms.count(route='update_all_pools') == 1

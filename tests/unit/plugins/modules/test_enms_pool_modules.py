@@ -120,9 +120,13 @@ def test_a_criterion_enms_did_not_keep_fails_the_task(enms):
     assert out.failed and 'did not keep the criteria' in out.result['msg'], out.result
 
 
-def test_filters_enms_would_misread_are_refused(enms):
-    out = pool(enms, device_filters={'vendor': {'value': ''}})
-    assert out.failed and 'empty value' in out.result['msg']
+@pytest.mark.parametrize('device_filters,words', [
+    ({'vendor': {'value': ''}}, 'empty value'),
+    ({'pools': {'value': 'Core'}}, 'pools (pool membership) cannot be a criterion here'),
+])
+def test_filters_enms_would_misread_are_refused(enms, device_filters, words):
+    out = pool(enms, device_filters=device_filters)
+    assert out.failed and words in out.result['msg'], out.result
     assert writes(enms) == []
 
 
@@ -159,6 +163,18 @@ def test_no_configuration_is_told_from_an_empty_one_by_the_status_fields(enms, f
     assert found['content'] == content and found['content_lines'] == lines, found
     assert found['last_status'] == fields.get('last_configuration_status', 'Never')
     assert ('holds no configuration' in found['msg']) is (content is None)
+
+
+def test_the_status_is_the_named_devices_own_never_that_of_a_name_holding_it(enms):
+    # a-leaf1 comes first in name order: a search by substring (eNMS's default match) would report its status.
+    enms.state['devices'].update({
+        'leaf1': device('10.2.0.1', configuration='hostname leaf1\n', last_configuration_status='Success',
+                        last_configuration_update='2026-12-01 10:00:00'),
+        'a-leaf1': device('10.2.0.2', last_configuration_status='Failure', last_configuration_runtime='2026-12-02 10:00:00'),
+    })
+    found = configuration(enms, device='leaf1')
+    assert (found['last_status'], found['last_update'], found['last_runtime']) == ('Success', '2026-12-01 10:00:00', 'Never')
+    assert found['content'] == 'hostname leaf1\n', found
 
 
 def test_the_other_stored_data_and_an_unknown_device(enms):
@@ -303,3 +319,91 @@ def test_the_single_form_returns_the_account_too(enms):
     assert first.result['pool']['manually_defined'] is True and first.result['devices'] == ['Atlanta']
     gone = pool(enms, state='absent')
     assert gone.result['deleted'] == ['site1'] and gone.result['pool'] is None and gone.result['devices'] == []
+
+
+# -- the account is what eNMS confirmed, computed pools stay right, check mode plans (issue 30) --------------------------
+CHANGES = [{'name': 'site1-new', 'devices': ['Atlanta']}, {'name': 'Core', 'description': 'core routers'},
+           {'name': 'Edge', 'state': 'absent'}]
+
+
+def test_a_bulk_write_answered_with_an_error_key_fails_with_enms_words_and_nothing_is_reported_written(enms):
+    enms.add_fault('status', route='update_pools', status=200, body='{"error": "The database is locked."}')
+    done = pools(enms, CHANGES)
+    assert done.failed and 'eNMS refused the write: The database is locked.' in done.result['msg'], done.result['msg']
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
+    assert done.result['refused'] == {'site1-new': 'eNMS refused the write: The database is locked.',
+                                      'Core': 'eNMS refused the write: The database is locked.'}
+    assert done.result['not_attempted'] == ['Edge'] and 'site1-new' not in done.result['pools']
+    assert writes(enms) == [('POST', 'update_pools')] and 'Edge' in enms.state['pools']
+
+
+def test_http_500_on_the_bulk_write_sends_no_delete_and_reports_nothing_written(enms):
+    enms.add_fault('status', route='update_pools', status=500, body='{"alert": "Error 500 - Internal Server Error."}')
+    done = pools(enms, CHANGES)
+    assert done.failed and not done.result['changed'] and done.result['status'] == 500
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
+    assert sorted(done.result['refused']) == ['Core', 'site1-new']
+    assert all('HTTP 500' in words for words in done.result['refused'].values())
+    assert done.result['not_attempted'] == ['Edge'] and 'Edge: not sent' in done.result['msg']
+    assert writes(enms) == [('POST', 'update_pools')] and 'site1-new' not in enms.state['pools']
+
+
+def test_a_connection_dropped_after_enms_wrote_is_read_back_and_reported_as_written(enms):
+    enms.add_fault('after', route='update_pools', then='drop')
+    done = pools(enms, CHANGES)
+    assert not done.failed, done.result
+    assert (done.result['created'], done.result['updated'], done.result['deleted']) == (['site1-new'], ['Core'], ['Edge'])
+    assert done.result['refused'] == {} and enms.state['pools']['site1-new'] == ['Atlanta']
+    assert writes(enms) == [('POST', 'update_pools'), ('DELETE', 'delete_pool')]
+
+
+def test_a_regex_enms_cannot_use_is_refused_with_its_words_before_any_write_and_later_pools_still_work(enms):
+    broken = pool(enms, name='lab', device_filters={'name': {'value': '^lab-(', 'match': 'regex'}})
+    assert broken.failed and writes(enms) == [] and 'lab' not in enms.state['pools']
+    assert broken.result['problems'][0].startswith("lab: device_filters.name '^lab-(': eNMS POST ")
+    assert 'HTTP 500' in broken.result['msg'] and 'Error 500 - Internal Server Error.' in broken.result['msg']
+    assert broken.result['not_attempted'] == ['lab'] and broken.result['created'] == []
+    fine = pool(enms, name='site1', device_filters={'name': {'value': '^site1-', 'match': 'regex'}})
+    assert not fine.failed and fine.result['devices'] == ['site1-a', 'site1-b'], fine.result
+
+
+def test_the_emulator_fails_update_all_pools_for_a_regex_as_enms_does_and_rolls_it_back(enms):
+    enms.state['pools']['lab'] = []
+    enms.state['pool_properties']['lab'] = {'manually_defined': False, 'device_name': '^lab-(', 'device_name_match': 'regex'}
+    done = pool(enms, name='site1', device_filters=ARISTA)
+    assert done.failed and 'HTTP 500' in done.result['msg'] and done.result['created'] == ['site1']
+    assert enms.state['pools']['site1'] == []
+
+
+def test_check_mode_warns_about_devices_an_earlier_task_would_create_and_the_real_run_refuses_them(enms, monkeypatch):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    planned = pools(enms, [{'name': 'site1-list', 'devices': ['Atlanta', 'site1-later']}], check_mode=True)
+    assert not planned.failed and planned.result['created'] == ['site1-list'], planned.result
+    assert warnings == ['site1-list: eNMS has no device named site1-later (yet); the real run refuses the pool unless an '
+                        'earlier task creates it.']
+    assert planned.result['missing_devices'] == {'site1-list': ['site1-later']}
+    real = pools(enms, [{'name': 'site1-list', 'devices': ['Atlanta', 'site1-later']}])
+    assert real.failed and real.result['problems'] == ['site1-list: eNMS has no device named site1-later.']
+    assert real.result['not_attempted'] == ['site1-list'] and writes(enms) == []
+
+
+@pytest.mark.parametrize('name', ['.', '..'])
+def test_a_name_enms_cannot_address_is_refused_before_any_request(enms, name):
+    out = pool(enms, name=name, devices=['Atlanta'])
+    assert out.failed and "name %r cannot be %r (the request path" % (name, name) in out.result['msg'], out.result['msg']
+    assert enms.requests() == []
+
+
+def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
+    names = ['old-1', 'old-2', 'old-3']
+    for name in names:
+        enms.state['pools'][name] = ['Atlanta']
+    enms.add_fault('status', route='delete_pool', status=500, body='{"alert": "Error 500 - Internal Server Error."}', skip=1)
+    done = pools(enms, [{'name': name, 'state': 'absent'} for name in names])
+    assert done.failed and done.result['changed']
+    refused = sorted(done.result['refused'])
+    assert len(refused) == 1 and sorted(done.result['deleted'] + refused) == names
+    # The account is what the emulator holds: the refused one is still there, the others are gone.
+    assert [name for name in names if name in enms.state['pools']] == refused
+    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'].startswith('eNMS did not write 1 pool(s): ')

@@ -4,6 +4,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
 
 import pytest
 
@@ -54,6 +55,19 @@ def test_each_service_of_a_workflow_run_once_is_returned_in_the_order_it_ran(enm
     # One paged search, ordered by runtime (the emulator answers 500 to an association column, as eNMS 4.6 does).
     searches = enms.requests(route='search')
     assert len(searches) == 1
+
+
+def test_a_workflow_still_running_gives_the_services_ended_so_far(enms):
+    api = EnmsApi(client=ApiClient('eNMS', enms.url, BasicAuth('admin', 'admin-pass'), timeout=10))
+    runtime = api.run_service({'name': WORKFLOW, 'async': True})['runtime']
+    with enms.lock:
+        # A run of 30 s whose two services end at 10 s and 20 s, read at 12 s: Save has ended, Check not yet.
+        now = time.time()
+        enms.state['runs'][runtime].update(started_at=now - 12, row_at=now - 12, done_at=now + 18)
+    out = read(enms, WORKFLOW, runtime)
+    assert (out.result['status'], out.result['finished']) == ('Running', False), out.result
+    assert [(found['name'], found['success'], found['result']['result']) for found in out.result['services']] == [
+        ('Save', True, 'saved')]
 
 
 def test_a_per_device_service_gives_each_device_its_result(enms):

@@ -45,6 +45,20 @@ def test_check_mode_reads_but_does_not_execute(server):
     assert [(r['method'], r['path']) for r in server.received] == [('GET', '/node/api/links/L1?fields=operations')]
 
 
+@pytest.mark.parametrize('check_mode', [True, False])
+def test_require_listed_refuses_an_unlisted_id_before_executing(server, check_mode):
+    server.answers = [(200, {}, json.dumps({'id': 'L1', 'operations': [{'id': 'OP1', 'name': 'set-maintenance'}]}))]
+    out = run(saymon_operation, creds(server, link_id='L1', operation_id='OP9', require_listed=True), check_mode=check_mode)
+    assert out.failed and 'link L1 has no operation with ID OP9 (its operations: set-maintenance (OP1))' in out.result['msg']
+    assert [(r['method'], r['path']) for r in server.received] == [('GET', '/node/api/links/L1?fields=operations')]
+
+
+def test_require_listed_executes_a_listed_id(server):
+    server.answers = [(200, {}, json.dumps({'id': 'L1', 'operations': [{'id': 'OP1', 'name': 'set-maintenance'}]})), (200, {}, '"job1"')]
+    out = run(saymon_operation, creds(server, link_id='L1', operation_id='OP1', require_listed=True))
+    assert not out.failed and out.result['job_id'] == 'job1' and out.result['operation_id'] == 'OP1'
+
+
 @pytest.mark.parametrize('args', [
     dict(link_id='L1', object_id='O1', operation_id='x'),
     dict(operation_id='x'),

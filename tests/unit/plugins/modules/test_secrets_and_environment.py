@@ -132,6 +132,17 @@ def test_an_empty_environment_variable_is_unset(server, monkeypatch, platform, k
         assert server.received[0]['path'].startswith('/v2/'), server.received[0]['path']
 
 
+@pytest.mark.parametrize('platform, option, variable', [('enms', 'url', 'ENMS_URL'), ('zitadel', 'token', 'ZITADEL_TOKEN'),
+                                                       ('saymon', 'url', 'SAYMON_URL'), ('omn', 'url', 'OMN_URL')])
+def test_a_required_option_whose_variable_is_empty_names_the_variable(server, monkeypatch, platform, option, variable):
+    module, base = MODULES[PLATFORM_MODULES[platform]]
+    args = dict(base, url=server.url, token='tok-42', username='admin', password='admin-pass')
+    monkeypatch.setenv(variable, ' ')
+    out = run(module, dict((key, value) for key, value in args.items() if key != option and key in argument_spec(module)))
+    assert out.failed and server.received == [], out.result
+    assert out.result['msg'] == 'missing required arguments: %s (%s is set but empty, which counts as unset)' % (option, variable)
+
+
 @pytest.mark.parametrize('variable, value, option', [('ZITADEL_API_VERSION', 'v2beta', 'api_version'),
                                                      ('ZITADEL_REQUEST_TIMEOUT', '0', 'request_timeout')])
 def test_a_set_environment_variable_still_applies(server, monkeypatch, variable, value, option):
