@@ -5,9 +5,10 @@ A role's adapter (test_role_accounts.py) names its writes in the order the role 
 request carries; reads the objects a request wrote from the emulator's log; and reads the role's account as
 {object: outcome}. The oracle needs nothing else to judge any role:
 
-- an object a request wrote (answered 2xx) is ``done``; one whose request was refused is ``failed``, with the words of
-  the refusal; one never sent is ``not attempted``; one whose connection dropped after the server acted is attempted,
-  so ``done`` (if the role read it back) or ``failed``, never ``not attempted``;
+- an object a request wrote (answered 2xx) is ``done``; one whose request was refused (4xx) is ``failed``, with the
+  words of the refusal; one answered 5xx is ``failed`` or ``outcome unknown`` (the server may have acted), with its
+  words; one whose connection dropped after the server acted is ``done`` (the role read it back), ``outcome unknown``
+  or ``failed``, never ``not attempted``; one never sent is ``not attempted``;
 - after the struck write, only the writes the role promises to make whatever happened are sent;
 - with no fault, ``--check`` plans exactly the objects (and kinds) the real run then writes.
 """
@@ -18,7 +19,7 @@ import json
 
 from emulators.base import Fault
 
-DONE, FAILED, NOT_ATTEMPTED = 'done', 'failed', 'not attempted'
+DONE, FAILED, UNKNOWN, NOT_ATTEMPTED = 'done', 'failed', 'outcome unknown', 'not attempted'
 FAULTS = ('500', '403', 'after')
 POSITIONS = ('first', 'middle', 'last')
 
@@ -65,23 +66,27 @@ def write_requests(emulator, write_routes):
 
 
 def request_outcome(entry):
-    """What a logged write request did on the server: 'written', 'dropped' (written, the answer lost) or 'refused'."""
+    """What a logged write request did on the server: 'written', 'dropped' (written, the answer lost), 'refused' (4xx) or
+    'errored' (5xx: a client cannot tell whether the server acted)."""
     if entry.get('fault') == 'after':
         return 'dropped'
-    if entry.get('fault') or not 200 <= entry.get('status', 0) < 300:
-        return 'refused'
-    return 'written'
+    status = entry.get('status') or 0
+    if 200 <= status < 300:
+        return 'written'
+    return 'errored' if status >= 500 else 'refused'
 
 
 def expected_outcomes(sent):
-    """{object: outcome the account must give} from {object: [request outcomes]}: written wins over a refusal of the same
-    object (a retry), a dropped connection after the server acted leaves done or failed."""
+    """{object: the outcomes the account may give} from {object: [request outcomes]}: written wins over a failure of the
+    same object (a retry); a request without an answer or answered 5xx may have acted."""
     expected = {}
     for name, outcomes in sent.items():
         if 'written' in outcomes:
             expected[name] = (DONE,)
         elif 'dropped' in outcomes:
-            expected[name] = (DONE, FAILED)
+            expected[name] = (DONE, UNKNOWN, FAILED)
+        elif 'errored' in outcomes:
+            expected[name] = (FAILED, UNKNOWN)
         else:
             expected[name] = (FAILED,)
     return expected
@@ -103,7 +108,8 @@ def judge(planned, sent, account, messages, words):
         if given not in expected[name]:
             problems.append('%s: the account says %r, the server log says %s (requests: %s)'
                             % (label(name), given, ' or '.join(expected[name]), sent.get(name, 'none')))
-        elif given == FAILED and words and sent.get(name) and 'refused' in sent[name] and words not in messages.get(name, ''):
+        elif given in (FAILED, UNKNOWN) and words and set(sent.get(name, ())) & set(['refused', 'errored']) \
+                and words not in messages.get(name, ''):
             problems.append('%s: failed, but its message does not give the server\'s words %r: %r'
                             % (label(name), words, shorten(messages.get(name))))
     for name in sorted(set(account) - set(expected), key=json.dumps):

@@ -18,7 +18,7 @@ import pytest
 from conftest import enms_env, omn_env, saymon_env, zitadel_env
 from emulators.saymon import (LINK_L1, LINK_L2, OBJECT_O1, OP_CLEAR_MAINTENANCE, OP_L2_SET_MAINTENANCE, OP_PING,
                               OP_SET_MAINTENANCE)
-from role_oracle import (DONE, FAILED, FAULTS, NOT_ATTEMPTED, POSITIONS, judge, position_index, refusal_words,
+from role_oracle import (DONE, FAILED, FAULTS, NOT_ATTEMPTED, POSITIONS, UNKNOWN, judge, position_index, refusal_words,
                          request_outcome, strike, write_requests)
 
 ENVIRONMENTS = {'saymon': saymon_env, 'enms': enms_env, 'omn': omn_env, 'zitadel': zitadel_env}
@@ -56,6 +56,8 @@ def saymon_status(row):
         return DONE
     if row['status'] == 'not attempted':
         return NOT_ATTEMPTED
+    if row['status'] == 'outcome unknown':
+        return UNKNOWN
     return FAILED
 
 
@@ -78,6 +80,8 @@ def service_account(summary, key):
         account[(key, device)] = FAILED
     for device in summary['not_run']:
         account[(key, device)] = NOT_ATTEMPTED
+    for device in summary.get('outcome_unknown', []):
+        account[(key, device)] = UNKNOWN
     return account, messages
 
 
@@ -192,7 +196,7 @@ class OmnProjectPeos(Adapter):
             for tid in results.get(action, []):
                 account[(action[:-2], tid)] = DONE
         for row in results.get('failed', []):
-            account[(row['action'], row['peo_tid'])] = FAILED
+            account[(row['action'], row['peo_tid'])] = UNKNOWN if 'may have applied' in row.get('reason', '') else FAILED
             messages[(row['action'], row['peo_tid'])] = '%s %s' % (row.get('reason'), results.get('error'))
         for line in results.get('not_attempted', []):
             action, tid = line.split(' ', 1)
@@ -364,8 +368,10 @@ class EnmsInventory(Adapter):
             for outcome in ('created', 'updated', 'deleted'):
                 for name in results.get(kind + 's', {}).get(outcome, []):
                     account[(kind, outcome, name)] = DONE
-            for name in results.get(kind + 's', {}).get('refused', []):
-                account[self.kind_key(kind, name if isinstance(name, str) else name.get('name'))] = FAILED
+            refused = results.get(kind + 's', {}).get('refused', {})
+            for name in refused:
+                account[self.kind_key(kind, name)] = FAILED
+                messages[self.kind_key(kind, name)] = '%s %s' % (refused[name] if isinstance(refused, dict) else '', words)
             for name in results.get(kind + 's', {}).get('not_attempted', []):
                 account[self.kind_key(kind, name if isinstance(name, str) else name.get('name'))] = NOT_ATTEMPTED
         for line in results.get('not_attempted', []):
@@ -374,14 +380,15 @@ class EnmsInventory(Adapter):
                     account.setdefault(self.kind_key('device', name), NOT_ATTEMPTED)
             elif line.startswith('pool '):
                 account.setdefault(self.kind_key('pool', line[len('pool '):]), NOT_ATTEMPTED)
-        # Today's account names no refused object: a failed write stands for the declared objects it leaves unaccounted.
+        # An account without 'refused' (before 1.2.0) names no refused object: a failed write stands for the declared
+        # objects it leaves unaccounted.
         for line in results.get('failed', []):
             kind = 'device' if line.startswith('devices:') else 'pool'
             for name in self.planned():
-                if name[0] == kind and name not in account:
+                if name[0] == kind and name not in account and 'refused' not in results.get(kind + 's', {}):
                     account[name] = FAILED
         for name in self.planned():
-            messages[name] = words
+            messages.setdefault(name, words)
         return account, messages
 
 
