@@ -495,7 +495,7 @@ def test_account_after_a_fault_is_what_the_server_did(role, index, fault, emulat
     # lost, the server had acted) is no failure: the role goes on. Any other fails the play, and the role writes after
     # it only what it promises to write whatever happened.
     guessed = [name for name in adapter.writes[index - 1][1]
-               if account.get(name) == DONE and 'written' not in sent.get(name, ()) and not read_after_fault(emulators[target])]
+               if account.get(name) == DONE and sent.get(name) == ['dropped'] and not read_after_fault(emulators[target])]
     problems += ['%s: reported done, but its answer was lost and the role read nothing after it: a guess, not what the '
                  'server confirmed' % ' '.join(name) for name in guessed]
     recovered = not guessed and all(account.get(name) == DONE and set(sent.get(name, ())) & set(['written', 'dropped'])
