@@ -215,8 +215,8 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import ApiCl
 from ansible_collections.netops.bridge.plugins.module_utils._connection import ca_bundle_fault, url_problem
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils._module import has_control_character
-from ansible_collections.netops.bridge.plugins.module_utils.enms import (API_PREFIX, PLATFORM, POOLS, EnmsApi, FilterError,
-                                                                          criteria_from_filters)
+from ansible_collections.netops.bridge.plugins.module_utils.enms import (
+    API_PREFIX, PLATFORM, POOLS, EnmsApi, FilterError, criteria_from_filters)
 CACHE_FORMAT = 1
 ENV = {'url': 'ENMS_URL', 'username': 'ENMS_USERNAME', 'password': 'ENMS_PASSWORD', 'ca_path': 'ENMS_CA_PATH',
        'request_timeout': 'ENMS_REQUEST_TIMEOUT', 'validate_certs': 'ENMS_VALIDATE_CERTS'}

@@ -592,5 +592,6 @@ def main():
     module = EnmsModule(argument_spec=spec, supports_check_mode=True)
     module.run(run)
 
+
 if __name__ == '__main__':
     main()

@@ -488,8 +488,7 @@ def test_ansible_doc_shows_every_input_of_the_role(role, collections_path, tmp_p
 def flattened_options(options, prefix=''):
     for name, option in options.items():
         yield prefix + name, option
-        for found in flattened_options(option.get('options') or {}, prefix + name + '[].'):
-            yield found
+        yield from flattened_options(option.get('options') or {}, prefix + name + '[].')
 
 
 JWE_KEY = ('-----BEGIN PUBLIC KEY-----\n'

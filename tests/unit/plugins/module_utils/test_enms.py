@@ -81,8 +81,8 @@ def test_names_enms_cannot_address_are_told(name, refused):
 
 
 def test_enms_answer_names_each_record_under_its_name_after_the_write():
-    answer = {'success': ['b-new', 'c'], 'failure': [[{'name': 'a', 'port': 'x'}, 'Traceback\n  File "x"\nValueError: bad'],
-                                                    ['d', None]]}
+    refusal = [{'name': 'a', 'port': 'x'}, 'Traceback\n  File "x"\nValueError: bad']
+    answer = {'success': ['b-new', 'c'], 'failure': [refusal, ['d', None]]}
     assert answer_outcome(answer, {'a': 'a-new', 'b': 'b-new', 'b-new': 'b-new'}) == {
         'written': ['b-new', 'c'], 'refused': {'a-new': 'ValueError: bad', 'd': 'None'}}
 

@@ -132,8 +132,8 @@ def test_an_empty_environment_variable_is_unset(server, monkeypatch, platform, k
         assert server.received[0]['path'].startswith('/v2/'), server.received[0]['path']
 
 
-@pytest.mark.parametrize('platform, option, variable', [('enms', 'url', 'ENMS_URL'), ('zitadel', 'token', 'ZITADEL_TOKEN'),
-                                                       ('saymon', 'url', 'SAYMON_URL'), ('omn', 'url', 'OMN_URL')])
+@pytest.mark.parametrize('platform, option, variable', [
+    ('enms', 'url', 'ENMS_URL'), ('zitadel', 'token', 'ZITADEL_TOKEN'), ('saymon', 'url', 'SAYMON_URL'), ('omn', 'url', 'OMN_URL')])
 def test_a_required_option_whose_variable_is_empty_names_the_variable(server, monkeypatch, platform, option, variable):
     module, base = MODULES[PLATFORM_MODULES[platform]]
     args = dict(base, url=server.url, token='tok-42', username='admin', password='admin-pass')
