@@ -303,6 +303,18 @@ class Account(object):
             by_words.setdefault(words, []).append(name)
         return ['%s: %s' % (', '.join(sorted(names)), words) for words, names in sorted(by_words.items(), key=lambda item: sorted(item[1]))]
 
+    def failure_lines(self):
+        """The refusals (see lines), then the names never sent with the words why, as lines."""
+        return self.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(self.causes.items())]
+
+    def partly_refused(self, updated):
+        """Of ``updated`` (records that existed), those eNMS refused in its per-record answer. eNMS sets an existing
+        record's fields one by one and keeps those set before a failure, so such a refusal may have changed some; a
+        refused creation, or a write rolled back (read back, or a failed request), changed nothing."""
+        if self.read_back or self.failed_request is not None:
+            return []
+        return [name for name in updated if name in self.refused]
+
 
 def request_words(exc):
     """A failed request's message (method, URL, HTTP status, the server's words), without the advice to check on the

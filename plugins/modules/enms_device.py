@@ -519,14 +519,9 @@ def write(module, declared, steps):
                          updated=[name for name in steps['updated'] if name in done],
                          changes=dict((name, fields) for name, fields in steps['changes'].items() if name in done),
                          refused=dict(account.refused), not_attempted=list(account.not_attempted))
-    # eNMS sets an existing device's fields one by one and keeps those set before a failure (HTTP 200, a failure entry):
-    # a refused update may have changed some; a refused creation, or a write rolled back, changed nothing.
-    partly = [name for name in steps['updated'] if name in account.refused and not account.read_back
-              and account.failed_request is None]
+    partly = account.partly_refused(steps['updated'])
     module.result['changed'] = bool(done) or bool(partly)
-    lines = account.lines()
-    if account.not_attempted:
-        lines.extend('%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(account.causes.items()))
+    lines = account.failure_lines()
     if partly:
         lines[-1] += PARTLY_NOTE
     return account, lines
@@ -577,7 +572,7 @@ def run(module):
         module.result['deleted'] = deleted.written
         module.result['refused'].update(deleted.refused)
         module.result['not_attempted'] = module.result['not_attempted'] + deleted.not_attempted
-        failures = deleted.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(deleted.causes.items())]
+        failures = deleted.failure_lines()
     recompute_pools(module)
     if failures:
         extra = failed_request.as_result() if failed_request is not None else {}

@@ -561,16 +561,13 @@ def write(module, steps):
     account = module.bulk_write(lambda bodies: post_pools(module.api, bodies), steps['writes'],
                                 lambda names: held_as_declared(module, steps, names))
     done = set(account.written)
-    # eNMS sets an existing pool's fields one by one and keeps those set before a failure (HTTP 200, a failure entry): a
-    # refused update may have changed some; a refused creation, or a write rolled back, changed nothing.
-    partly = [name for name in steps['updated'] if name in account.refused and not account.read_back
-              and account.failed_request is None]
+    partly = account.partly_refused(steps['updated'])
     steps['created'] = [name for name in steps['created'] if name in done]
     steps['updated'] = [name for name in steps['updated'] if name in done]
     steps['refused'].update(account.refused)
     steps['not_attempted'].extend(account.not_attempted)
     module.result['changed'] = bool(done) or bool(partly)
-    lines = account.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(account.causes.items())]
+    lines = account.failure_lines()
     if partly:
         lines[-1] += PARTLY_NOTE
     return lines, account.failed_request
@@ -671,7 +668,7 @@ def run(module):
         steps['deleted'] = deleted.written
         steps['refused'].update(deleted.refused)
         steps['not_attempted'].extend(deleted.not_attempted)
-        failures = deleted.lines() + ['%s: not sent: %s' % (', '.join(names), words) for words, names in sorted(deleted.causes.items())]
+        failures = deleted.failure_lines()
     count = len(steps['refused']) + len(steps['not_attempted'])
     failures.extend(unkept)
     report(module, steps, single)
