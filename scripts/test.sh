@@ -191,8 +191,9 @@ mutation() {
 # (the differential test runs every module, eNMS's included, on both execution paths).
 CORE219_E2E=(tests/e2e/test_saymon.py tests/e2e/test_execution_paths.py)
 # Run on ansible-core 2.16, the oldest the collection supports: both execution paths side by side, and the eNMS
-# inventory tests that show what a server says is never a template (core before 2.19 would render it).
-CORE216_E2E=(tests/e2e/test_execution_paths.py tests/e2e/test_enms_inventory_trust.py tests/e2e/test_enms_inventory_server.py)
+# inventory and lookup tests that show what a server says is never a template (core before 2.19 would render it).
+CORE216_E2E=(tests/e2e/test_execution_paths.py tests/e2e/test_enms_inventory_trust.py tests/e2e/test_enms_inventory_server.py
+             tests/e2e/test_lookups.py)
 
 e2e_part() {
   local bin="$1"; shift

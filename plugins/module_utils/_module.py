@@ -97,10 +97,12 @@ class PlatformModule(object):
     # The Python libraries the module needs beyond ansible-core: (name, imported, import traceback).
     requirements = (('requests', HAS_REQUESTS, REQUESTS_IMPORT_ERROR),)
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, host=None, **kwargs):
         spec = self.connection_argument_spec()
         spec.update(argument_spec)
-        self.ansible = ExplainedAnsibleModule(argument_spec=spec, **kwargs)
+        # host: what reads and checks the options and ends the run; a lookup plugin gives its own (plugin_utils/_lookup.py)
+        # so that it runs the info modules' own code.
+        self.ansible = (host or ExplainedAnsibleModule)(argument_spec=spec, **kwargs)
         self.params = self.ansible.params
         self.result = {'changed': False}
         # Passed on as a session ID, it would be masked everywhere in the result; it is no secret.
@@ -264,6 +266,12 @@ class PlatformModule(object):
 
     def run(self, task):
         """Run ``task(self)`` and exit with ``self.result``; every known failure becomes fail_json."""
+        self.attempt(task)
+        self.close()
+        self.ansible.exit_json(**self.result)
+
+    def attempt(self, task):
+        """Run ``task(self)``, keeping the session open; every known failure becomes fail_json."""
         try:
             task(self)
         except ApiError as exc:
@@ -273,8 +281,6 @@ class PlatformModule(object):
             self.fail(exc.message, **exc.as_result())
         except WaitTimeout as exc:
             self.fail(str(exc), polls=exc.polls)
-        self.close()
-        self.ansible.exit_json(**self.result)
 
     def secrets(self):
         """The values of the no_log options, and every secret the client has learnt (session IDs, access tokens)."""

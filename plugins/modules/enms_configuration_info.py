@@ -130,7 +130,18 @@ def never_stored(content, status):
     return content == '' and status['update'] == NEVER and status['status'] != SUCCESS
 
 
+def argument_spec():
+    return dict(
+        device=dict(type='str', required=True),
+        property=dict(type='str', choices=list(PROPERTIES), default='configuration'),
+    )
+
+
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
 def run(module):
+    module.require_non_empty('device')
     device, data_property = module.params['device'], module.params['property']
     columns = ['last_%s_%s' % (data_property, field) for field in STATUS_FIELDS]
     records = module.api.search('device', columns, {'name': device, 'name_filter': 'equality'})
@@ -151,15 +162,7 @@ def run(module):
 
 
 def main():
-    module = EnmsModule(
-        argument_spec=dict(
-            device=dict(type='str', required=True),
-            property=dict(type='str', choices=list(PROPERTIES), default='configuration'),
-        ),
-        supports_check_mode=True,
-    )
-    module.require_non_empty('device')
-    module.run(run)
+    EnmsModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':

@@ -117,8 +117,18 @@ devices:
 from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsModule, FilterError, criteria_from_filters
 
 
+def argument_spec():
+    return dict(names=dict(type='list', elements='str'), pool=dict(type='str'), filters=dict(type='dict'))
+
+
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
 def run(module):
     params = module.params
+    module.require_non_empty('pool')
+    if any(not name.strip() for name in params['names'] or []):
+        module.fail('names must not hold an empty name.')
     try:
         criteria = criteria_from_filters(params['filters'], 'filters')
     except FilterError as exc:
@@ -129,12 +139,7 @@ def run(module):
 
 
 def main():
-    spec = dict(names=dict(type='list', elements='str'), pool=dict(type='str'), filters=dict(type='dict'))
-    module = EnmsModule(argument_spec=spec, supports_check_mode=True)
-    module.require_non_empty('pool')
-    if any(not name.strip() for name in module.params['names'] or []):
-        module.fail('names must not hold an empty name.')
-    module.run(run)
+    EnmsModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':

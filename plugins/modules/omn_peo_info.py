@@ -108,7 +108,39 @@ def query_of(params):
     return criteria
 
 
+def argument_spec():
+    return dict(
+        tids=dict(type='list', elements='str'),
+        project_tid=dict(type='str'),
+        with_children=dict(type='bool', default=True),
+        product_tid=dict(type='str'),
+        names=dict(type='list', elements='str'),
+        modified_from=dict(type='str'),
+        modified_until=dict(type='str'),
+        retrieve=dict(type='bool', default=False),
+    )
+
+
+MODULE_OPTIONS = dict(
+    required_one_of=[('tids', 'project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
+    mutually_exclusive=[('tids', option) for option in ('project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
+    supports_check_mode=True,
+)
+
+
+def check(module):
+    """Refuse empty selections before any request: an empty tid or name would select something else."""
+    module.require_non_empty('project_tid', 'product_tid', 'modified_from', 'modified_until')
+    for option in ('tids', 'names'):
+        if module.params[option] == []:
+            module.fail('%s must list at least one %s.' % (option, option[:-1]))
+        for index, value in enumerate(module.params[option] or []):
+            if not value.strip():
+                module.fail('%s[%d] must not be empty.' % (option, index))
+
+
 def run(module):
+    check(module)
     if module.params.get('tids'):
         found = module.api.retrieve(module.params['tids'])
         returned = set(str(peo.get('tid')) for peo in found)
@@ -123,33 +155,7 @@ def run(module):
 
 
 def main():
-    module = OmnModule(
-        argument_spec=dict(
-            tids=dict(type='list', elements='str'),
-            project_tid=dict(type='str'),
-            with_children=dict(type='bool', default=True),
-            product_tid=dict(type='str'),
-            names=dict(type='list', elements='str'),
-            modified_from=dict(type='str'),
-            modified_until=dict(type='str'),
-            retrieve=dict(type='bool', default=False),
-        ),
-        required_one_of=[('tids', 'project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
-        mutually_exclusive=[('tids', option) for option in ('project_tid', 'product_tid', 'names', 'modified_from', 'modified_until')],
-        supports_check_mode=True,
-    )
-    module.require_non_empty('project_tid', 'product_tid', 'modified_from', 'modified_until')
-    if module.params['tids'] == []:
-        module.fail('tids must list at least one tid.')
-    for index, tid in enumerate(module.params['tids'] or []):
-        if not tid.strip():
-            module.fail('tids[%d] must not be empty.' % index)
-    if module.params['names'] == []:
-        module.fail('names must list at least one name.')
-    for index, name in enumerate(module.params['names'] or []):
-        if not name.strip():
-            module.fail('names[%d] must not be empty.' % index)
-    module.run(run)
+    OmnModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':

@@ -95,8 +95,25 @@ functions:
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, execution_target_ids, normalize_condition
 
 
+def argument_spec():
+    return dict(
+        conditions=dict(type='list', elements='dict'),
+        execution_type=dict(type='str', choices=['request', 'response', 'event', 'function']),
+        target=dict(type='str'),
+        catalog=dict(type='bool', default=False),
+    )
+
+
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
 def run(module):
     params = module.params
+    try:
+        for condition in params.get('conditions') or []:
+            normalize_condition(condition)
+    except ValueError as exc:
+        module.fail(str(exc))
     if params.get('catalog'):
         module.result.update(module.api.catalogue())
     known = module.api.targets()
@@ -121,21 +138,7 @@ def run(module):
 
 
 def main():
-    module = ZitadelModule(
-        argument_spec=dict(
-            conditions=dict(type='list', elements='dict'),
-            execution_type=dict(type='str', choices=['request', 'response', 'event', 'function']),
-            target=dict(type='str'),
-            catalog=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
-    try:
-        for condition in module.params.get('conditions') or []:
-            normalize_condition(condition)
-    except ValueError as exc:
-        module.fail(str(exc))
-    module.run(run)
+    ZitadelModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':

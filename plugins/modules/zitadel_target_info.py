@@ -95,8 +95,24 @@ MATCHES = ['equals', 'equals_ignore_case', 'starts_with', 'starts_with_ignore_ca
            'ends_with', 'ends_with_ignore_case']
 
 
+def argument_spec():
+    return dict(
+        name=dict(type='str'),
+        name_match=dict(type='str', choices=MATCHES, default='equals'),
+        ids=dict(type='list', elements='str'),
+        public_keys=dict(type='bool', default=True, no_log=False),
+    )
+
+
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
 def run(module):
     params = module.params
+    if params.get('name') is not None and len(params['name']) > 200:
+        module.fail('name must be at most 200 characters.')
+    if any(not i or len(i) > 200 for i in params.get('ids') or []):
+        module.fail('ids must each be 1 to 200 characters.')
     filters = []
     if params.get('name') is not None:
         filters.append({'targetNameFilter': {'targetName': params['name'],
@@ -113,20 +129,7 @@ def run(module):
 
 
 def main():
-    module = ZitadelModule(
-        argument_spec=dict(
-            name=dict(type='str'),
-            name_match=dict(type='str', choices=MATCHES, default='equals'),
-            ids=dict(type='list', elements='str'),
-            public_keys=dict(type='bool', default=True, no_log=False),
-        ),
-        supports_check_mode=True,
-    )
-    if module.params.get('name') is not None and len(module.params['name']) > 200:
-        module.fail('name must be at most 200 characters.')
-    if any(not i or len(i) > 200 for i in module.params.get('ids') or []):
-        module.fail('ids must each be 1 to 200 characters.')
-    module.run(run)
+    ZitadelModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':
