@@ -1,0 +1,80 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The virtual environments scripts/lib.sh builds under the cache (NETOPS_BRIDGE_CACHE, here a temporary directory):
+runs started at the same time on an empty cache share one build, and a build killed half-way is rebuilt.
+
+They call lib.sh's ensure_venv, what scripts/showcase.sh and scripts/test.sh build their venvs with, on a requirement
+set of one small package, so that a build costs seconds (it still needs PyPI, or the index PIP_INDEX_URL names)."""
+
+from __future__ import absolute_import, division, print_function
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import REPO_ROOT
+
+VERSION = '%d.%d' % sys.version_info[:2]
+NAME = 'tiny-py%d%d' % sys.version_info[:2]
+REQUIREMENT = 'iniconfig>=1'
+ENSURE_VENV = 'source "$0" && ensure_venv "$@"'
+
+
+def start_build(cache, name=NAME, requirement=REQUIREMENT):
+    env = dict(os.environ, NETOPS_BRIDGE_CACHE=str(cache))
+    return subprocess.Popen(['bash', '-c', ENSURE_VENV, str(REPO_ROOT / 'scripts' / 'lib.sh'), name, VERSION, requirement],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def finish(build):
+    stdout, stderr = build.communicate(timeout=600)
+    return build.returncode, stdout, stderr
+
+
+def assert_usable(cache, name=NAME):
+    venv = cache / name
+    proc = subprocess.run([str(venv / 'bin' / 'python'), '-c', 'import iniconfig'], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert (venv / '.netops-requirements').read_text() == REQUIREMENT + ' '
+
+
+def test_two_runs_at_once_on_an_empty_cache_both_succeed(tmp_path):
+    cache = tmp_path / 'cache'
+    builds = [start_build(cache), start_build(cache)]
+    results = [finish(build) for build in builds]
+    for returncode, stdout, stderr in results:
+        assert returncode == 0, stderr
+        assert stdout == str(cache / NAME / 'bin') + '\n', stdout + stderr
+    assert_usable(cache)
+    # One built it; the other waited for it and took what it built.
+    creators = [stderr for _, _, stderr in results if '== creating %s' % (cache / NAME) in stderr]
+    assert len(creators) == 1, '\n---\n'.join(stderr for _, _, stderr in results)
+    waiter = [stderr for _, _, stderr in results if stderr not in creators][0]
+    assert 'waiting for another run to finish building %s' % (cache / NAME) in waiter, waiter
+    assert '%s was built by another run meanwhile' % (cache / NAME) in waiter, waiter
+
+
+def test_a_build_killed_half_way_is_rebuilt(tmp_path):
+    cache = tmp_path / 'cache'
+    venv = cache / NAME
+    build = start_build(cache)
+    # Killed (the whole run, as a closed terminal or a CI timeout would) once the venv exists and pip is at work in it.
+    deadline = time.time() + 300
+    while not (venv / 'bin' / 'python').exists() and build.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert build.poll() is None, 'the build ended before it could be killed: %s' % (build.communicate(),)
+    os.killpg(build.pid, signal.SIGKILL)
+    build.communicate()
+    assert (venv / 'bin' / 'python').exists() and not (venv / '.netops-requirements').exists()
+
+    returncode, stdout, stderr = finish(start_build(cache))
+    assert returncode == 0, stderr
+    assert '== creating %s' % venv in stderr, stderr
+    assert stdout == str(venv / 'bin') + '\n'
+    assert_usable(cache)
+
+    # Built once, it is taken as it is.
+    returncode, stdout, stderr = finish(start_build(cache))
+    assert returncode == 0 and stdout == str(venv / 'bin') + '\n', stderr
+    assert 'creating' not in stderr, stderr
