@@ -9,9 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+
+import pytest
 
 from conftest import REPO_ROOT
 
@@ -78,3 +81,45 @@ def test_a_build_killed_half_way_is_rebuilt(tmp_path):
     returncode, stdout, stderr = finish(start_build(cache))
     assert returncode == 0 and stdout == str(venv / 'bin') + '\n', stderr
     assert 'creating' not in stderr, stderr
+
+
+def python311():
+    proc = subprocess.run(['bash', '-c', 'source "$0" && find_python 3.11', str(REPO_ROOT / 'scripts' / 'lib.sh')],
+                          capture_output=True, text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
+
+
+def enms_checkout(path):
+    """What scripts/real-enms.sh start asks of an eNMS checkout, with one small package for its requirements (eNMS itself
+    does not start from it: the test is about the venv)."""
+    (path / 'setup').mkdir(parents=True)
+    (path / 'setup' / 'settings.json').write_text('{"app": {}}')
+    (path / 'build' / 'requirements').mkdir(parents=True)
+    (path / 'build' / 'requirements' / 'requirements.txt').write_text(REQUIREMENT + '\n')
+    (path / 'app.py').write_text('')
+    subprocess.run(['git', 'init', '-q'], cwd=str(path), check=True)
+    subprocess.run(['git', '-c', 'user.email=t@localhost', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'eNMS'],
+                   cwd=str(path), check=True)
+    return path
+
+
+def test_real_enms_rebuilds_a_venv_whose_build_was_killed(tmp_path):
+    python = python311()
+    if python is None:
+        pytest.skip('no Python 3.11 that can make a virtual environment on this machine')
+    checkout = enms_checkout(tmp_path / 'eNMS')
+    state = tmp_path / 'state'
+    venv = state / 'venv'
+    # What a build killed after `python -m venv` leaves: a venv that runs, without what eNMS needs.
+    subprocess.run([python, '-m', 'venv', str(venv)], check=True)
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, ENMS_STATE_DIR=str(state), ENMS_PORT=str(port), NETOPS_BRIDGE_CACHE=str(tmp_path / 'cache'))
+    proc = subprocess.run(['bash', str(REPO_ROOT / 'scripts' / 'real-enms.sh'), 'start', str(checkout)], env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    # The stand-in checkout has no eNMS to start: what matters is the venv it was to start in.
+    assert '== creating %s' % venv in proc.stderr, proc.stderr
+    imports = subprocess.run([str(venv / 'bin' / 'python'), '-c', 'import flask, iniconfig'], capture_output=True, text=True, check=False)
+    assert imports.returncode == 0, imports.stderr + proc.stderr
+    assert (state / 'venv.lock').exists()
