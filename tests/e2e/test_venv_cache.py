@@ -17,6 +17,7 @@ import time
 import pytest
 
 from conftest import REPO_ROOT
+from test_any_python import machine
 
 VERSION = '%d.%d' % sys.version_info[:2]
 NAME = 'tiny-py%d%d' % sys.version_info[:2]
@@ -24,8 +25,8 @@ REQUIREMENT = 'iniconfig>=1'
 ENSURE_VENV = 'source "$0" && ensure_venv "$@"'
 
 
-def start_build(cache, name=NAME, requirement=REQUIREMENT):
-    env = dict(os.environ, NETOPS_BRIDGE_CACHE=str(cache))
+def start_build(cache, env=None, name=NAME, requirement=REQUIREMENT):
+    env = dict(env or os.environ, NETOPS_BRIDGE_CACHE=str(cache))
     return subprocess.Popen(['bash', '-c', ENSURE_VENV, str(REPO_ROOT / 'scripts' / 'lib.sh'), name, VERSION, requirement],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -42,9 +43,15 @@ def assert_usable(cache, name=NAME):
     assert (venv / '.netops-requirements').read_text() == REQUIREMENT + ' '
 
 
-def test_two_runs_at_once_on_an_empty_cache_both_succeed(tmp_path):
+@pytest.mark.parametrize('lock', ['flock(1)', 'Python where there is no flock(1)'])
+def test_two_runs_at_once_on_an_empty_cache_both_succeed(tmp_path, lock):
     cache = tmp_path / 'cache'
-    builds = [start_build(cache), start_build(cache)]
+    env = None
+    if lock != 'flock(1)':
+        # A PATH of the basic tools alone (no flock) and python3 -> this Python, as on macOS or a minimal container.
+        env = machine(tmp_path, os.path.realpath(sys.executable))
+        assert not os.path.exists(os.path.join(env['PATH'], 'flock'))
+    builds = [start_build(cache, env), start_build(cache, env)]
     results = [finish(build) for build in builds]
     for returncode, stdout, stderr in results:
         assert returncode == 0, stderr
