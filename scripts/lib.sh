@@ -151,13 +151,20 @@ make_venv_at() {
   ) 9>>"$venv.lock"
 }
 
+with_venv_lock() {
+  # with_venv_lock VENV COMMAND...: runs COMMAND holding VENV's lock, for what installs into a venv of the cache after
+  # its build (two pip runs installing into one venv at once can break it)
+  local venv="$1"; shift
+  ( lock_exclusively 9 "$venv" "$venv/bin/python" && "$@" ) 9>>"$venv.lock"
+}
+
 lock_exclusively() {
   # lock_exclusively FD VENV PYTHON: an exclusive flock on FD, held until FD is closed, saying so when it has to wait.
   # flock(1) where there is one, else the same system call through PYTHON (macOS and minimal systems have no flock(1)).
   local fd="$1" venv="$2" python="$3"
   if command -v flock >/dev/null 2>&1; then
     flock -n "$fd" && return 0
-    log "waiting for another run to finish building $venv"
+    log "waiting for another run to finish with $venv"
     flock "$fd"
   else
     "$python" - "$fd" "$venv" <<'PY'
@@ -166,7 +173,7 @@ fd = int(sys.argv[1])
 try:
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 except OSError:
-    sys.stderr.write('\n== waiting for another run to finish building %s\n' % sys.argv[2])
+    sys.stderr.write('\n== waiting for another run to finish with %s\n' % sys.argv[2])
     fcntl.flock(fd, fcntl.LOCK_EX)
 PY
   fi
@@ -276,7 +283,9 @@ with open(path) as handle:
     print(' '.join(sorted(set(re.findall(r"pip=['\"]([0-9.]+)['\"]", handle.read())))))
 PY
 ); do
-    cp "$REPO_ROOT/scripts/get_pip_standin.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
+    # Copied beside it and renamed, so that an ansible-test of another run never reads a half-copied one.
+    cp "$REPO_ROOT/scripts/get_pip_standin.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py.$$" &&
+      mv -f "$HOME/.ansible/test/cache/get_pip_${version//./_}.py.$$" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
   done
 }
 

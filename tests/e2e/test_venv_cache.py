@@ -7,6 +7,7 @@ set of one small package, so that a build costs seconds (it still needs PyPI, or
 
 from __future__ import absolute_import, division, print_function
 
+import fcntl
 import os
 import signal
 import socket
@@ -61,7 +62,7 @@ def test_two_runs_at_once_on_an_empty_cache_both_succeed(tmp_path, lock):
     creators = [stderr for _, _, stderr in results if '== creating %s' % (cache / NAME) in stderr]
     assert len(creators) == 1, '\n---\n'.join(stderr for _, _, stderr in results)
     waiter = [stderr for _, _, stderr in results if stderr not in creators][0]
-    assert 'waiting for another run to finish building %s' % (cache / NAME) in waiter, waiter
+    assert 'waiting for another run to finish with %s' % (cache / NAME) in waiter, waiter
     assert '%s was built by another run meanwhile' % (cache / NAME) in waiter, waiter
 
 
@@ -130,3 +131,19 @@ def test_real_enms_rebuilds_a_venv_whose_build_was_killed(tmp_path):
     imports = subprocess.run([str(venv / 'bin' / 'python'), '-c', 'import flask, iniconfig'], capture_output=True, text=True, check=False)
     assert imports.returncode == 0, imports.stderr + proc.stderr
     assert (state / 'venv.lock').exists()
+
+
+def test_an_install_into_a_built_venv_waits_for_the_lock(tmp_path):
+    """What scripts/docs.sh installs into its venv after the build takes the same lock as a build of that venv."""
+    venv = tmp_path / 'cache' / NAME
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True, timeout=120)
+    done = tmp_path / 'installed'
+    with open(str(venv) + '.lock', 'a') as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        install = subprocess.Popen(['bash', '-c', 'source "$0" && with_venv_lock "$1" touch "$2"', str(REPO_ROOT / 'scripts' / 'lib.sh'),
+                                   str(venv), str(done)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(2)
+        assert install.poll() is None and not done.exists(), install.communicate()
+    stdout, stderr = install.communicate(timeout=60)
+    assert install.returncode == 0 and done.exists(), stderr
+    assert 'waiting for another run to finish with %s' % venv in stderr, stderr
