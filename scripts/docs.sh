@@ -29,7 +29,7 @@ site="$work/site"
 mkdir -m 700 "$site"
 "$bin/antsibull-docs" sphinx-init --use-current --squash-hierarchy --fail-on-error --dest-dir "$site" \
   --project netops.bridge --title 'netops.bridge' --copyright 'netops.bridge contributors' netops.bridge >/dev/null
-"$bin/python" -m pip install -q --disable-pip-version-check -r "$site/requirements.txt"
+with_venv_lock "$(dirname "$bin")" "$bin/python" -m pip install -q --disable-pip-version-check -r "$site/requirements.txt"
 
 offline="${NETOPS_BRIDGE_DOCS_OFFLINE:-auto}"
 if [ "$offline" = auto ]; then

@@ -114,22 +114,83 @@ real_python() {
 
 venv_is_current() {
   # venv_is_current NAME REQUIREMENT...: whether $CACHE_DIR/NAME exists, runs, and holds exactly these requirements
-  local name="$1" venv="$CACHE_DIR/$1"; shift
-  [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.netops-requirements" 2>/dev/null)" = "$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]
+  local name="$1"; shift
+  venv_is_current_at "$CACHE_DIR/$name" "$@"
+}
+
+venv_is_current_at() {
+  # venv_is_current_at VENV REQUIREMENT...: whether VENV runs and its build finished for exactly these requirements (the
+  # marker is the last thing a build writes, so a venv whose build was killed has none)
+  local venv="$1"; shift
+  [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.netops-requirements" 2>/dev/null)" = "$(requirement_set "$@")" ]
+}
+
+requirement_set() {
+  printf '%s\n' "$@" | sort | tr '\n' ' '
 }
 
 make_venv() {
-  # make_venv NAME PYTHON REQUIREMENT... -> (re)creates $CACHE_DIR/NAME from PYTHON with these requirements; prints its bin
-  local name="$1" python="$2"; shift 2
-  local venv="$CACHE_DIR/$name" wanted
-  wanted="$(printf '%s\n' "$@" | sort | tr '\n' ' ')"
+  # make_venv NAME PYTHON REQUIREMENT... -> $CACHE_DIR/NAME holds these requirements on PYTHON; prints its bin
+  local name="$1"; shift
+  make_venv_at "$CACHE_DIR/$name" "$@"
+}
+
+make_venv_at() {
+  # make_venv_at VENV PYTHON REQUIREMENT... -> (re)creates VENV from PYTHON with these requirements; prints its bin.
+  # Runs may share the cache: one builds while holding VENV.lock, the others wait for it and then take what it built
+  # when it is what they want.
+  local venv="$1" python="$2"; shift 2
+  mkdir -p "$(dirname "$venv")" || return 1
+  (
+    lock_exclusively 9 "$venv" "$python" || exit 1
+    if venv_is_current_at "$venv" "$@"; then
+      log "$venv was built by another run meanwhile"
+      echo "$venv/bin"; exit 0
+    fi
+    build_venv "$venv" "$python" "$@"
+  ) 9>>"$venv.lock"
+}
+
+with_venv_lock() {
+  # with_venv_lock VENV COMMAND...: runs COMMAND holding VENV's lock, for what installs into a venv of the cache after
+  # its build (two pip runs installing into one venv at once can break it)
+  local venv="$1"; shift
+  ( lock_exclusively 9 "$venv" "$venv/bin/python" && "$@" ) 9>>"$venv.lock"
+}
+
+lock_exclusively() {
+  # lock_exclusively FD VENV PYTHON: an exclusive flock on FD, held until FD is closed, saying so when it has to wait.
+  # flock(1) where there is one, else the same system call through PYTHON (macOS and minimal systems have no flock(1)).
+  local fd="$1" venv="$2" python="$3"
+  if command -v flock >/dev/null 2>&1; then
+    flock -n "$fd" && return 0
+    log "waiting for another run to finish with $venv"
+    flock "$fd"
+  else
+    "$python" - "$fd" "$venv" <<'PY'
+import fcntl, sys
+fd = int(sys.argv[1])
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except OSError:
+    sys.stderr.write('\n== waiting for another run to finish with %s\n' % sys.argv[2])
+    fcntl.flock(fd, fcntl.LOCK_EX)
+PY
+  fi
+}
+
+build_venv() {
+  # build_venv VENV PYTHON REQUIREMENT...: called with VENV's lock held
+  local venv="$1" python="$2"; shift 2
+  local wanted
+  wanted="$(requirement_set "$@")"
   log "creating $venv ($python): $wanted"
+  # The marker goes first and comes back last: a run killed anywhere in between leaves a venv that is not current.
+  rm -f "$venv/.netops-requirements"
   rm -rf "$venv"
-  mkdir -p "$CACHE_DIR"
   "$python" -m venv "$venv" >&2 || { echo "$python could not make a virtual environment in $venv" >&2; return 1; }
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2 || return 1
-  # shellcheck disable=SC2068
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check $@ >&2 || {
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" >&2 || {
     echo "pip could not install $wanted into $venv (is PyPI, or the index PIP_INDEX_URL names, reachable?)" >&2
     rm -rf "$venv"; return 1
   }
@@ -222,7 +283,9 @@ with open(path) as handle:
     print(' '.join(sorted(set(re.findall(r"pip=['\"]([0-9.]+)['\"]", handle.read())))))
 PY
 ); do
-    cp "$REPO_ROOT/scripts/get_pip_standin.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
+    # Copied beside it and renamed, so that an ansible-test of another run never reads a half-copied one.
+    cp "$REPO_ROOT/scripts/get_pip_standin.py" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py.$$" &&
+      mv -f "$HOME/.ansible/test/cache/get_pip_${version//./_}.py.$$" "$HOME/.ansible/test/cache/get_pip_${version//./_}.py"
   done
 }
 

@@ -31,12 +31,10 @@ running() {
 enms_venv() {
   # eNMS 4.6 pins nothing; these bounds are what made it start (flask/werkzeug 2.3 dropped what it imports).
   local checkout="$1" venv="$STATE_DIR/venv" python
-  if [ ! -x "$venv/bin/python" ]; then
+  set -- -r "$checkout/build/requirements/requirements.txt" 'flask<2.3' 'werkzeug<2.3' ruamel.yaml.clib
+  if ! venv_is_current_at "$venv" "$@"; then
     python="$(find_python 3.11)" || return 1
-    log "creating $venv (Python 3.11) with $checkout/build/requirements/requirements.txt"
-    "$python" -m venv "$venv" >&2
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$checkout/build/requirements/requirements.txt" \
-      'flask<2.3' 'werkzeug<2.3' ruamel.yaml.clib >&2
+    make_venv_at "$venv" "$python" "$@" >/dev/null || return 1
   fi
   echo "$venv/bin/python"
 }
