@@ -59,9 +59,10 @@ def test_two_runs_at_once_on_an_empty_cache_both_succeed(tmp_path, lock):
         assert stdout == str(cache / NAME / 'bin') + '\n', stdout + stderr
     assert_usable(cache)
     # One built it; the other waited for it and took what it built.
-    creators = [stderr for _, _, stderr in results if '== creating %s' % (cache / NAME) in stderr]
-    assert len(creators) == 1, '\n---\n'.join(stderr for _, _, stderr in results)
-    waiter = [stderr for _, _, stderr in results if stderr not in creators][0]
+    errors = [result[2] for result in results]
+    creators = [stderr for stderr in errors if '== creating %s' % (cache / NAME) in stderr]
+    assert len(creators) == 1, '\n---\n'.join(errors)
+    waiter = [stderr for stderr in errors if stderr not in creators][0]
     assert 'waiting for another run to finish with %s' % (cache / NAME) in waiter, waiter
     assert '%s was built by another run meanwhile' % (cache / NAME) in waiter, waiter
 
