@@ -153,7 +153,7 @@ real_enms() {
   # The tests that furnish their own eNMS fixtures, against a real eNMS instead of the emulator.
   local bin="$1"
   (cd "$REPO_ROOT" && NETOPS_ENMS_SERVER=real PATH="$bin:$PATH" "$bin/python" -m pytest tests/e2e/test_enms_server.py tests/e2e/test_enms_inventory_server.py \
-    tests/e2e/test_enms_devices_server.py tests/e2e/test_enms_pools_server.py tests/e2e/test_roles_enms_server.py -p no:cacheprovider -q -rs)
+    tests/e2e/test_enms_devices_server.py tests/e2e/test_enms_pools_server.py tests/e2e/test_roles_enms_server.py tests/e2e/test_enms_runs_source.py -p no:cacheprovider -q -rs)
 }
 
 mutation() {

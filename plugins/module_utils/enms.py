@@ -354,7 +354,7 @@ class EnmsApi(object):
     def client(self):
         return self.own_client if self.own_client is not None else self.module.client
 
-    def search(self, model, columns, criteria=None, order='name', page_size=SEARCH_PAGE_SIZE):
+    def search(self, model, columns, criteria=None, order='name', page_size=SEARCH_PAGE_SIZE, descending=False):
         """Every ``model`` record matching ``criteria`` (eNMS search_criteria), each a dict of ``columns``.
 
         ``POST /rest/search`` pages (ordered by ``order``, a column, so that pages neither overlap nor skip) until a
@@ -366,7 +366,7 @@ class EnmsApi(object):
         columns = unique([order] + list(columns) + compared)
         records, start = [], 0
         while True:
-            page = self.search_page(model, columns, criteria or {}, start, page_size)
+            page = self.search_page(model, columns, criteria or {}, start, page_size, descending)
             if not records and page:
                 refuse_unknown_properties(model, compared, page[0])
             records.extend(page)
@@ -447,8 +447,8 @@ class EnmsApi(object):
                            status=response.status)
         return [to_text(member) for member in members]
 
-    def search_page(self, model, columns, criteria, start, page_size):
-        body = {'type': model, 'columns': columns, 'search_criteria': criteria, 'order': [{'column': 0, 'dir': 'asc'}],
+    def search_page(self, model, columns, criteria, start, page_size, descending=False):
+        body = {'type': model, 'columns': columns, 'search_criteria': criteria, 'order': [{'column': 0, 'dir': 'desc' if descending else 'asc'}],
                 'start': start, 'maximum_return_records': page_size}
         try:
             # It only reads: safe to send again after a connection error.

@@ -37,6 +37,10 @@ NO_TARGETS = "The service 'Run method' is set to 'Per device' mode, but no targe
 # The columns POST /rest/search accepts for results on eNMS 4.6 (model properties); service_name is always added.
 RESULT_COLUMNS = ('runtime', 'parent_runtime', 'service_name', 'workflow_name', 'device_name', 'parent_device_name', 'success',
                   'duration', 'path', 'result')
+# eNMS 4.6's Run model: the properties POST /rest/search of type run can give (its tables_additional add path and the
+# server, service and worker properties to every record), and the relationships GET /rest/instance/run/<name> names.
+RUN_COLUMNS = ('id', 'name', 'runtime', 'service_name', 'status', 'success', 'duration', 'trigger', 'creator', 'path', 'labels',
+               'parameterized_run', 'server_version', 'server_commit_sha', 'start_services', 'properties', 'payload', 'state')
 RESULT_ASSOCIATIONS = ('service_name', 'workflow_name', 'device_name', 'parent_device_name', 'parent_service_name')
 SHARED_SERVICE = '[Shared] Ping'
 WORKFLOW_SERVICE = '[Upgrade Workflow] Check Version'
@@ -269,7 +273,8 @@ class EnmsEmulator(Emulator):
         payload = dict((k, v) for k, v in body.items() if k not in RUN_REQUEST_KEYS)
         now = time.time()
         self.state['runs'][runtime] = {
-            'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload,
+            'service': body['name'], 'service_name': service['scoped_name'], 'targets': targets, 'payload': payload, 'creator': login,
+            'target_devices': sorted(set(body.get('devices') or [])), 'target_pools': sorted(set(body.get('pools') or [])),
             'run_name': run_name, 'async': body.get('async', True), 'started_at': now, 'row_at': now + self.state['row_delay'],
             'done_at': now + service.get('run_delay', self.state['run_delay']), 'aborted': False,
             'no_targets': not targets and service.get('run_method', 'per_device') == 'per_device',
@@ -305,6 +310,12 @@ class EnmsEmulator(Emulator):
         if kind == 'pool' and name in self.state['pools']:
             found = self.pool_properties(name)
             found.update(devices=list(self.state['pools'][name]), links=[], runs=[], tasks=[], target_services=[])
+            return Response.json(found)
+        run = self.run_named(name) if kind == 'run' else None
+        if run is not None:
+            found = dict(run)
+            # eNMS 4.6 names no target here for a run the REST API started: they are in its properties (devices by name).
+            found.update(target_devices=[], target_pools=[], services=[])
             return Response.json(found)
         if kind not in ('service', 'device', 'pool', 'link', 'user', 'task', 'result', 'run'):
             return self.alert(500)
@@ -441,7 +452,36 @@ class EnmsEmulator(Emulator):
                 members.remove(name)
         return Response.json(found)
 
+    def run_rows(self):
+        """The run table: a row from the moment eNMS accepts the run (status Running), Completed (or Aborted) when it ends;
+        its name is eNMS's own, "<runtime> (<creator>)", unless the run request named it."""
+        rows, now = [], time.time()
+        for index, (runtime, run) in enumerate(sorted(self.state['runs'].items()), 1):
+            done = now >= run['done_at']
+            status = 'Aborted' if run['aborted'] else 'Completed' if done else 'Running'
+            path = str(self.object_id('services', run['service']))
+            outcome = {'runtime': runtime, 'success': self.result_of(runtime)['success']} if done and not run['aborted'] else {}
+            # eNMS 4.6's Runner sets its own success, never the run's: the run table's success stays false; the outcome
+            # is in its state (and its result).
+            rows.append({'id': index, 'name': run.get('run_name') or '%s (%s)' % (runtime, run.get('creator', 'admin')),
+                         'runtime': runtime, 'service_name': run['service_name'], 'status': status, 'success': False,
+                         'state': {path: {'status': 'Running', 'success': outcome.get('success', False), 'result': outcome}},
+                         'payload': dict(run['payload'], devices=run['target_devices']),
+                         'duration': '0:00:01' if done else None, 'trigger': 'REST API', 'creator': run.get('creator', 'admin'),
+                         'path': path, 'labels': None, 'parameterized_run': False,
+                         'server_version': '4.6', 'server_commit_sha': '', 'start_services': [],
+                         'properties': dict(run['payload'], devices=run['target_devices']),
+                         'type': 'run', 'server_properties': {'name': 'emulator', 'ip_address': '127.0.0.1'},
+                         'service_properties': {'name': run['service'], 'scoped_name': run['service_name']},
+                         'worker_properties': {}})
+        return rows
+
+    def run_named(self, name):
+        return next((row for row in self.run_rows() if row['name'] == name), None)
+
     def model_columns(self, kind):
+        if kind == 'run':
+            return set(RUN_COLUMNS)
         if kind == 'result':
             return set(RESULT_COLUMNS)
         if kind == 'pool':
@@ -476,6 +516,8 @@ class EnmsEmulator(Emulator):
                 # eNMS 4.6 cannot order by an association proxy (service_name, device_name...): HTTP 500.
                 return self.alert(500)
             rows = self.result_rows()
+        elif kind == 'run':
+            rows = self.run_rows()
         else:
             return self.alert(500)
         properties = self.model_columns(kind)
@@ -487,7 +529,8 @@ class EnmsEmulator(Emulator):
         if order_column in properties:
             rows.sort(key=lambda row: sort_key(row.get(order_column)), reverse=descending)
         shown = [column for column in columns if column in properties and (kind == 'device' or column != 'type')]
-        extra = {'pool': ('type', 'device_number', 'link_number'), 'result': ('type', 'service_name')}.get(kind, ())
+        extra = {'pool': ('type', 'device_number', 'link_number'), 'result': ('type', 'service_name'),
+                 'run': ('type', 'path', 'server_properties', 'service_properties', 'worker_properties')}.get(kind, ())
         records = []
         for row in rows[start:start + length]:
             record = dict((column, row.get(column)) for column in shown)
