@@ -19,7 +19,7 @@ description:
   - O(state=absent) removes the execution, which the API does by setting it with no targets, only when it exists.
   - Every rule of the API is checked before any request; an unknown target name fails the task before anything is written.
   - A catch-all request or response condition (C(all), or a whole C(service)) is refused with a target that interrupts on
-    error, unless O(allow_interrupting_catch_all=true): see that option for why.
+    error, unless O(allow_interrupting_catch_all=true) (that option says why).
   - O(targets_mode) lets several playbooks share a condition, each adding or removing only its own targets.
   - With O(state=present), a C(method), C(service) or function C(name) is checked against what ZITADEL lists
     (C(GET /v2/actions/executions/methods), C(.../services), C(.../functions), read once per task before any write); one
@@ -96,7 +96,7 @@ options:
         C(webhook) or C(call) target). While ZITADEL cannot reach such a target, every API call the condition matches
         fails, including the calls needed to remove the execution again, which locks everyone out of the instance
         (zitadel#8205). The refusal names the condition and the targets.
-      - Set to V(true) to accept that risk. The module does not probe the target's endpoint: what the controller
+      - Set to V(true) to accept that risk. The module does not probe the target's endpoint, because what the controller
         reaches says nothing of what ZITADEL reaches.
       - O(targets_mode=remove) never adds a target, so it is never refused.
     type: bool

@@ -187,3 +187,83 @@ def test_exact_stays_the_default_and_a_mode_with_state_absent_is_refused(zitadel
       ignore_errors: true
 ''', "{'absent': absent}"), env=zitadel_env(zitadel))
     assert 'targets_mode=remove applies to state=present' in absent.results['absent']['msg'] and zitadel.requests() == []
+
+
+# -- the role: its plan refuses the same, per entry; entries take targets_mode ----------------------------------------
+
+ROLE_CATCH_ALLS = '''
+zitadel_actions_targets:
+  - {name: gate, endpoint: "https://hooks.example.com/gate", target_type: webhook, interrupt_on_error: true, timeout: 10s}
+  - {name: audit, endpoint: "https://hooks.example.com/audit", target_type: async, timeout: 5s}
+zitadel_actions_executions:
+  - condition: {request: {all: true}}
+    targets: [audit, gate]
+  - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+    targets: [gate]
+  - condition: {response: {service: zitadel.user.v2.UserService}}
+    targets: [old-gate, audit]
+  - condition: {response: {all: true}}
+    targets: [gate]
+    allow_interrupting_catch_all: true
+  - condition: {request: {service: zitadel.session.v2.SessionService}}
+    targets: [gate]
+    targets_mode: remove
+'''
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_the_role_plan_refuses_a_catch_all_entry_with_an_interrupting_target_naming_it(zitadel, ansible, version):
+    from test_roles_plan_zitadel import play as role_play, summary  # pylint: disable=import-outside-toplevel
+    seed_target(zitadel, 'old-gate', 'restCall', interrupt=True)  # not declared: its setting is read from ZITADEL
+    for args in (['--check'], []):
+        run = ansible.playbook(role_play(ROLE_CATCH_ALLS), env=zitadel_env(zitadel, api_version=version), args=args)
+        assert run.rc != 0 and summary(run).get('refused'), run.output
+        refusal = summary(run)['refused']
+        lines = [line for line in refusal.splitlines() if 'interrupt on error' in line]
+        assert len(lines) == 2, refusal
+        assert lines[0].startswith('zitadel_actions_executions[0]: condition {"request": {"all": true}} is a catch-all (every API call) '
+                                   'and its target(s) gate interrupt on error'), lines
+        assert lines[1].startswith('zitadel_actions_executions[2]: condition {"response": {"service": "zitadel.user.v2.UserService"}} '
+                                   'is a catch-all (every call of zitadel.user.v2.UserService) and its target(s) old-gate interrupt'), lines
+        assert all('zitadel#8205' in line and 'allow_interrupting_catch_all: true' in line for line in lines)
+        assert summary(run)['changed'] is False
+    assert writes(zitadel) == []
+
+
+ROLE_SHARED = '''
+zitadel_actions_targets:
+  - {name: mine, endpoint: "https://hooks.example.com/mine", target_type: async, timeout: 5s}
+  - {name: gate, endpoint: "https://hooks.example.com/gate", target_type: webhook, interrupt_on_error: true, timeout: 10s}
+zitadel_actions_executions:
+  - condition: {event: {group: user.human}}
+    targets: [mine]
+    targets_mode: %s
+  - condition: {request: {all: true}}
+    targets: [gate]
+    allow_interrupting_catch_all: true
+zitadel_actions_prune: true
+'''
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_the_role_appends_and_removes_its_targets_on_a_shared_condition_and_allows_a_catch_all_per_entry(zitadel, ansible, version):
+    from test_roles_plan_zitadel import play as role_play, summary  # pylint: disable=import-outside-toplevel
+    other = seed_target(zitadel, 'other-team', 'restAsync')
+    seed_execution(zitadel, SHARED, [other])
+    env = zitadel_env(zitadel, api_version=version)
+    check = ansible.playbook(role_play(ROLE_SHARED % 'append'), env=env, args=['--check'])
+    assert check.rc == 0 and writes(zitadel) == [], check
+    appended = ansible.playbook(role_play(ROLE_SHARED % 'append'), env=env)
+    assert appended.rc == 0, appended
+    mine = [t['id'] for t in zitadel.dump_state()['targets'].values() if t['name'] == 'mine'][0]
+    assert current_targets(zitadel) == [[other, mine]]
+    assert summary(appended)['executions_changed'] == [SHARED, {'request': {'all': True}}] == summary(check)['executions_changed']
+    zitadel.log.clear()
+    again = ansible.playbook(role_play(ROLE_SHARED % 'append'), env=env)
+    assert again.rc == 0 and summary(again)['changed'] is False and writes(zitadel) == [], again
+    removed = ansible.playbook(role_play(ROLE_SHARED % 'remove'), env=env)
+    assert removed.rc == 0 and summary(removed)['executions_changed'] == [SHARED], removed
+    assert current_targets(zitadel) == [[other]]
+    zitadel.log.clear()
+    still = ansible.playbook(role_play(ROLE_SHARED % 'remove'), env=env)
+    assert still.rc == 0 and summary(still)['changed'] is False and writes(zitadel) == [], still
