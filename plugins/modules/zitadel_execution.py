@@ -273,7 +273,8 @@ def run(module):
         return
     if present and not wanted:
         module.ansible.warn('targets_mode=remove takes the last target(s) off condition %s: ZITADEL removes an execution '
-                            'set with no targets, so the execution is removed.' % json.dumps(condition, sort_keys=True))
+                            'set with no targets, so the execution %s removed.'
+                            % (json.dumps(condition, sort_keys=True), 'would be' if module.check_mode else 'is'))
     module.apply(module.api.set_execution, condition, wanted)
 
 
