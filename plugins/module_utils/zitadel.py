@@ -146,6 +146,32 @@ def catalogue_problem(condition, catalogue):
             % (kind, field, value, CATALOGUE_LISTS[(kind, field)], CATALOGUE_LISTS[(kind, field)], hint))
 
 
+# zitadel#8205: an execution on every API call (or a whole service) whose target interrupts on error makes every such
+# call fail while ZITADEL cannot reach the target, including the calls that would remove the execution again.
+LOCKOUT_REASON = ('while ZITADEL cannot reach such a target, every API call the condition matches fails, including the calls '
+                  'needed to undo this execution (zitadel#8205)')
+
+
+def catch_all_scope(condition):
+    """What a normalized request/response condition on all calls or a whole service matches, in words; None otherwise."""
+    kind, spec = next(iter(condition.items()))
+    field, value = next(iter(spec.items()))
+    if kind not in ('request', 'response') or field not in ('all', 'service'):
+        return None
+    return 'every API call' if field == 'all' else 'every call of %s' % value
+
+
+def interrupting_catch_all_problem(condition, target_names):
+    """Why setting ``condition`` to the interrupting targets ``target_names`` is refused, or None when it is no
+    catch-all or no target interrupts."""
+    scope = catch_all_scope(condition)
+    if scope is None or not target_names:
+        return None
+    return ('condition %s is a catch-all (%s) and its target(s) %s interrupt on error: %s. Point the condition at a '
+            'method, or at targets without interrupt_on_error, or set allow_interrupting_catch_all: true to accept that risk.'
+            % (json.dumps(condition, sort_keys=True), scope, ', '.join(target_names), LOCKOUT_REASON))
+
+
 def needs_catalogue(condition):
     kind, spec = next(iter(condition.items()))
     return (kind, next(iter(spec))) in CATALOGUE_LISTS
