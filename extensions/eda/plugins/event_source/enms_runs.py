@@ -254,7 +254,8 @@ class RunWatcher(object):
         outcome = run_outcome(answer) if answer else {'success': None, 'summary': {'success': [], 'failure': [], 'discard': []}}
         run.update(success=outcome['success'], summary=outcome['summary'],
                    devices=sorted(set(name for names in outcome['summary'].values() for name in names)))
-        return {'enms_run': run, 'meta': {'source': 'netops.bridge.enms_runs'}}
+        # ansible-rulebook fills meta (source name and type, received time, uuid) itself.
+        return {'enms_run': run}
 
 
 def build_api(settings):
