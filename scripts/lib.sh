@@ -5,6 +5,8 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${NETOPS_BRIDGE_CACHE:-$HOME/.cache/netops-bridge}"
 RUNTIME_REQUIREMENTS="requests>=2.25 lxml>=4.6"
 TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5 ansible-runner>=2.3 zitadel-client>=4.1.9"
+# What the event sources (extensions/eda) need beside the runtime requirements, in the Python of ansible-rulebook.
+EDA_REQUIREMENTS="aiohttp>=3.9"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -224,6 +226,22 @@ main_venv() {
   # The venv that runs the modules, the units, the integration tests and the showcase.
   # shellcheck disable=SC2086
   ensure_venv core221-py312 3.12 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
+}
+
+rulebook_venv() {
+  # ansible-rulebook (from PyPI; its rule engine runs on Java 17) with what the event sources and their tests need.
+  # shellcheck disable=SC2086
+  ensure_venv rulebook-py312 3.12 'ansible-rulebook>=1.1,<2' 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $EDA_REQUIREMENTS $TEST_REQUIREMENTS
+}
+
+java_home() {
+  # The JAVA_HOME of a Java 17 runtime, or nothing: JAVA_HOME if it is one, else Debian's usual place.
+  local candidate
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 /usr/lib/jvm/java-17-openjdk; do
+    if [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] && "$candidate/bin/java" -version 2>&1 | grep -q 'version "17'; then
+      echo "$candidate"; return 0
+    fi
+  done
 }
 
 lint_venv() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite of netops.bridge, in its own virtual environments:
 #   bash scripts/test.sh                 # every stage
-#   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, core219, e2e
+#   bash scripts/test.sh sanity units    # some stages: sanity, lint, docs, units, core219, e2e, rulebooks
 #   bash scripts/test.sh mutation        # opt-in: mutmut over module_utils and plugin_utils with the unit tests
 #                                        # (docs/testing.md; NETOPS_MUTATION_DIR keeps the run for `mutmut show`,
 #                                        # NETOPS_MUTATION_FILES="_errors.py omn_xml.py" mutates only these,
@@ -16,7 +16,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ALL_STAGES=(sanity lint docs units core219 e2e)
+ALL_STAGES=(sanity lint docs units core219 e2e rulebooks)
 OPT_IN_STAGES=(real-enms mutation)
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=("${ALL_STAGES[@]}")
@@ -37,6 +37,7 @@ preflight() {
       units) needs+="openssl " ;;            # a certificate for the TLS unit tests
       core219) needs+="3.11 openssl " ;;     # ansible-core 2.19 on Python 3.11
       e2e) needs+="3.11 " ;;                 # the showcase on a system Python 3.11 alone (test_any_python.py)
+      rulebooks) needs+="java " ;;           # ansible-rulebook's rule engine runs on Java 17
     esac
   done
   for version in 3.12 3.11; do
@@ -48,6 +49,9 @@ preflight() {
   command -v xargs >/dev/null 2>&1 || missing+=("xargs (apt-get install findutils)")
   if [[ "$needs" == *" openssl "* ]] && ! command -v openssl >/dev/null 2>&1; then
     missing+=("openssl: the TLS tests make their certificates with it (apt-get install openssl)")
+  fi
+  if [[ "$needs" == *" java "* ]] && [ -z "$(java_home)" ] && ! { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
+    missing+=("Java 17: ansible-rulebook needs it (apt-get install openjdk-17-jre-headless; this script does it when run as root)")
   fi
   if [[ "$needs" == *" pandoc "* ]] && ! command -v pandoc >/dev/null 2>&1 && ! { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
     missing+=("pandoc: the docs site converts the guides with it (apt-get install pandoc; this script does it when run as root)")
@@ -122,6 +126,21 @@ site() {
 
 # Run by the docs stage, with the tools they need; the e2e stage leaves them out.
 PACKAGING_TESTS=(tests/e2e/test_execution_environment.py tests/e2e/test_galaxy_importer.py)
+# Run by the rulebooks stage, in the venv that has ansible-rulebook.
+RULEBOOK_TESTS=(tests/e2e/test_rulebooks.py)
+
+rulebooks() {
+  # The example rulebooks run by the real ansible-rulebook against the emulators, each loop once.
+  local bin="$1" java
+  java="$(java_home)"
+  if [ -z "$java" ]; then
+    log "installing openjdk-17-jre-headless (ansible-rulebook needs Java 17)"
+    apt-get install -y -qq openjdk-17-jre-headless >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+    java="$(java_home)"
+  fi
+  (cd "$REPO_ROOT" && JAVA_HOME="$java" PATH="$bin:$PATH" "$bin/python" -m pytest "${RULEBOOK_TESTS[@]}" -p no:cacheprovider -q -rs)
+}
+
 
 packaging() {
   # The built tarball through ansible-builder create (and the build context's own introspection) and galaxy-importer.
@@ -142,7 +161,7 @@ e2e() {
   # e2e BIN [EXECUTION]: the integration tests; EXECUTION=module runs the path-specific ones with every module task as
   # a module process.
   local bin="$1" execution="${2:-}" status=0 test ignore=() targets=(tests/e2e)
-  for test in "${PACKAGING_TESTS[@]}"; do ignore+=("--ignore=$test"); done
+  for test in "${PACKAGING_TESTS[@]}" "${RULEBOOK_TESTS[@]}"; do ignore+=("--ignore=$test"); done
   [ "$execution" = module ] && targets=("${MODULE_PATH_E2E[@]}")
   (cd "$REPO_ROOT" && NETOPS_BRIDGE_EXECUTION="$execution" PATH="$bin:$PATH" "$bin/python" -m pytest "${targets[@]}" "${ignore[@]}" -p no:cacheprovider -q -n 2 --durations=30) || status=$?
   [ "$status" -eq 5 ] && { echo "no integration tests collected"; return 0; }
@@ -220,6 +239,7 @@ for stage in "${stages[@]}"; do
     e2e)
       run_stage "integration (e2e), modules in the worker where they can (the default)" e2e "$main_bin"
       run_stage "integration (e2e), the path-specific tests with every module as a module process (NETOPS_BRIDGE_EXECUTION=module)" e2e "$main_bin" module ;;
+    rulebooks) run_stage "rulebooks (the real ansible-rulebook against the emulators)" rulebooks "$(rulebook_venv)" ;;
     mutation) run_stage "mutation testing (mutmut, unit tests)" mutation "$(mutation_venv)" ;;
     real-enms)
       if [ -z "${ENMS_REAL_URL:-}" ]; then
