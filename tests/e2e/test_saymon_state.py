@@ -14,6 +14,7 @@ from emulators.saymon import (HOUR_MS, LINK_L1, LINK_L2, OBJECT_O1, OBJECT_O2, O
 from test_saymon import basic, play
 
 MISSING = '000000000000000000000000'
+QUOTED_MISSING = '"%s"' % MISSING
 
 
 def saymon_get(emulator, path, user='admin', password='admin-pass'):
@@ -103,7 +104,7 @@ def test_history_is_read_page_by_page_up_to_max_entries(saymon, ansible):
 
 
 def test_a_missing_id_fails_naming_it_with_saymons_words_after_reading_the_rest(saymon, ansible):
-    run = info(ansible, saymon, 'objects: [%s]\nlinks: [%s, %s]' % (OBJECT_O1, MISSING, LINK_L1))
+    run = info(ansible, saymon, 'objects: [%s]\nlinks: [%s, %s]' % (OBJECT_O1, QUOTED_MISSING, LINK_L1))
     assert run.rc != 0
     assert 'link %s: ' % MISSING in run.stdout and 'HTTP 404' in run.stdout, run
     assert 'NotFound: Link with id %s does not exist.' % MISSING in run.stdout

@@ -409,7 +409,9 @@ class SaymonEmulator(Emulator):
         if skip < 0 or limit < 0:
             raise BadParameter('Invalid "%s" parameter: it must not be negative.' % ('skip' if skip < 0 else 'limit'))
         inverse = (request.query.get('inverse') or ['false'])[0] == 'true'
-        found = sorted((e for e in entries if since <= e['timestamp'] <= until), key=lambda e: e['timestamp'], reverse=inverse)
+        # Changes at the same millisecond keep the order they were recorded in (reversed too with inverse).
+        in_window = [(e['timestamp'], n, e) for n, e in enumerate(entries) if since <= e['timestamp'] <= until]
+        found = [e for _ts, _n, e in sorted(in_window, key=lambda item: item[:2], reverse=inverse)]
         return found[skip:skip + limit]
 
     def entity_state_history(self, kind, request):
