@@ -15,7 +15,7 @@ description:
     name, class, state (ID and name) and the time of its last state change.
   - State names come from SAYMON's states (C(GET /node/api/states)), read once per task. A SAYMON that answers HTTP 404
     there gives no names; the module then warns and returns RV(objects[].state_name=null).
-  - With O(history), also reads each entity's state changes in a time window (C(GET /node/api/objects/:id/state-history),
+  - With O(history=true), also reads each entity's state changes in a time window (C(GET /node/api/objects/:id/state-history),
     C(GET /node/api/links/:id/state-history), with C(from), C(to), C(skip) and C(limit)), page by page.
   - SAYMON's REST reference documents no search of objects or links by name, so both are selected by ID only.
   - Every ID is read before the task fails: IDs SAYMON does not know (HTTP 404) fail the task together, each named with
@@ -44,29 +44,32 @@ options:
     default: []
   history:
     description:
-      - Also read each object's and link's state history in this window; omitted, no history is read.
-      - Times are milliseconds since the epoch, V(now), a time relative to now (V(-15m), V(-2h), V(-7d); units
-        C(s), C(m), C(h), C(d), C(w)), or an ISO 8601 date or date and time (UTC unless it carries an offset, for
-        example V(2026-12-07T14:00:00Z) or V(2026-12-07T15:00:00+01:00)).
-    type: dict
-    suboptions:
-      since:
-        description: Start of the window (SAYMON's C(from)).
-        type: str
-        default: -24h
-      until:
-        description: End of the window (SAYMON's C(to)).
-        type: str
-        default: now
-      page_size:
-        description: Entries asked for per request (SAYMON's C(limit)); the next page starts after them (C(skip)).
-        type: int
-        default: 100
-      max_entries:
-        description:
-          - Most entries read per object or link. When reached, reading stops and RV(objects[].history_truncated=true).
-        type: int
-        default: 1000
+      - Also read each object's and link's state changes from O(since) to O(until).
+    type: bool
+    default: false
+  since:
+    description:
+      - With O(history=true), the start of the window (SAYMON's C(from)); unset, 24 hours ago (V(-24h)).
+      - Milliseconds since the epoch, V(now), a time relative to now (V(-15m), V(-2h), V(-7d); units C(s), C(m),
+        C(h), C(d), C(w)), or an ISO 8601 date or date and time (UTC unless it carries an offset, for example
+        V(2026-12-07T14:00:00Z) or V(2026-12-07T15:00:00+01:00)).
+      - Set without O(history=true), it fails the task before any request.
+    type: str
+  until:
+    description:
+      - With O(history=true), the end of the window (SAYMON's C(to)), in the forms of O(since); unset, V(now).
+      - Set without O(history=true), it fails the task before any request.
+    type: str
+  page_size:
+    description: With O(history=true), entries asked for per request (SAYMON's C(limit)); the next page starts after them (C(skip)).
+    type: int
+    default: 100
+  max_entries:
+    description:
+      - With O(history=true), most entries read per object or link. When reached, reading stops and
+        RV(objects[].history_truncated=true).
+    type: int
+    default: 1000
 seealso:
   - module: netops.bridge.saymon_operation
 notes:
@@ -92,18 +95,18 @@ EXAMPLES = r'''
     objects:
       - 5e9465cb00000000000000a1
       - 5e9465cb00000000000000a2
-    history:
-      since: -2h
+    history: true
+    since: -2h
   register: routers
 
 - name: A link's state changes on one day, UTC
   netops.bridge.saymon_object_info:
     links:
       - 62de902eb238aa0131bd3b01
-    history:
-      since: "2026-12-07T00:00:00Z"
-      until: "2026-12-08T00:00:00Z"
-      page_size: 500
+    history: true
+    since: "2026-12-07T00:00:00Z"
+    until: "2026-12-08T00:00:00Z"
+    page_size: 500
 '''
 
 RETURN = r'''
@@ -144,20 +147,20 @@ objects:
       description:
         - The state changes in the window, as SAYMON returns them (oldest first on the emulator), each with
           C(state_name) added from its C(stateId).
-      returned: when O(history) is set
+      returned: when O(history=true)
       type: list
       elements: dict
       sample:
         - {entityId: 5e9465cb00000000000000a1, entityType: 1, stateId: 3, prevStateId: 1, timestamp: 1765094400000,
            state_name: Critical}
     history_truncated:
-      description: True when O(history.max_entries) entries were read, so the window may hold more.
-      returned: when O(history) is set
+      description: True when O(max_entries) entries were read, so the window may hold more.
+      returned: when O(history=true)
       type: bool
       sample: false
     history_pages:
       description: How many requests read the history.
-      returned: when O(history) is set
+      returned: when O(history=true)
       type: int
       sample: 1
 links:
@@ -187,7 +190,7 @@ missing:
   sample: {objects: [], links: [000000000000000000000000]}
 window:
   description: The history window as sent, in milliseconds since the epoch.
-  returned: when O(history) is set
+  returned: when O(history=true)
   type: dict
   sample: {since: 1765008000000, until: 1765094400000}
 '''
@@ -201,6 +204,7 @@ from ansible_collections.netops.bridge.plugins.module_utils.saymon import Saymon
 
 LINK_KEYS = ('source', 'target', 'source_name', 'target_name')
 KINDS = (('object', 'objects'), ('link', 'links'))
+WINDOW_DEFAULTS = (('since', '-24h'), ('until', 'now'))
 
 
 def display_name(kind, entity):
@@ -243,28 +247,42 @@ def named_history(entries, names):
 
 def history_window(module):
     """The window in milliseconds, refused before any request when a time cannot be read or the window is empty."""
-    history = module.params['history']
+    params = module.params
     now_ms = int(time.time() * 1000)
     window = {}
-    for key in ('since', 'until'):
+    for key, default in WINDOW_DEFAULTS:
         try:
-            window[key] = time_ms(history[key], now_ms)
+            window[key] = time_ms(params[key] if params[key] is not None else default, now_ms)
         except ValueError as exc:
-            module.fail('history.%s: %s.' % (key, exc))
+            module.fail('%s: %s.' % (key, exc))
     if window['since'] > window['until']:
-        module.fail('history.since (%s) is after history.until (%s).' % (history['since'], history['until']))
-    for key in ('page_size', 'max_entries'):
-        if history[key] < 1:
-            module.fail('history.%s must be at least 1, got %s.' % (key, history[key]))
+        module.fail('since (%s) is after until (%s).' % (params['since'] or '-24h', params['until'] or 'now'))
     return window
+
+
+def validate_input(module):
+    params = module.params
+    if not params['objects'] and not params['links']:
+        module.fail('Give at least one ID in objects or links.')
+    for plural in ('objects', 'links'):
+        if any(not entity_id.strip() for entity_id in params[plural]):
+            module.fail('%s must not hold an empty ID.' % plural)
+    for key in ('page_size', 'max_entries'):
+        if params[key] < 1:
+            module.fail('%s must be at least 1, got %s.' % (key, params[key]))
+    if not params['history']:
+        given = [key for key, _default in WINDOW_DEFAULTS if params[key] is not None]
+        if given:
+            module.fail('%s set, but history is false: set history to true to read the state history.' % ' and '.join(given))
+        return None
+    return history_window(module)
 
 
 def read_entity(module, kind, entity_id, names, window):
     found = summary(kind, module.api.get_entity(kind, entity_id), names)
     if window is not None:
-        history = module.params['history']
         entries, pages, truncated = module.api.state_history(kind, entity_id, window['since'], window['until'],
-                                                             history['page_size'], history['max_entries'])
+                                                             module.params['page_size'], module.params['max_entries'])
         found.update(history=named_history(entries, names), history_pages=pages, history_truncated=truncated)
     return found
 
@@ -299,21 +317,14 @@ def main():
     spec = dict(
         objects=dict(type='list', elements='str', default=[]),
         links=dict(type='list', elements='str', default=[]),
-        history=dict(type='dict', options=dict(
-            since=dict(type='str', default='-24h'),
-            until=dict(type='str', default='now'),
-            page_size=dict(type='int', default=100),
-            max_entries=dict(type='int', default=1000),
-        )),
+        history=dict(type='bool', default=False),
+        since=dict(type='str'),
+        until=dict(type='str'),
+        page_size=dict(type='int', default=100),
+        max_entries=dict(type='int', default=1000),
     )
     module = SaymonModule(argument_spec=spec, supports_check_mode=True)
-    params = module.params
-    if not params['objects'] and not params['links']:
-        module.fail('Give at least one ID in objects or links.')
-    for plural in ('objects', 'links'):
-        if any(not entity_id.strip() for entity_id in params[plural]):
-            module.fail('%s must not hold an empty ID.' % plural)
-    window = history_window(module) if params['history'] is not None else None
+    window = validate_input(module)
     module.run(lambda m: run(m, window))
 
 

@@ -62,7 +62,7 @@ def test_objects_and_links_with_state_name_class_and_last_change(saymon, ansible
 
 
 def test_check_mode_reads_the_same_and_changes_nothing(saymon, ansible):
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: "%d", until: "%d"}' % (LINK_L1, SEEDED_AT - 4 * HOUR_MS, SEEDED_AT),
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: "%d"\nuntil: "%d"' % (LINK_L1, SEEDED_AT - 4 * HOUR_MS, SEEDED_AT),
                check=True)
     assert run.rc == 0, run
     assert run.recap['localhost']['changed'] == 0
@@ -72,7 +72,7 @@ def test_check_mode_reads_the_same_and_changes_nothing(saymon, ansible):
 
 
 def test_history_window_names_each_state_and_sends_the_window(saymon, ansible):
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: "%d", until: "2025-12-06T22:30:00Z"}'
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: "%d"\nuntil: "2025-12-06T22:30:00Z"'
                % (LINK_L1, SEEDED_AT - 4 * HOUR_MS))
     assert run.rc == 0, run
     link = run.results['info']['links'][0]
@@ -90,7 +90,7 @@ def test_history_window_names_each_state_and_sends_the_window(saymon, ansible):
 
 
 def test_history_is_read_page_by_page_up_to_max_entries(saymon, ansible):
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: "0", until: "%d", page_size: 1}' % (LINK_L1, SEEDED_AT))
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: "0"\nuntil: "%d"\npage_size: 1' % (LINK_L1, SEEDED_AT))
     assert run.rc == 0, run
     link = run.results['info']['links'][0]
     assert [e['stateId'] for e in link['history']] == [STATE_NORMAL, STATE_CRITICAL, STATE_NORMAL]
@@ -98,7 +98,7 @@ def test_history_is_read_page_by_page_up_to_max_entries(saymon, ansible):
     queries = [r['query'] for r in saymon.requests(route='link_state_history')]
     assert ['skip=%d&limit=1' % n in q for n, q in enumerate(queries)] == [True] * 4
     saymon.reset()
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: "0", until: "%d", page_size: 2, max_entries: 2}' % (LINK_L1, SEEDED_AT))
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: "0"\nuntil: "%d"\npage_size: 2\nmax_entries: 2' % (LINK_L1, SEEDED_AT))
     link = run.results['info']['links'][0]
     assert len(link['history']) == 2 and link['history_truncated'] is True and link['history_pages'] == 1
 
@@ -113,10 +113,10 @@ def test_a_missing_id_fails_naming_it_with_saymons_words_after_reading_the_rest(
 
 
 def test_bad_window_fails_before_any_request(saymon, ansible):
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: yesterday}' % LINK_L1)
-    assert run.rc != 0 and 'history.since' in run.stdout and "'yesterday' is not a time" in run.stdout, run
-    run = info(ansible, saymon, 'links: [%s]\nhistory: {since: now, until: -1h}' % LINK_L1)
-    assert run.rc != 0 and 'is after history.until' in run.stdout, run
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: yesterday' % LINK_L1)
+    assert run.rc != 0 and "since: 'yesterday' is not a time" in run.stdout, run
+    run = info(ansible, saymon, 'links: [%s]\nhistory: true\nsince: now\nuntil: -1h' % LINK_L1)
+    assert run.rc != 0 and 'since (now) is after until (-1h)' in run.stdout, run
     assert saymon.requests() == []
 
 
@@ -129,14 +129,16 @@ def test_an_operation_changes_the_state_and_the_history_records_it(saymon, ansib
         poll_interval: 0.2
     - netops.bridge.saymon_object_info:
         links: [%s]
-        history: {since: -1h}
+        history: true
+        since: -1h
       register: down
     - netops.bridge.saymon_operation:
         link_id: %s
         operation_id: %s
     - netops.bridge.saymon_object_info:
         links: [%s]
-        history: {since: -1h}
+        history: true
+        since: -1h
       register: up
 ''' % (LINK_L2, OP_L2_BRING_DOWN, LINK_L2, LINK_L2, OP_L2_BRING_UP, LINK_L2), '{"down": down, "up": up}'), env=saymon_env(saymon))
     assert run.rc == 0, run

@@ -48,7 +48,7 @@ def test_history_pages_until_a_short_page_and_names_each_state(server):
         answer([{'stateId': 3, 'timestamp': 10}, {'stateId': 1, 'timestamp': 20}]),
         answer([{'state_id': 3, 'timestamp': 30}]),
     ]
-    out = run(saymon_object_info, creds(server, links=['L1'], history={'since': '5', 'until': '40', 'page_size': 2}))
+    out = run(saymon_object_info, creds(server, links=['L1'], history=True, since='5', until='40', page_size=2))
     assert not out.failed, out.result
     link, = out.result['links']
     assert [e['state_name'] for e in link['history']] == ['Critical', 'Normal', 'Critical']
@@ -61,7 +61,7 @@ def test_history_pages_until_a_short_page_and_names_each_state(server):
 
 def test_history_stops_at_max_entries_and_says_so(server):
     server.answers = [STATES, answer({'id': 'O1'}), answer([{'stateId': 1}, {'stateId': 3}]), answer([{'stateId': 1}])]
-    out = run(saymon_object_info, creds(server, objects=['O1'], history={'since': '0', 'until': '9', 'page_size': 2, 'max_entries': 3}))
+    out = run(saymon_object_info, creds(server, objects=['O1'], history=True, since='0', until='9', page_size=2, max_entries=3))
     obj, = out.result['objects']
     assert len(obj['history']) == 3 and obj['history_truncated'] is True and obj['history_pages'] == 2
     assert server.received[-1]['path'].endswith('skip=2&limit=1')
@@ -104,11 +104,13 @@ def test_check_mode_reads(server):
 @pytest.mark.parametrize('args, message', [
     ({}, 'at least one ID'),
     ({'objects': [' ']}, 'objects must not hold an empty ID'),
-    ({'links': ['L1'], 'history': {'since': 'last week'}}, "history.since: 'last week' is not a time"),
-    ({'links': ['L1'], 'history': {'until': '2026-02-30T00:00:00Z'}}, 'is not a valid date'),
-    ({'links': ['L1'], 'history': {'since': 'now', 'until': '-1h'}}, 'is after history.until'),
-    ({'links': ['L1'], 'history': {'page_size': 0}}, 'history.page_size must be at least 1'),
-    ({'links': ['L1'], 'history': {'max_entries': 0}}, 'history.max_entries must be at least 1'),
+    ({'links': ['L1'], 'history': True, 'since': 'last week'}, "since: 'last week' is not a time"),
+    ({'links': ['L1'], 'history': True, 'until': '2026-02-30T00:00:00Z'}, 'until: ' + "'2026-02-30T00:00:00Z' is not a valid date"),
+    ({'links': ['L1'], 'history': True, 'since': 'now', 'until': '-1h'}, 'since (now) is after until (-1h)'),
+    ({'links': ['L1'], 'history': True, 'until': '0'}, 'since (-24h) is after until (0)'),
+    ({'links': ['L1'], 'page_size': 0}, 'page_size must be at least 1'),
+    ({'links': ['L1'], 'max_entries': -1}, 'max_entries must be at least 1'),
+    ({'links': ['L1'], 'since': '-1h'}, 'since set, but history is false'),
 ])
 def test_bad_input_fails_before_any_request(server, args, message):
     out = run(saymon_object_info, creds(server, **args))
