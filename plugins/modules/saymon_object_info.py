@@ -18,7 +18,7 @@ description:
   - With O(history=true), also reads each entity's state changes in a time window (C(GET /node/api/objects/:id/state-history),
     C(GET /node/api/links/:id/state-history), with C(from), C(to), C(skip) and C(limit)), page by page.
   - SAYMON's REST reference documents no search of objects or links by name, so both are selected by ID only.
-  - Every ID is read before the task fails: IDs SAYMON does not know (HTTP 404) fail the task together, each named with
+  - Every ID is read before the task fails. IDs SAYMON does not know (HTTP 404) fail the task together, each named with
     SAYMON's own words, and are listed in RV(missing). Any other error fails the task at once.
   - In check mode the module reads as it does otherwise. Given the placeholder session ID that
     M(netops.bridge.saymon_session) returns in check mode, and no O(username) and O(password), it reads nothing, warns,
