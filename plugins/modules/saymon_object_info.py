@@ -278,13 +278,23 @@ def validate_input(module):
     return history_window(module)
 
 
-def read_entity(module, kind, entity_id, names, window):
-    found = summary(kind, module.api.get_entity(kind, entity_id), names)
-    if window is not None:
-        entries, pages, truncated = module.api.state_history(kind, entity_id, window['since'], window['until'],
-                                                             module.params['page_size'], module.params['max_entries'])
-        found.update(history=named_history(entries, names), history_pages=pages, history_truncated=truncated)
-    return found
+def read_history(module, kind, entity_id, names, window):
+    entries, pages, truncated = module.api.state_history(kind, entity_id, window['since'], window['until'],
+                                                         module.params['page_size'], module.params['max_entries'])
+    return dict(history=named_history(entries, names), history_pages=pages, history_truncated=truncated)
+
+
+def read_entity(module, kind, entity_id, names):
+    """(summary, None), or (None, SAYMON's words) when it answers 404 for the entity, which is recorded in ``missing``."""
+    try:
+        entity = module.api.get_entity(kind, entity_id)
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        exc.redact(module.secrets())
+        module.result['missing'][kind + 's'].append(entity_id)
+        return None, '%s %s: %s' % (kind, entity_id, exc.message)
+    return summary(kind, entity, names), None
 
 
 def run(module, window):
@@ -301,14 +311,14 @@ def run(module, window):
     refusals = []
     for kind, plural in KINDS:
         for entity_id in module.params[plural]:
-            try:
-                module.result[plural].append(read_entity(module, kind, entity_id, names, window))
-            except ApiError as exc:
-                if exc.status != 404:
-                    raise
-                exc.redact(module.secrets())
-                module.result['missing'][plural].append(entity_id)
-                refusals.append('%s %s: %s' % (kind, entity_id, exc.message))
+            found, refusal = read_entity(module, kind, entity_id, names)
+            if refusal:
+                refusals.append(refusal)
+                continue
+            if window is not None:
+                # A 404 here is no unknown ID: the entity was just read.
+                found.update(read_history(module, kind, entity_id, names, window))
+            module.result[plural].append(found)
     if refusals:
         module.fail('SAYMON does not know every ID asked for: %s' % ' | '.join(refusals))
 

@@ -116,3 +116,10 @@ def test_bad_input_fails_before_any_request(server, args, message):
     out = run(saymon_object_info, creds(server, **args))
     assert out.failed and message in out.result['msg'], out.result
     assert server.received == []
+
+
+def test_a_404_on_the_history_of_a_known_entity_is_no_missing_id(server):
+    server.answers = [STATES, answer({'id': 'L1', 'state_id': 1}), answer({'code': 'NotFound', 'message': 'No route'}, 404)]
+    out = run(saymon_object_info, creds(server, links=['L1'], history=True))
+    assert out.failed and out.result['msg'].startswith('SAYMON GET ') and '/node/api/links/L1/state-history' in out.result['msg']
+    assert out.result['missing'] == {'objects': [], 'links': []}
