@@ -8,8 +8,8 @@ import json
 import pytest
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.saymon import (history_state_id, job_finished, job_summary, saymon_error_detail,
-                                                                         state_names, time_ms)
+from ansible_collections.netops.bridge.plugins.module_utils.saymon import (
+    history_state_id, job_finished, job_summary, saymon_error_detail, state_names, time_ms)
 
 
 class FakeResponse(object):
