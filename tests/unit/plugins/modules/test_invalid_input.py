@@ -15,7 +15,8 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netops.bridge.plugins.modules import (
     enms_configuration_info, enms_pool, enms_result_info, enms_service_run, omn_peo_info, omn_peo_project_link, saymon_job_info,
-    saymon_object_info, saymon_operation, saymon_session, zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info, zitadel_target_public_key)
+    saymon_object_info, saymon_operation, saymon_session, zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info,
+    zitadel_target_public_key)
 from .module_runner import Exited, run
 
 SAYMON = dict(username='admin', password='admin-pass')
