@@ -202,3 +202,21 @@ def test_entity_state_history_endpoints_window_and_errors(saymon):
     assert saymon_get(saymon, '/node/api/links/%s/state-history' % LINK_L2, 'operator', 'operator-pass')[0] == 403
     status, states = saymon_get(saymon, '/node/api/states')
     assert status == 200 and [(s['id'], s['name']) for s in states] == [(1, 'Normal'), (2, 'Warning'), (3, 'Critical'), (4, 'No data')]
+
+
+def test_names_read_from_saymon_are_data_never_templates(saymon, ansible, tmp_path):
+    marker = tmp_path / 'templated'
+    template = "{{ lookup('pipe', 'touch %s') }}" % marker
+    saymon.state['objects'][OBJECT_O1]['name'] = template
+    saymon.state['states'][0]['name'] = template
+    run = ansible.playbook(play('''
+    - netops.bridge.saymon_object_info:
+        objects: [%s]
+      register: info
+    - ansible.builtin.debug:
+        msg: "{{ info.objects[0].name }} is {{ info.objects[0].state_name }}"
+      register: shown
+''' % OBJECT_O1, '{"msg": shown.msg}'), env=saymon_env(saymon))
+    assert run.rc == 0, run
+    assert run.results['msg'] == '%s is %s' % (template, template)
+    assert not marker.exists()
