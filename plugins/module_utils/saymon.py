@@ -11,7 +11,10 @@ string literals for session and job IDs, ``Cookie: sid=<id>`` for sessions, and 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import calendar
 import json
+import re
+import time
 
 from ansible.module_utils.common.text.converters import to_text
 
@@ -23,6 +26,11 @@ from ansible_collections.netops.bridge.plugins.module_utils._wait import wait_ar
 
 PLATFORM = 'SAYMON'
 ENTITY_KINDS = {'link': 'links', 'object': 'objects'}
+# The state of an entity as SAYMON's history entries and entities spell it (UNCONFIRMED beyond state_id; both are read).
+HISTORY_STATE_KEYS = ('stateId', 'state_id')
+RELATIVE_UNITS = {'s': 1, 'm': 60, 'h': 3600, 'd': 86400, 'w': 604800}
+RELATIVE_TIME = re.compile(r'^-(\d+)([smhdw])$')
+ISO_TIME = re.compile(r'^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$')
 # Longer than eNMS's: SAYMON's docs leave open whether a job is readable before its script has finished.
 DEFAULT_NOT_FOUND_TIMEOUT = 30
 
@@ -178,6 +186,36 @@ class SaymonApi(object):
             response = self.client.request('POST', path, json_body=arguments)
         return self._string_body(response, 'the job ID')
 
+    def states(self):
+        """{state ID: name} from ``GET /node/api/states``, or None when this SAYMON answers 404 there (the path is
+        UNCONFIRMED beyond the REST reference's "States" section): names are then unknown, never guessed."""
+        response = self.client.request('GET', '/node/api/states', accept_status=(404,))
+        if response.status == 404:
+            return None
+        states = response.json()
+        if not isinstance(states, list):
+            raise ApiError(PLATFORM, 'expected the states as a JSON list', method=response.method, url=response.url,
+                           status=response.status, detail=snippet(response.text))
+        return state_names(states)
+
+    def state_history(self, kind, entity_id, since_ms, until_ms, page_size, max_entries):
+        """The entity's state changes from ``since_ms`` to ``until_ms``, read page by page (``skip``/``limit``) until a
+        page comes back short or ``max_entries`` are read. Returns (entries, pages, truncated)."""
+        path = '/node/api/%s/%s/state-history' % (ENTITY_KINDS[kind], path_segment(entity_id))
+        entries, pages = [], 0
+        while len(entries) < max_entries:
+            limit = min(page_size, max_entries - len(entries))
+            response = self.client.request('GET', path, params={'from': since_ms, 'to': until_ms, 'skip': len(entries), 'limit': limit})
+            page = response.json()
+            pages += 1
+            if not isinstance(page, list):
+                raise ApiError(PLATFORM, 'expected the state history as a JSON list', method=response.method, url=response.url,
+                               status=response.status, detail=snippet(response.text))
+            entries.extend(page[:limit])
+            if len(page) < limit:
+                return entries, pages, False
+        return entries, pages, True
+
     def get_job(self, job_id, missing_ok=False):
         response = self.client.request('GET', '/node/api/jobs/%s' % path_segment(job_id), accept_status=(404,) if missing_ok else None)
         if response.status == 404:
@@ -189,6 +227,52 @@ class SaymonApi(object):
         since the docs leave open whether a job exists before its script has finished."""
         return wait_as_asked(lambda: self.get_job(job_id, missing_ok=True), job_finished, 'SAYMON job %s' % job_id,
                              lambda job: job is None, params)
+
+
+def time_ms(value, now_ms):
+    """Milliseconds since the epoch, as SAYMON's ``from`` and ``to`` take them, for a time given as milliseconds,
+    ``now``, a time relative to now (``-15m``, ``-2h``, ``-7d``; units s, m, h, d, w) or an ISO 8601 date or date and
+    time (UTC unless it carries an offset). Raises ValueError naming the accepted forms."""
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    if text == 'now':
+        return now_ms
+    relative = RELATIVE_TIME.match(text)
+    if relative:
+        return now_ms - int(relative.group(1)) * RELATIVE_UNITS[relative.group(2)] * 1000
+    iso = ISO_TIME.match(text)
+    if iso:
+        year, month, day, hour, minute, second, offset = iso.groups()
+        try:
+            seconds = calendar.timegm((int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)))
+            time.strptime('%s-%s-%s %s:%s:%s' % (year, month, day, hour or 0, minute or 0, second or 0), '%Y-%m-%d %H:%M:%S')
+        except ValueError:
+            raise ValueError('%r is not a valid date and time' % text)
+        if offset and offset != 'Z':
+            sign = -1 if offset[0] == '-' else 1
+            digits = offset[1:].replace(':', '')
+            seconds -= sign * (int(digits[:2]) * 3600 + int(digits[2:]) * 60)
+        return seconds * 1000
+    raise ValueError('%r is not a time: give milliseconds since the epoch, now, a time relative to now such as -15m, -2h '
+                     'or -7d, or an ISO 8601 date and time such as 2026-12-07T14:00:00Z' % text)
+
+
+def state_names(states):
+    """SAYMON's states (``GET /node/api/states``) as {state ID: name}; the IDs are compared as text, since SAYMON's
+    entities give ``state_id`` as a number and its models type IDs as strings."""
+    names = {}
+    for state in states if isinstance(states, list) else []:
+        if isinstance(state, dict) and state.get('id') is not None:
+            names[to_text(state['id'])] = state.get('name')
+    return names
+
+
+def history_state_id(entry):
+    for key in HISTORY_STATE_KEYS:
+        if isinstance(entry, dict) and entry.get(key) is not None:
+            return entry[key]
+    return None
 
 
 def wait_argument_spec(default_wait):

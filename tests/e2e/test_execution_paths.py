@@ -96,7 +96,7 @@ VOLATILE = [
     (re.compile(r'\b[0-9a-f]{24,40}\b'), 'HEX'),
     (re.compile(r'\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b'), 'UUID'),
     (re.compile(r'\d{4}-\d\d-\d\d[T -]\d\d:\d\d:\d\d(\.\d+)?Z?'), 'TIME'),
-    (re.compile(r'"(timestamp|polls|creationDate|changeDate|duration)": [0-9.]+'), r'"\1": "N"'),
+    (re.compile(r'"(timestamp|polls|creationDate|changeDate|duration|since|until|last_state_change|last_state_update)": [0-9.]+'), r'"\1": "N"'),
     (re.compile(r'\b\d{12,}\b'), 'NUMBER'),
     (re.compile(r'/tmp/[^" ]+'), 'TMP'),
 ]

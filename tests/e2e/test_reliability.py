@@ -54,6 +54,8 @@ CASES = {
         operation_id: %s
       register: op
 ''' % (LINK_L1, OP_SET_MAINTENANCE), 'SAYMON', 'get_job', '/node/api/jobs/', 'saymon', saymon_env, 'json'),
+    'saymon_object_info': ('links: [%s]\n        history: true' % LINK_L1, '', 'SAYMON', 'link_state_history',
+                           '/node/api/links/%s/state-history' % LINK_L1, 'saymon', saymon_env, 'json'),
     'enms_service_run': ('name: Configuration Backup\n        devices: [Washington]\n        poll_interval: 0.2', '', 'eNMS', 'get_result',
                          '/rest/result/', 'enms', enms_env, 'json'),
     'enms_result_info': ('name: Configuration Backup\n        runtime: "{{ run.runtime }}"', '''

@@ -15,7 +15,8 @@ from ansible.module_utils.parsing.convert_bool import BOOLEANS
 
 from ansible_collections.netops.bridge.plugins.modules import (
     enms_configuration_info, enms_pool, enms_result_info, enms_service_run, omn_peo_info, omn_peo_project_link, saymon_job_info,
-    saymon_operation, saymon_session, zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info, zitadel_target_public_key)
+    saymon_object_info, saymon_operation, saymon_session, zitadel_execution, zitadel_execution_info, zitadel_target, zitadel_target_info,
+    zitadel_target_public_key)
 from .module_runner import Exited, run
 
 SAYMON = dict(username='admin', password='admin-pass')
@@ -32,6 +33,7 @@ MODULES = {
     'saymon_session': (saymon_session, dict(SAYMON)),
     'saymon_operation': (saymon_operation, dict(SAYMON, link_id='L1', operation_id='OP1')),
     'saymon_job_info': (saymon_job_info, dict(SAYMON, job_id='J1')),
+    'saymon_object_info': (saymon_object_info, dict(SAYMON, objects=['O1'], links=['L1'], history=True, since='-1h')),
     'enms_service_run': (enms_service_run, dict(ENMS, name='Configuration Backup', devices=['Washington'])),
     'enms_result_info': (enms_result_info, dict(ENMS, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')),
     'enms_pool': (enms_pool, dict(ENMS, name='site1', description='Site 1', device_filters={'vendor': {'value': 'Arista'}})),
