@@ -297,7 +297,23 @@ def read_entity(module, kind, entity_id, names):
     return summary(kind, entity, names), None
 
 
-def run(module, window):
+def argument_spec():
+    return dict(
+        objects=dict(type='list', elements='str', default=[]),
+        links=dict(type='list', elements='str', default=[]),
+        history=dict(type='bool', default=False),
+        since=dict(type='str'),
+        until=dict(type='str'),
+        page_size=dict(type='int', default=100),
+        max_entries=dict(type='int', default=1000),
+    )
+
+
+MODULE_OPTIONS = dict(supports_check_mode=True)
+
+
+def run(module):
+    window = validate_input(module)
     module.result.update(objects=[], links=[], missing={'objects': [], 'links': []})
     if window is not None:
         module.result['window'] = window
@@ -324,18 +340,7 @@ def run(module, window):
 
 
 def main():
-    spec = dict(
-        objects=dict(type='list', elements='str', default=[]),
-        links=dict(type='list', elements='str', default=[]),
-        history=dict(type='bool', default=False),
-        since=dict(type='str'),
-        until=dict(type='str'),
-        page_size=dict(type='int', default=100),
-        max_entries=dict(type='int', default=1000),
-    )
-    module = SaymonModule(argument_spec=spec, supports_check_mode=True)
-    window = validate_input(module)
-    module.run(lambda m: run(m, window))
+    SaymonModule(argument_spec=argument_spec(), **MODULE_OPTIONS).run(run)
 
 
 if __name__ == '__main__':

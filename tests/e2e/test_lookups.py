@@ -7,7 +7,7 @@ this file on ansible-core 2.16 too, where core would render a text a lookup retu
 
 from __future__ import absolute_import, division, print_function
 
-from conftest import enms_env, omn_env, zitadel_env
+from conftest import enms_env, omn_env, saymon_env, zitadel_env
 
 TARGETS = '''
     - name: Targets to look up
@@ -134,6 +134,29 @@ def test_omn_lookup_returns_what_the_info_module_returns_with_one_token_exchange
     assert omn.count('token') == 2, omn.counts()
 
 
+def test_saymon_lookup_returns_what_the_info_module_returns(saymon, ansible):
+    tasks = """
+    - netops.bridge.saymon_object_info:
+        objects: [5e9465cb00000000000000a1, 5e9465cb00000000000000a2]
+      register: objects
+    - netops.bridge.saymon_object_info:
+        links: [62de902eb238aa0131bd3b01]
+        history: true
+        since: "2025-12-01T00:00:00Z"
+        until: "2099-01-01T00:00:00Z"
+      register: links
+"""
+    results = compared(ansible, saymon_env(saymon), tasks, {
+        'objects': ('objects.objects', "query('netops.bridge.saymon_state', '5e9465cb00000000000000a1', '5e9465cb00000000000000a2')"),
+        'links': ('links.links', "query('netops.bridge.saymon_state', '62de902eb238aa0131bd3b01', kind='link', history=true, "
+                                 "since='2025-12-01T00:00:00Z', until='2099-01-01T00:00:00Z')"),
+    })
+    for name, (module, lookup) in results.items():
+        assert module == lookup, (name, module, lookup)
+    assert [found['id'] for found in results['objects'][1]] == ['5e9465cb00000000000000a1', '5e9465cb00000000000000a2'], results
+    assert results['links'][1][0]['state_name'] and results['links'][1][0]['history'], results
+
+
 def test_the_lookup_options_come_before_the_environment_variables(enms, ansible):
     env = enms_env(enms, password='wrong')
     env['ENMS_URL'] = 'http://127.0.0.1:9'
@@ -147,7 +170,7 @@ def test_the_lookup_options_come_before_the_environment_variables(enms, ansible)
     assert run.rc == 0 and '"10.0.0.3"' in run.stdout, run
 
 
-def test_bad_input_is_refused_before_any_request(enms, zitadel, omn, ansible):
+def test_bad_input_is_refused_before_any_request(enms, zitadel, omn, saymon, ansible):
     cases = [
         ("query('netops.bridge.enms_devices', 'Boston', pasword='x')", 'pasword is not an option of this lookup'),
         ("query('netops.bridge.enms_devices', '')", 'each term must be a device name (a non-empty text)'),
@@ -159,9 +182,12 @@ def test_bad_input_is_refused_before_any_request(enms, zitadel, omn, ansible):
         ("query('netops.bridge.zitadel_executions', conditions=[{'request': {'method': 'a', 'all': true}}])",
          'condition.request must have exactly one of method, service, all'),
         ("query('netops.bridge.omn_peos')", 'give at least one PEO tid'),
+        ("query('netops.bridge.saymon_state', 'x', kind='links')", "kind must be object or link, got 'links'"),
+        ("query('netops.bridge.saymon_state', 'x', since='-1h')", 'since set, but history is false'),
     ]
     env = dict(enms_env(enms), **zitadel_env(zitadel))
     env.update(omn_env(omn))
+    env.update(saymon_env(saymon))
     for expression, words in cases:
         run = ansible.playbook('''
 - hosts: localhost
@@ -171,7 +197,8 @@ def test_bad_input_is_refused_before_any_request(enms, zitadel, omn, ansible):
         msg: "{{ %s }}"
 ''' % expression, env=env)
         assert run.rc == 2 and words in run.output, (expression, run)
-    assert enms.requests() == [] and zitadel.requests() == [] and omn.requests() == [], (enms.counts(), zitadel.counts())
+    assert enms.requests() == [] and zitadel.requests() == [] and omn.requests() == [] and saymon.requests() == [], (
+        enms.counts(), zitadel.counts(), saymon.counts())
 
 
 def test_credentials_in_the_url_variable_are_refused_without_showing_them(enms, ansible):
