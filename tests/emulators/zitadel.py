@@ -233,6 +233,8 @@ class ZitadelEmulator(Emulator):
         if self.state['targets'].pop(request.params['id'], None) is None:
             return {}
         self.state['public_keys'].pop(request.params['id'], None)
+        # ZITADEL removes a deleted target from every execution that calls it, silently (zitadel#9824); an execution left
+        # with no target is a noop that ListExecutions no longer returns.
         for key, execution in list(self.state['executions'].items()):
             execution['targets'] = [t for t in execution['targets'] if t != request.params['id']]
             if not execution['targets']:

@@ -1,0 +1,103 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Issue 31, item 2: deleting a target silently removes it from every execution (zitadel#9824), so zitadel_target
+state=absent reads the executions that call it (ListExecutions with its target filter) and refuses while any does,
+unless force=true; with force, the diff and the result name the executions that lose it and those left with none."""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+
+import pytest
+
+from conftest import zitadel_env
+from test_saymon import play
+from test_zitadel import TARGETS, writes
+
+ADD_HUMAN = {'request': {'method': '/zitadel.user.v2.UserService/AddHumanUser'}}
+HUMAN_EVENTS = {'event': {'group': 'user.human'}}
+USERINFO = {'function': {'name': 'preuserinfo'}}
+EXECUTIONS = '''
+    - netops.bridge.zitadel_execution:
+        condition: %s
+        targets: %s
+''' % (json.dumps(ADD_HUMAN), '[user-checks, audit-log]') + '''
+    - netops.bridge.zitadel_execution:
+        condition: %s
+        targets: [audit-log]
+''' % json.dumps(HUMAN_EVENTS) + '''
+    - netops.bridge.zitadel_execution:
+        condition: %s
+        targets: [user-checks]
+''' % json.dumps(USERINFO)
+REMOVAL = '''
+    - netops.bridge.zitadel_target:
+        name: audit-log
+        state: absent
+        force: %s
+      register: removal
+'''
+
+
+def executions_by_condition(emulator):
+    names = dict((t['id'], t['name']) for t in emulator.dump_state()['targets'].values())
+    return dict((json.dumps(e['condition'], sort_keys=True), [names[i] for i in e['targets']]) for e in emulator.dump_state()['executions'])
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_a_target_still_called_is_refused_unless_forced_and_forcing_names_what_loses_it(zitadel, ansible, version):
+    env = zitadel_env(zitadel, api_version=version)
+    assert ansible.playbook(play(TARGETS + EXECUTIONS), env=env).rc == 0
+    audit_id = [t['id'] for t in zitadel.dump_state()['targets'].values() if t['name'] == 'audit-log'][0]
+    before = executions_by_condition(zitadel)
+    zitadel.log.clear()
+
+    for args in (['--check', '--diff'], []):
+        refused = ansible.playbook(play(REMOVAL % 'false'), env=env, args=args)
+        assert refused.rc != 0, refused
+        message = refused.stdout
+        assert "target 'audit-log' is still called by 2 execution(s)" in message, message
+        for condition in (ADD_HUMAN, HUMAN_EVENTS):
+            assert json.dumps(condition, sort_keys=True).replace('"', '\\"') in message, message
+        assert 'preuserinfo' not in message and 'force=true' in message
+    assert writes(zitadel) == [] and executions_by_condition(zitadel) == before
+    searches = [json.loads(r['body']) for r in zitadel.requests() if r['route'] == '%s list_executions' % version]
+    assert {'targetFilter': {'targetId': audit_id}} in [f for s in searches for f in s['filters']]
+
+    expected_losing = [{'condition': ADD_HUMAN, 'targets': ['user-checks', 'audit-log'], 'targets_after': ['user-checks']},
+                       {'condition': HUMAN_EVENTS, 'targets': ['audit-log'], 'targets_after': []}]
+    preview = ansible.playbook(play(REMOVAL % 'true', "{'removal': removal}"), env=env, args=['--check', '--diff'])
+    assert preview.rc == 0 and preview.results['removal']['changed'] is True, preview
+    assert writes(zitadel) == []
+    for run in (preview, ansible.playbook(play(REMOVAL % 'true', "{'removal': removal}"), env=env, args=['--diff'])):
+        result = run.results['removal']
+        assert result['executions_losing_target'] == expected_losing
+        assert result['executions_left_without_target'] == [HUMAN_EVENTS]
+        assert result['diff']['before']['executions'] == [{'condition': ADD_HUMAN, 'targets': ['user-checks', 'audit-log']},
+                                                          {'condition': HUMAN_EVENTS, 'targets': ['audit-log']}]
+        assert result['diff']['after']['executions'] == [{'condition': ADD_HUMAN, 'targets': ['user-checks']},
+                                                         {'condition': HUMAN_EVENTS, 'targets': []}]
+        assert 'leaves 1 execution(s) with no target' in run.output, run
+    assert [r['route'] for r in writes(zitadel)] == ['%s delete_target' % version]
+    # What ZITADEL does (zitadel#9824): the target is gone from every execution, and the one left without a target is gone.
+    assert executions_by_condition(zitadel) == {json.dumps(ADD_HUMAN, sort_keys=True): ['user-checks'],
+                                                json.dumps(USERINFO, sort_keys=True): ['user-checks']}
+    again = ansible.playbook(play(REMOVAL % 'false'), env=env)
+    assert again.rc == 0 and again.recap['localhost']['changed'] == 0, again
+
+
+def test_a_target_no_execution_calls_is_deleted_without_force(zitadel, ansible):
+    env = zitadel_env(zitadel)
+    assert ansible.playbook(play(TARGETS + EXECUTIONS.split('    - netops.bridge.zitadel_execution:')[0]), env=env).rc == 0
+    run = ansible.playbook(play(REMOVAL % 'false', "{'removal': removal}"), env=env)
+    assert run.rc == 0 and run.results['removal']['changed'] is True, run
+    assert run.results['removal']['executions_losing_target'] == [] and 'WARNING' not in run.output
+
+
+def test_force_needs_state_absent(zitadel, ansible):
+    run = ansible.playbook(play('''
+    - netops.bridge.zitadel_target:
+        name: audit-log
+        force: true
+'''), env=zitadel_env(zitadel))
+    assert run.rc != 0 and 'force needs state=absent' in run.stdout, run
+    assert zitadel.requests() == []
