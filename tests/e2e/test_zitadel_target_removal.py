@@ -10,6 +10,7 @@ import json
 import pytest
 
 from conftest import zitadel_env
+from test_roles import role_play, zitadel_writes
 from test_saymon import play
 from test_zitadel import TARGETS, writes
 
@@ -101,3 +102,66 @@ def test_force_needs_state_absent(zitadel, ansible):
 '''), env=zitadel_env(zitadel))
     assert run.rc != 0 and 'force needs state=absent' in run.stdout, run
     assert zitadel.requests() == []
+
+
+# -- the zitadel_actions role: removals come after the executions that stop calling the target ----------------------
+
+ROLE_INSTANCE = '''
+zitadel_actions_targets:
+  - {name: user-checks, endpoint: "https://hooks.example.com/u", target_type: webhook, timeout: 10s}
+  - {name: audit-log, endpoint: "https://hooks.example.com/a", target_type: async, timeout: 5s}
+zitadel_actions_executions:
+  - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+    targets: [user-checks, audit-log]
+  - condition: {event: {group: user.human}}
+    targets: [audit-log]
+'''
+# audit-log is removed; AddHumanUser stops calling it in the same run, the event execution is left alone.
+ROLE_REMOVAL = '''
+zitadel_actions_targets:
+  - {name: user-checks}
+  - {name: audit-log, state: absent%s}
+zitadel_actions_executions:
+  - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+    targets: [user-checks]
+%s'''
+EVENT_ABSENT = '''  - condition: {event: {group: user.human}}
+    state: absent
+'''
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_the_role_refuses_to_remove_a_target_an_execution_it_leaves_alone_still_calls(zitadel, ansible, version):
+    env = zitadel_env(zitadel, api_version=version)
+    assert ansible.playbook(role_play('zitadel_actions', ROLE_INSTANCE), env=env).rc == 0
+    before = executions_by_condition(zitadel)
+    zitadel.log.clear()
+    for args in (['--check'], []):
+        run = ansible.playbook(role_play('zitadel_actions', ROLE_REMOVAL % ('', '')), env=env, args=args)
+        assert run.rc != 0, run
+        assert ("zitadel_actions_targets[1]: target 'audit-log' is still called by the execution %s, which this run does not change"
+                % json.dumps(HUMAN_EVENTS, sort_keys=True)) in run.stdout.replace('\\"', '"'), run
+    assert zitadel_writes(zitadel) == [] and executions_by_condition(zitadel) == before
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+@pytest.mark.parametrize('handled', ['declared absent', 'pruned', 'forced'])
+def test_the_role_removes_a_target_after_the_executions_that_stop_calling_it(zitadel, ansible, version, handled):
+    env = zitadel_env(zitadel, api_version=version)
+    assert ansible.playbook(role_play('zitadel_actions', ROLE_INSTANCE), env=env).rc == 0
+    role_vars = {'declared absent': ROLE_REMOVAL % ('', EVENT_ABSENT),
+                 'pruned': ROLE_REMOVAL % ('', '') + 'zitadel_actions_prune: true\n',
+                 'forced': ROLE_REMOVAL % (', force: true', '')}[handled]
+    zitadel.log.clear()
+    check = ansible.playbook(role_play('zitadel_actions', role_vars), env=env, args=['--check'])
+    assert check.rc == 0 and zitadel_writes(zitadel) == [], check
+    zitadel.log.clear()
+    run = ansible.playbook(role_play('zitadel_actions', role_vars, save='zitadel_actions_summary'), env=env)
+    assert run.rc == 0, run
+    assert run.results['targets_removed'] == ['audit-log']
+    written = zitadel_writes(zitadel)
+    assert written[-1] == '%s delete_target' % version and written.count('%s delete_target' % version) == 1
+    assert written[:-1] == ['%s set_execution' % version] * (1 if handled == 'forced' else 2), written
+    assert executions_by_condition(zitadel) == {json.dumps(ADD_HUMAN, sort_keys=True): ['user-checks']}
+    again = ansible.playbook(role_play('zitadel_actions', role_vars), env=env)
+    assert again.rc == 0 and again.recap['localhost']['changed'] == 0, again
