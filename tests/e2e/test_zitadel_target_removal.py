@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+import zitadel_sdk
 from conftest import zitadel_env
 from test_roles import role_play, zitadel_writes
 from test_saymon import play
@@ -165,3 +166,15 @@ def test_the_role_removes_a_target_after_the_executions_that_stop_calling_it(zit
     assert executions_by_condition(zitadel) == {json.dumps(ADD_HUMAN, sort_keys=True): ['user-checks']}
     again = ansible.playbook(role_play('zitadel_actions', role_vars), env=env)
     assert again.rc == 0 and again.recap['localhost']['changed'] == 0, again
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_the_sdk_judges_the_list_executions_target_filter(version):
+    # The zitadel fixture judges every request the modules send (zitadel_sdk.judge); this shows the judge knows the
+    # target filter's field names, so that a misspelt one would fail the tests above.
+    request = zitadel_sdk.model(version, 'ListExecutions', 'Request')
+    sent = {'pagination': {'offset': '0', 'limit': 100, 'asc': True}, 'filters': [{'targetFilter': {'targetId': '337246363446361001'}}]}
+    assert zitadel_sdk.judge_message(request, sent, 'w') == []
+    misspelt = {'filters': [{'targetFilter': {'target_id': '1'}}, {'targetIdFilter': {'targetId': '1'}}]}
+    problems = zitadel_sdk.judge_message(request, misspelt, 'w')
+    assert any('$.filters.targetFilter.target_id' in p for p in problems) and any('$.filters.targetIdFilter' in p for p in problems), problems
