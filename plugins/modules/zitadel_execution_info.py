@@ -42,8 +42,10 @@ options:
     version_added: 1.1.0
   output:
     description:
-      - V(role_input) also returns RV(role_input), the executions found as the O(zitadel_actions_executions) input of the netops.bridge.zitadel_actions
-        role takes them, so that the role, given it, reproduces what ZITADEL has with no change (adopting what exists).
+      - V(standard) returns the executions found as documented below.
+      - V(role_input) also returns RV(role_input), the executions found in the form the C(zitadel_actions_executions) input of the
+        netops.bridge.zitadel_actions role takes, so that the role, given it, reproduces what ZITADEL has with no change
+        (adopting what exists).
     type: str
     choices: [standard, role_input]
     default: standard
@@ -115,8 +117,8 @@ functions:
   sample: [preuserinfo, preaccesstoken]
 role_input:
   description:
-    - C(zitadel_actions_executions), the executions as the netops.bridge.zitadel_actions role takes them: each C(condition)
-      and its C(targets) by name, in order (an ID only for a target ZITADEL does not list).
+    - C(zitadel_actions_executions), the executions as the netops.bridge.zitadel_actions role takes them, each C(condition)
+      with its C(targets) by name, in order (an ID only for a target ZITADEL does not list).
   returned: when O(output=role_input)
   type: dict
   version_added: 1.3.0

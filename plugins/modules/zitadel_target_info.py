@@ -44,8 +44,10 @@ options:
     version_added: 1.1.0
   output:
     description:
-      - V(role_input) also returns RV(role_input), the targets found as the O(zitadel_actions_targets) input of the netops.bridge.zitadel_actions
-        role takes them, so that the role, given it, reproduces what ZITADEL has with no change (adopting what exists).
+      - V(standard) returns the targets found as documented below.
+      - V(role_input) also returns RV(role_input), the targets found in the form the C(zitadel_actions_targets) input of the
+        netops.bridge.zitadel_actions role takes, so that the role, given it, reproduces what ZITADEL has with no change
+        (adopting what exists).
     type: str
     choices: [standard, role_input]
     default: standard
@@ -108,7 +110,7 @@ targets:
           expiration_date: "2027-01-31T00:00:00Z"
 role_input:
   description:
-    - C(zitadel_actions_targets), the targets as the netops.bridge.zitadel_actions role takes them, in ZITADEL's order:
+    - C(zitadel_actions_targets), the targets as the netops.bridge.zitadel_actions role takes them, in ZITADEL's order, with
       C(name), C(endpoint), C(target_type), C(interrupt_on_error) (webhook and call), C(timeout) and C(payload_type)
       (V(v2)) as ZITADEL has them.
     - Never IDs, dates or keys (ZITADEL never lists a signing key; public keys are left out, and the role leaves keys it is
