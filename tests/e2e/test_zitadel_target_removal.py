@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 import json
 
 import pytest
+import requests
 
 import zitadel_sdk
 from conftest import zitadel_env
@@ -178,3 +179,26 @@ def test_the_sdk_judges_the_list_executions_target_filter(version):
     misspelt = {'filters': [{'targetFilter': {'target_id': '1'}}, {'targetIdFilter': {'targetId': '1'}}]}
     problems = zitadel_sdk.judge_message(request, misspelt, 'w')
     assert any('$.filters.targetFilter.target_id' in p for p in problems) and any('$.filters.targetIdFilter' in p for p in problems), problems
+
+
+@pytest.mark.parametrize('version', ['v2', 'v2beta'])
+def test_the_emulator_filters_executions_by_target_and_deletes_as_zitadel_does(zitadel, version):
+    headers = {'Authorization': 'Bearer admin-token'}
+    base = '%s/%s/actions' % (zitadel.url, version)
+    ids = [requests.post(base + '/targets', json={'name': name, 'endpoint': 'https://h/' + name, 'restAsync': {}}, headers=headers,
+                         timeout=10).json()['id'] for name in ('a', 'b')]
+    for condition, targets in ((ADD_HUMAN, ids), (HUMAN_EVENTS, ids[:1]), (USERINFO, ids[1:])):
+        assert requests.put(base + '/executions', json={'condition': condition, 'targets': targets}, headers=headers, timeout=10).ok
+
+    def calling(target_filter, extra_headers=None):
+        answer = requests.post(base + '/executions/search', json={'filters': [{'targetFilter': target_filter}]},
+                               headers=dict(headers, **(extra_headers or {})), timeout=10)
+        return answer.json()['executions'] if answer.ok else answer
+
+    assert [e['condition'] for e in calling({'targetId': ids[0]})] == [ADD_HUMAN, HUMAN_EVENTS]
+    assert [e['condition'] for e in calling({'target_id': ids[1]}, {zitadel_sdk.UNJUDGED: '1'})] == [ADD_HUMAN, USERINFO]
+    refused = calling({'id': ids[0]}, {zitadel_sdk.UNJUDGED: '1'})
+    assert refused.status_code == 400 and refused.json()['code'] == 3 and 'TargetFilter' in refused.json()['message']
+    assert requests.delete('%s/targets/%s' % (base, ids[0]), headers=headers, timeout=10).ok
+    assert calling({'targetId': ids[0]}) == []
+    assert [(e['condition'], e['targets']) for e in calling({'targetId': ids[1]})] == [(ADD_HUMAN, ids[1:]), (USERINFO, ids[1:])]
