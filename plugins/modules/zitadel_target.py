@@ -16,6 +16,8 @@ description:
     (C(POST /v2/actions/targets) to create, C(POST /v2/actions/targets/{id}) to update,
     C(DELETE /v2/actions/targets/{id}) to delete), so a second run reports C(changed=false) with no write.
   - Options left unset are not compared, except on creation where ZITADEL's defaults apply.
+  - Before deleting, it reads the executions that call the target (C(POST /v2/actions/executions/search) with a target
+    filter) and refuses while any does, unless O(force=true).
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
