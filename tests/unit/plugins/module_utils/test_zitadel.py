@@ -709,5 +709,5 @@ def test_target_role_input_is_what_the_role_takes_and_never_an_id_date_or_key(ta
 
 def test_execution_role_input_names_targets_in_order_and_keeps_an_unknown_id():
     execution = {'condition': {'event': {'group': 'user.human'}}, 'targets': ['2', '9', '1'], 'creationDate': 'x'}
-    assert zitadel.execution_role_input(execution, {'1': 'one', '2': 'two'}) == {'condition': {'event': {'group': 'user.human'}},
-                                                                               'targets': ['two', '9', 'one']}
+    expected = {'condition': {'event': {'group': 'user.human'}}, 'targets': ['two', '9', 'one']}
+    assert zitadel.execution_role_input(execution, {'1': 'one', '2': 'two'}) == expected
