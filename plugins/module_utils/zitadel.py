@@ -199,6 +199,24 @@ def target_view(target):
     return view
 
 
+def target_role_input(view):
+    """A target (target_view) as the zitadel_actions role's zitadel_actions_targets takes it: what ZITADEL says of it,
+    never its ID, dates, public keys or signing key; the role's defaults (state present, no rotation) left out."""
+    item = {'name': view['name'], 'endpoint': view['endpoint'], 'target_type': view['target_type']}
+    if view['target_type'] in ('webhook', 'call'):
+        item['interrupt_on_error'] = view['interrupt_on_error']
+    for field in ('timeout', 'payload_type'):
+        if view.get(field):
+            item[field] = view[field]
+    return item
+
+
+def execution_role_input(execution, names):
+    """An execution as the zitadel_actions role's zitadel_actions_executions takes it: its condition and its targets by
+    name (``names`` maps IDs to names; an ID without a name stays an ID, which the role also takes)."""
+    return {'condition': execution.get('condition'), 'targets': [names.get(i) or i for i in execution_target_ids(execution)]}
+
+
 def execution_target_ids(execution):
     """Target IDs of an execution: strings (v2, late v2beta) or {"target": id} objects (early v2beta)."""
     ids = []

@@ -40,6 +40,16 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  output:
+    description:
+      - V(standard) returns the executions found as documented below.
+      - V(role_input) also returns RV(role_input), the executions found in the form the C(zitadel_actions_executions) input of the
+        netops.bridge.zitadel_actions role takes, so that the role, given it, reproduces what ZITADEL has with no change
+        (adopting what exists).
+    type: str
+    choices: [standard, role_input]
+    default: standard
+    version_added: 1.3.0
 seealso:
   - module: netops.bridge.zitadel_execution
 '''
@@ -57,6 +67,21 @@ EXAMPLES = r'''
     catalog: true
     execution_type: function
   register: catalogue
+
+- name: Read the targets as the zitadel_actions role's input
+  netops.bridge.zitadel_target_info:
+    output: role_input
+    public_keys: false
+  register: exported_targets
+- name: Read the executions as the zitadel_actions role's input
+  netops.bridge.zitadel_execution_info:
+    output: role_input
+  register: exported_executions
+- name: Save both as one vars file, which the role then reproduces the instance from with no change
+  ansible.builtin.copy:
+    content: "{{ exported_targets.role_input | combine(exported_executions.role_input) | to_nice_yaml }}"
+    dest: zitadel_actions.yml
+    mode: "0644"
 '''
 
 RETURN = r'''
@@ -90,9 +115,21 @@ functions:
   elements: str
   version_added: 1.1.0
   sample: [preuserinfo, preaccesstoken]
+role_input:
+  description:
+    - C(zitadel_actions_executions), the executions as the netops.bridge.zitadel_actions role takes them, each C(condition)
+      with its C(targets) by name, in order (an ID only for a target ZITADEL does not list).
+  returned: when O(output=role_input)
+  type: dict
+  version_added: 1.3.0
+  sample:
+    zitadel_actions_executions:
+      - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+        targets: [user-checks, audit-log]
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, execution_target_ids, normalize_condition
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
+    ZitadelModule, execution_role_input, execution_target_ids, normalize_condition)
 
 
 def argument_spec():
@@ -101,6 +138,7 @@ def argument_spec():
         execution_type=dict(type='str', choices=['request', 'response', 'event', 'function']),
         target=dict(type='str'),
         catalog=dict(type='bool', default=False),
+        output=dict(type='str', choices=['standard', 'role_input'], default='standard'),
     )
 
 
@@ -123,18 +161,19 @@ def run(module):
         filters.append({'inConditionsFilter': {'conditions': [normalize_condition(c) for c in params['conditions']]}})
     if params.get('execution_type'):
         filters.append({'executionTypeFilter': {'executionType': 'EXECUTION_TYPE_%s' % params['execution_type'].upper()}})
-    if params.get('target'):
-        ids = [t.get('id') for t in known if params['target'] in (t.get('id'), t.get('name'))]
-        if not ids:
-            module.result['executions'] = []
-            return
-        filters.append({'targetFilter': {'targetId': ids[0]}})
+    target_ids = [t.get('id') for t in known if params['target'] in (t.get('id'), t.get('name'))] if params.get('target') else None
+    if target_ids:
+        filters.append({'targetFilter': {'targetId': target_ids[0]}})
+    # A target that does not exist is called by no execution.
+    found = [] if target_ids == [] else module.api.executions(filters)
     executions = []
-    for execution in module.api.executions(filters):
+    for execution in found:
         ids = execution_target_ids(execution)
         executions.append({'condition': execution.get('condition'), 'targets': ids, 'target_names': [names.get(i, i) for i in ids],
                            'creation_date': execution.get('creationDate'), 'change_date': execution.get('changeDate')})
     module.result['executions'] = executions
+    if params['output'] == 'role_input':
+        module.result['role_input'] = {'zitadel_actions_executions': [execution_role_input(e, names) for e in found]}
 
 
 def main():

@@ -16,6 +16,8 @@ description:
     (C(POST /v2/actions/targets) to create, C(POST /v2/actions/targets/{id}) to update,
     C(DELETE /v2/actions/targets/{id}) to delete), so a second run reports C(changed=false) with no write.
   - Options left unset are not compared, except on creation where ZITADEL's defaults apply.
+  - Before deleting, it reads the executions that call the target (C(POST /v2/actions/executions/search) with a target
+    filter) and refuses while any does, unless O(force=true).
 author:
   - netops.bridge maintainers (@netops)
 extends_documentation_fragment:
@@ -76,6 +78,17 @@ options:
     type: bool
     default: false
     version_added: 1.1.0
+  force:
+    description:
+      - With O(state=absent), delete the target even while executions call it.
+      - ZITADEL deletes a target by silently removing it from every execution that calls it (zitadel#9824), and an
+        execution left with no target is gone. So before deleting, the module reads those executions (ListExecutions
+        with its target filter) and, unless O(force=true), refuses while any calls the target, naming their conditions.
+      - With V(true), the diff and RV(executions_losing_target) name every execution that loses the target, and
+        RV(executions_left_without_target) (with a warning) those that ZITADEL removes with it.
+    type: bool
+    default: false
+    version_added: 1.3.0
 seealso:
   - module: netops.bridge.zitadel_execution
   - module: netops.bridge.zitadel_target_info
@@ -99,10 +112,17 @@ EXAMPLES = r'''
     rotate_signing_key: true
   register: rotated
   no_log: true
-- name: Remove an old target (ZITADEL also removes it from executions)
+- name: Remove an old target; refused while an execution still calls it
   netops.bridge.zitadel_target:
     name: legacy-hook
     state: absent
+
+- name: Remove it anyway; ZITADEL removes it from every execution, named in the result
+  netops.bridge.zitadel_target:
+    name: legacy-hook
+    state: absent
+    force: true
+  register: removed
 '''
 
 RETURN = r'''
@@ -154,10 +174,35 @@ signing_key:
       result with C(no_log=true) on the task and store the key right away.
   returned: when the target was created or its key rotated
   type: str
+executions_losing_target:
+  description:
+    - With O(state=absent), the executions that call the target and lose it with its deletion (with O(force=true)), or
+      that make the module refuse (without it). Each has its C(condition), its C(targets) before (names, or IDs of
+      targets without a name) and its C(targets_after) the deletion.
+  returned: when O(state=absent) and the target exists
+  type: list
+  elements: dict
+  version_added: 1.3.0
+  sample:
+    - condition: {request: {method: /zitadel.user.v2.UserService/AddHumanUser}}
+      targets: [legacy-hook, audit-log]
+      targets_after: [audit-log]
+executions_left_without_target:
+  description:
+    - The conditions of the executions of RV(executions_losing_target) that call no other target, which ZITADEL removes
+      with the target.
+  returned: when O(state=absent) and the target exists
+  type: list
+  elements: dict
+  version_added: 1.3.0
+  sample:
+    - {event: {group: user.human}}
 '''
 
+import json
+
 from ansible_collections.netops.bridge.plugins.module_utils.zitadel import (
-    MAX_TEXT, PAYLOAD_TYPES, TARGET_TYPES, ZitadelModule, check_text, format_duration, parse_duration, target_view)
+    MAX_TEXT, PAYLOAD_TYPES, TARGET_TYPES, ZitadelModule, check_text, execution_target_ids, format_duration, parse_duration, target_view)
 
 COMPARED = ('endpoint', 'target_type', 'interrupt_on_error', 'timeout', 'payload_type')
 
@@ -187,15 +232,51 @@ def request_body(params, fields, current=None):
     return body
 
 
+def executions_losing(module, target_id):
+    """The executions that call the target (ListExecutions with its target filter), with their targets by name before
+    and after ZITADEL removes it from them."""
+    callers = module.api.executions([{'targetFilter': {'targetId': target_id}}])
+    if not callers:
+        return []
+    names = dict((t.get('id'), t.get('name') or t.get('id')) for t in module.api.targets())
+    losing = []
+    for execution in callers:
+        ids = execution_target_ids(execution)
+        losing.append({'condition': execution.get('condition'), 'targets': [names.get(i, i) for i in ids],
+                       'targets_after': [names.get(i, i) for i in ids if i != target_id]})
+    return losing
+
+
+def remove(module, current):
+    params = module.params
+    losing = executions_losing(module, current['id'])
+    left_empty = [e['condition'] for e in losing if not e['targets_after']]
+    module.result.update(executions_losing_target=losing, executions_left_without_target=left_empty)
+    if losing:
+        module.result['diff']['before']['executions'] = [dict(condition=e['condition'], targets=e['targets']) for e in losing]
+        module.result['diff']['after']['executions'] = [dict(condition=e['condition'], targets=e['targets_after']) for e in losing]
+    conditions = ', '.join(json.dumps(e['condition'], sort_keys=True) for e in losing)
+    if losing and not params['force']:
+        module.fail('target %r is still called by %d execution(s): %s. Deleting it would silently remove it from each of them '
+                    '(ZITADEL removes an execution left with no target). Change or remove those executions first, or set force=true.'
+                    % (params['name'], len(losing), conditions))
+    if losing:
+        module.ansible.warn('deleting target %r removes it from %d execution(s): %s' % (params['name'], len(losing), conditions))
+    if left_empty:
+        module.ansible.warn('deleting target %r leaves %d execution(s) with no target, which ZITADEL removes: %s'
+                            % (params['name'], len(left_empty), ', '.join(json.dumps(c, sort_keys=True) for c in left_empty)))
+    module.apply(module.api.delete_target, current['id'])
+
+
 def run(module):
     params = module.params
     existing = module.api.target_by_name(params['name'])
     current = target_view(existing) if existing else None
-    module.result['diff'] = {'before': current or {}, 'after': {}}
+    module.result['diff'] = {'before': dict(current or {}), 'after': {}}
     if params['state'] == 'absent':
         module.result['target'] = None
         if current:
-            module.apply(module.api.delete_target, current['id'])
+            remove(module, current)
         return
     wanted = wanted_fields(params)
     if current is None:
@@ -244,6 +325,7 @@ def main():
             timeout=dict(type='str'),
             payload_type=dict(type='str', choices=list(PAYLOAD_TYPES)),
             rotate_signing_key=dict(type='bool', default=False, no_log=False),
+            force=dict(type='bool', default=False),
         ),
         supports_check_mode=True,
     )
@@ -260,6 +342,8 @@ def main():
         module.fail('interrupt_on_error is not allowed for async targets, which ZITADEL does not wait for.')
     if params['rotate_signing_key'] and params['state'] != 'present':
         module.fail('rotate_signing_key needs state=present.')
+    if params['force'] and params['state'] != 'absent':
+        module.fail('force needs state=absent.')
     if params.get('payload_type') and params['api_version'] != 'v2':
         module.fail('payload_type needs api_version v2 (ZITADEL 4.x).')
     module.run(run)

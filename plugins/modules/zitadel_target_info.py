@@ -42,6 +42,16 @@ options:
     type: bool
     default: true
     version_added: 1.1.0
+  output:
+    description:
+      - V(standard) returns the targets found as documented below.
+      - V(role_input) also returns RV(role_input), the targets found in the form the C(zitadel_actions_targets) input of the
+        netops.bridge.zitadel_actions role takes, so that the role, given it, reproduces what ZITADEL has with no change
+        (adopting what exists).
+    type: str
+    choices: [standard, role_input]
+    default: standard
+    version_added: 1.3.0
 seealso:
   - module: netops.bridge.zitadel_target
   - module: netops.bridge.zitadel_target_public_key
@@ -55,6 +65,17 @@ EXAMPLES = r'''
     name: user-
     name_match: starts_with
   register: found
+
+- name: Export the targets as the zitadel_actions role's input
+  netops.bridge.zitadel_target_info:
+    output: role_input
+    public_keys: false
+  register: exported
+- name: Save them as a vars file for the role
+  ansible.builtin.copy:
+    content: "{{ exported.role_input | to_nice_yaml }}"
+    dest: zitadel_targets.yml
+    mode: "0644"
 '''
 
 RETURN = r'''
@@ -87,9 +108,27 @@ targets:
           active: true
           fingerprint: SHA256:STqK+Sd4qgdu+UjiwI8NBjOD6P7UqQ42EZYIdySEyTw
           expiration_date: "2027-01-31T00:00:00Z"
+role_input:
+  description:
+    - C(zitadel_actions_targets), the targets as the netops.bridge.zitadel_actions role takes them, in ZITADEL's order, with
+      C(name), C(endpoint), C(target_type), C(interrupt_on_error) (webhook and call), C(timeout) and C(payload_type)
+      (V(v2)) as ZITADEL has them.
+    - Never IDs, dates or keys (ZITADEL never lists a signing key; public keys are left out, and the role leaves keys it is
+      not given alone).
+  returned: when O(output=role_input)
+  type: dict
+  version_added: 1.3.0
+  sample:
+    zitadel_actions_targets:
+      - name: user-checks
+        endpoint: https://hooks.example.com/zitadel/user-checks
+        target_type: webhook
+        interrupt_on_error: true
+        timeout: 10s
+        payload_type: json
 '''
 
-from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, public_key_view, target_view
+from ansible_collections.netops.bridge.plugins.module_utils.zitadel import ZitadelModule, public_key_view, target_role_input, target_view
 
 MATCHES = ['equals', 'equals_ignore_case', 'starts_with', 'starts_with_ignore_case', 'contains', 'contains_ignore_case',
            'ends_with', 'ends_with_ignore_case']
@@ -101,6 +140,7 @@ def argument_spec():
         name_match=dict(type='str', choices=MATCHES, default='equals'),
         ids=dict(type='list', elements='str'),
         public_keys=dict(type='bool', default=True, no_log=False),
+        output=dict(type='str', choices=['standard', 'role_input'], default='standard'),
     )
 
 
@@ -126,6 +166,8 @@ def run(module):
         view['public_keys'] = [public_key_view(k) for k in module.api.public_keys(target['id'])] if with_keys and target.get('id') else None
         targets.append(view)
     module.result['targets'] = targets
+    if params['output'] == 'role_input':
+        module.result['role_input'] = {'zitadel_actions_targets': [target_role_input(t) for t in targets]}
 
 
 def main():

@@ -269,6 +269,8 @@ class ZitadelEmulator(Emulator):
         if self.state['targets'].pop(request.params['id'], None) is None:
             return {}
         self.state['public_keys'].pop(request.params['id'], None)
+        # ZITADEL removes a deleted target from every execution that calls it, silently (zitadel#9824); an execution left
+        # with no target is a noop that ListExecutions no longer returns.
         for key, execution in list(self.state['executions'].items()):
             execution['targets'] = [t for t in execution['targets'] if t != request.params['id']]
             if not execution['targets']:
@@ -423,7 +425,14 @@ class ZitadelEmulator(Emulator):
             elif 'executionTypeFilter' in search:
                 items = [e for e in items if TYPE_OF[next(iter(e['condition']))] == search['executionTypeFilter'].get('executionType')]
             elif 'targetFilter' in search:
-                items = [e for e in items if search['targetFilter'].get('targetId') in e['targets']]
+                # TargetFilter has one field, target_id (JSON targetId; protojson also reads the proto name). An
+                # execution matches when the target is among its targets.
+                target_filter = search['targetFilter']
+                unknown = set(target_filter if isinstance(target_filter, dict) else {'?'}) - {'targetId', 'target_id'}
+                if unknown:
+                    raise Refused(3, 'proto: unknown field %s in TargetFilter' % ', '.join(sorted(unknown)))
+                wanted_id = target_filter.get('targetId', target_filter.get('target_id'))
+                items = [e for e in items if wanted_id in e['targets']]
             else:
                 raise Refused(3, 'invalid ExecutionSearchFilter: exactly one field is required in oneof')
         return self.page(body, items, 'executions')

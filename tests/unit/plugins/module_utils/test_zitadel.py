@@ -690,3 +690,24 @@ def test_the_client_of_a_zitadel_module_is_built_from_its_connection_options():
     assert client.idempotent_methods == frozenset(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
     Options.params = dict(Options.params, validate_certs=False)
     assert zitadel.ZitadelModule.build_client(Options()).verify is False
+
+
+@pytest.mark.parametrize('target,expected', [
+    ({'id': '1', 'name': 'w', 'endpoint': 'https://h/w', 'restWebhook': {'interruptOnError': True}, 'timeout': '10s',
+      'payloadType': 'PAYLOAD_TYPE_JWT', 'creationDate': 'x', 'changeDate': 'y', 'signingKey': 'secret'},
+     {'name': 'w', 'endpoint': 'https://h/w', 'target_type': 'webhook', 'interrupt_on_error': True, 'timeout': '10s', 'payload_type': 'jwt'}),
+    # ZITADEL omits false booleans (protojson): a call that does not interrupt still says so, explicitly.
+    ({'id': '2', 'name': 'c', 'endpoint': 'https://h/c', 'restCall': {}, 'timeout': '2.500s'},
+     {'name': 'c', 'endpoint': 'https://h/c', 'target_type': 'call', 'interrupt_on_error': False, 'timeout': '2.5s'}),
+    # async takes no interrupt_on_error (zitadel_target refuses it); v2beta has no payload type.
+    ({'id': '3', 'name': 'a', 'endpoint': 'https://h/a', 'restAsync': {}},
+     {'name': 'a', 'endpoint': 'https://h/a', 'target_type': 'async'}),
+])
+def test_target_role_input_is_what_the_role_takes_and_never_an_id_date_or_key(target, expected):
+    assert zitadel.target_role_input(target_view(target)) == expected
+
+
+def test_execution_role_input_names_targets_in_order_and_keeps_an_unknown_id():
+    execution = {'condition': {'event': {'group': 'user.human'}}, 'targets': ['2', '9', '1'], 'creationDate': 'x'}
+    expected = {'condition': {'event': {'group': 'user.human'}}, 'targets': ['two', '9', 'one']}
+    assert zitadel.execution_role_input(execution, {'1': 'one', '2': 'two'}) == expected
