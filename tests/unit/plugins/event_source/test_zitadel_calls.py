@@ -204,7 +204,7 @@ def test_keys_from_the_environment(monkeypatch):
 def test_no_key_refuses_to_start_unless_allow_unsigned(monkeypatch, caplog):
     monkeypatch.delenv('ZITADEL_SIGNING_KEYS', raising=False)
     with pytest.raises(ValueError, match='no signing key'):
-        run(zitadel_calls.main(asyncio.Queue(), {'port': free_port(), 'host': '127.0.0.1'}))
+        run(asyncio.wait_for(zitadel_calls.main(asyncio.Queue(), {'port': free_port(), 'host': '127.0.0.1'}), 5))
 
     async def scenario():
         async with Source(signing_keys=[], allow_unsigned=True) as source:
@@ -300,7 +300,7 @@ def web_key(kid, kty='RSA'):
 
 def signed_jwt(document, key, alg='RS256'):
     token = jws.JWS(json.dumps(document).encode())
-    token.add_signature(key, alg=alg, protected={'alg': alg, 'kid': key.key_id, 'typ': 'JWT'})
+    token.add_signature(key, alg=alg, protected={'alg': alg, 'kid': key['kid'], 'typ': 'JWT'})
     return token.serialize(compact=True)
 
 
