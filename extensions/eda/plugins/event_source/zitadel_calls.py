@@ -47,6 +47,14 @@ options:
       - The keys are never printed or logged.
     type: list
     elements: str
+  signing_keys_file:
+    description:
+      - A file of further signing keys, one a line (blank lines and lines starting with C(#) are skipped), accepted
+        together with O(signing_keys). The source reads it again whenever its modification time or size changes, so
+        keys can be added and removed while the source runs, without a restart and without a refused call (see the
+        key hand-over in docs/eda.md).
+      - If the file cannot be read later, its keys are dropped (with a warning) until it can be read again.
+    type: path
   tolerance:
     description:
       - How many seconds the signature's time may lie in the past or in the future of this host's clock.
@@ -388,8 +396,9 @@ def visible_headers(headers):
 class ZitadelCalls(object):
     """The listener's request handling: verify, decode, queue."""
 
-    def __init__(self, queue, signing_keys, tolerance, decoder):
+    def __init__(self, queue, signing_keys, allow_unsigned, tolerance, decoder):
         self.queue = queue
+        self.allow_unsigned = allow_unsigned
         self.signing_keys = signing_keys
         self.tolerance = tolerance
         self.decoder = decoder
@@ -397,8 +406,9 @@ class ZitadelCalls(object):
     async def handle(self, request):
         try:
             body = await request.read()
-            if self.signing_keys:
-                verify_signature(request.headers.get(SIGNATURE_HEADER), body, self.signing_keys, self.tolerance, time.time())
+            keys = self.signing_keys.current()
+            if keys or not self.allow_unsigned:  # a keys file that became empty or unreadable refuses, never opens
+                verify_signature(request.headers.get(SIGNATURE_HEADER), body, keys, self.tolerance, time.time())
             payload_type, payload = await self.decoder.decode(body)
             kind, name = condition_of(payload)
         except Refused as refusal:
@@ -427,6 +437,41 @@ def signing_keys_of(args):
     if not keys:
         keys = os.environ.get(KEYS_ENVIRONMENT_VARIABLE, '').split(',')
     return [key.strip().encode('utf-8') for key in keys if key and key.strip()]
+
+
+class SigningKeys(object):
+    """The keys given as options, and those of signing_keys_file as it is now (read again when it changes)."""
+
+    def __init__(self, fixed, path):
+        self.fixed = fixed
+        self.path = path
+        self.from_file = []
+        self.seen = None
+        if path:
+            self.seen = self._stamp()
+            self.from_file = self._read()
+
+    def _stamp(self):
+        status = os.stat(self.path)
+        return status.st_mtime_ns, status.st_size
+
+    def _read(self):
+        with open(self.path, 'rb') as keys:
+            lines = [line.strip() for line in keys.read().splitlines()]
+        return [line for line in lines if line and not line.startswith(b'#')]
+
+    def current(self):
+        if self.path:
+            try:
+                stamp = self._stamp()
+                if stamp != self.seen:
+                    self.from_file, self.seen = self._read(), stamp
+            except OSError as exc:
+                if self.seen is not None:
+                    LOGGER.warning('cannot read signing_keys_file %s (%s): its keys are not accepted until it can be read',
+                                   self.path, exc.strerror)
+                self.from_file, self.seen = [], None
+        return self.fixed + self.from_file
 
 
 def as_list(value):
@@ -470,8 +515,8 @@ def listener_of(queue, args):
         raise ImportError('netops.bridge.zitadel_calls needs the Python packages aiohttp and jwcrypto: %s' % IMPORT_ERROR)
     if 'port' not in args:
         raise ValueError('netops.bridge.zitadel_calls: missing required option port')
-    signing_keys = signing_keys_of(args)
-    if not signing_keys:
+    signing_keys = SigningKeys(signing_keys_of(args), args.get('signing_keys_file'))
+    if not signing_keys.current():
         if not args.get('allow_unsigned'):
             raise ValueError('netops.bridge.zitadel_calls: no signing key; set signing_keys or the environment variable %s '
                              '(or allow_unsigned: true to accept calls nobody signed)' % KEYS_ENVIRONMENT_VARIABLE)
@@ -482,7 +527,7 @@ def listener_of(queue, args):
     if unknown:
         raise ValueError('netops.bridge.zitadel_calls: unknown payload_types %s (choose from %s)' % (unknown, list(PAYLOAD_TYPES)))
     decoder = CallDecoder(payload_types, jwks_of(args), load_private_keys(args))
-    return ZitadelCalls(queue, signing_keys, int(args.get('tolerance', 300)), decoder)
+    return ZitadelCalls(queue, signing_keys, bool(args.get('allow_unsigned')), int(args.get('tolerance', 300)), decoder)
 
 
 async def main(queue, args):

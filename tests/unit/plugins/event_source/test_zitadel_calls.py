@@ -201,6 +201,27 @@ def test_keys_from_the_environment(monkeypatch):
     assert run(scenario()) == [200, 401]
 
 
+def test_keys_file_is_read_again_when_it_changes(tmp_path):
+    keys_file = tmp_path / 'keys'
+    keys_file.write_text('# target A\n%s\n' % OLD_KEY)
+    body = as_bytes(EVENT_BODY)
+
+    async def status_with(source, key):
+        return (await source.post(body, headers={'ZITADEL-Signature': signature(body, key=key)}))[0]
+
+    async def scenario():
+        async with Source(signing_keys=[], signing_keys_file=str(keys_file)) as source:
+            before = [await status_with(source, OLD_KEY), await status_with(source, KEY)]
+            keys_file.write_text('# targets A and B\n%s\n\n%s\n' % (OLD_KEY, KEY))
+            during = [await status_with(source, OLD_KEY), await status_with(source, KEY)]
+            keys_file.write_text('%s\n' % KEY)
+            after = [await status_with(source, OLD_KEY), await status_with(source, KEY)]
+            keys_file.unlink()
+            gone = [await status_with(source, KEY)]
+            return before, during, after, gone
+    assert run(scenario()) == ([200, 401], [200, 200], [401, 200], [401])
+
+
 def test_no_key_refuses_to_start_unless_allow_unsigned(monkeypatch, caplog):
     monkeypatch.delenv('ZITADEL_SIGNING_KEYS', raising=False)
     with pytest.raises(ValueError, match='no signing key'):
