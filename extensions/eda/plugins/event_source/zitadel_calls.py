@@ -423,7 +423,7 @@ class ZitadelCalls(object):
             'payload': payload,
             'meta': {
                 'endpoint': request.match_info['endpoint'],
-                'received_at': datetime.now(timezone.utc).isoformat(),
+                'received_at': datetime.now(timezone.utc).isoformat().replace('+00:00', 'Z'),  # ansible-rulebook's form
                 'headers': visible_headers(request.headers),
             },
         })
