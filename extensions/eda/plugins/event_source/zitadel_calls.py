@@ -12,7 +12,7 @@ short_description: Receive ZITADEL Actions v2 calls (requests, responses, functi
 version_added: 1.3.0
 description:
   - An HTTP(S) listener for the calls that ZITADEL makes to an Actions v2 target. Point a target's C(endpoint) at it
-    (any path: a POST on any path is a call, its path is given in the event's C(meta.endpoint)).
+    (any path; a POST on any path is a call, its path is given in the event's C(meta.endpoint)).
   - Every call must carry a valid C(ZITADEL-Signature) header, C(t=<unix time>,v1=<hex>[,v1=<hex>...]), where each
     C(v1) is the hex HMAC-SHA256, keyed with the target's signing key, of the decimal Unix time, a C(.) and the raw
     body, exactly as ZITADEL computes it. One valid C(v1) is enough. The comparison is constant-time.

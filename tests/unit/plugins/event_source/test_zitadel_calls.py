@@ -429,3 +429,16 @@ def test_cancellation_closes_the_listener():
         with pytest.raises(OSError):
             await asyncio.open_connection('127.0.0.1', source.port)
     run(scenario())
+
+
+# --- documentation -------------------------------------------------------------------------------------------------
+
+def test_documented_options_are_exactly_those_the_source_reads():
+    import re
+    import yaml
+    from .source_loader import EVENT_SOURCES
+    documented = set(yaml.safe_load(zitadel_calls.DOCUMENTATION)['options'])
+    yaml.safe_load(zitadel_calls.EXAMPLES)
+    code = (EVENT_SOURCES / 'zitadel_calls.py').read_text().split("EXAMPLES = r'''")[1].split("'''", 1)[1]
+    read = set(re.findall(r"args(?:\.get\(|\[)'([a-z_]+)'", code))
+    assert documented == read
