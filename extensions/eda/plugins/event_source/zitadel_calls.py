@@ -327,7 +327,7 @@ class JwksCache(object):
     async def _fetch(self):
         self.fetched_at = time.monotonic()
         try:
-            connector = TCPConnector(ssl=None if self.validate_certs else False)
+            connector = TCPConnector(ssl=bool(self.validate_certs))
             async with ClientSession(connector=connector, timeout=ClientTimeout(total=10)) as session:
                 async with session.get(self.url) as response:
                     if response.status != 200:

@@ -369,6 +369,14 @@ def test_jwt_refused_when_forged_or_unknown_and_refetch_is_rate_limited():
     assert events == []
 
 
+def test_unreachable_jwks_gives_503_and_no_event():
+    async def scenario():
+        async with Source(jwks_url='http://127.0.0.1:%d/oauth/v2/keys' % free_port()) as source:
+            status, answer = await source.post(signed_jwt(EVENT_BODY, web_key('web-1')).encode())
+            return status, source.events()
+    assert run(scenario()) == (503, [])
+
+
 def test_jwe_decrypted_with_the_private_key_then_verified(tmp_path):
     web = web_key('web-1')
     rsa_target, ec_target = web_key('t-rsa'), web_key('t-ec', kty='EC')
