@@ -94,7 +94,7 @@ async def post_all(port, calls, concurrency):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--calls', type=int, default=5000)
     parser.add_argument('--concurrency', type=int, default=32)
     options = parser.parse_args()
