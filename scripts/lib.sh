@@ -6,7 +6,7 @@ CACHE_DIR="${NETOPS_BRIDGE_CACHE:-$HOME/.cache/netops-bridge}"
 RUNTIME_REQUIREMENTS="requests>=2.25 lxml>=4.6"
 TEST_REQUIREMENTS="pytest>=7 pytest-xdist>=3 hypothesis>=6 pyyaml>=5 ansible-runner>=2.3 zitadel-client>=4.1.9"
 # What the event sources (extensions/eda) need beside the runtime requirements, in the Python of ansible-rulebook.
-EDA_REQUIREMENTS="aiohttp>=3.9"
+EDA_REQUIREMENTS="aiohttp>=3.9 jwcrypto>=1.5"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -225,7 +225,7 @@ showcase_venv() {
 main_venv() {
   # The venv that runs the modules, the units, the integration tests and the showcase.
   # shellcheck disable=SC2086
-  ensure_venv core221-py312 3.12 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS
+  ensure_venv core221-py312 3.12 'ansible-core>=2.21,<2.22' $RUNTIME_REQUIREMENTS $TEST_REQUIREMENTS $EDA_REQUIREMENTS
 }
 
 rulebook_venv() {
