@@ -126,8 +126,9 @@ site() {
 
 # Run by the docs stage, with the tools they need; the e2e stage leaves them out.
 PACKAGING_TESTS=(tests/e2e/test_execution_environment.py tests/e2e/test_galaxy_importer.py)
-# Run by the rulebooks stage, in the venv that has ansible-rulebook.
-RULEBOOK_TESTS=(tests/e2e/test_rulebooks.py)
+# Run by the rulebooks stage, in the venv that has ansible-rulebook: tests/e2e/test_rulebooks*.py, one file per loop.
+RULEBOOK_TESTS=()
+for test in "$REPO_ROOT"/tests/e2e/test_rulebooks*.py; do RULEBOOK_TESTS+=("tests/e2e/${test##*/}"); done
 
 rulebooks() {
   # The example rulebooks run by the real ansible-rulebook against the emulators, each loop once.
