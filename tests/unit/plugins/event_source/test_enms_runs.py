@@ -74,9 +74,8 @@ class ScriptedEnms(object):
         run = next(run for run in self.runs.values() if run['runtime'] == runtime and run['service_name'] == service)
         self.result_reads.append(run['name'])
         target = 'leaf-%s' % run['name']
-        return {'status': run['status'], 'result': {'success': run['outcome'], 'duration': '0:00:01',
-                                                   'summary': {'success': [target] if run['outcome'] else [],
-                                                               'failure': [] if run['outcome'] else [target], 'discard': []}}}
+        summary = {'success': [target] if run['outcome'] else [], 'failure': [] if run['outcome'] else [target], 'discard': []}
+        return {'status': run['status'], 'result': {'success': run['outcome'], 'duration': '0:00:01', 'summary': summary}}
 
 
 def names(events):
