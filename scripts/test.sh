@@ -103,7 +103,7 @@ lint() {
   local bin="$1" tree
   tree="$(collection_tree "$work/lint")"
   (cd "$tree" && NO_COLOR=1 ANSIBLE_COLLECTIONS_PATH="$work/lint" PATH="$bin:$PATH" \
-    ansible-lint --profile production --offline roles/ playbooks/showcase.yml)
+    ansible-lint --profile production --offline roles/ playbooks/ extensions/eda/rulebooks/)
 }
 
 docs() {

@@ -1,9 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) netops.bridge contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""netops.bridge.enms_runs: one event per eNMS run that finished, for ansible-rulebook."""
 
-from __future__ import annotations
+from __future__ import absolute_import, division, print_function
+
+import asyncio
+import logging
+import os
+import sys
+from datetime import datetime, timedelta
+
+
+def _import_collection():
+    """ansible-rulebook runs a source file by its path: its collection is importable only if the directory that holds
+    ansible_collections is on sys.path, so that directory (found from this file) is put there when it is not."""
+    try:
+        import ansible_collections.netops.bridge.plugins.module_utils.enms  # noqa: F401 pylint: disable=unused-import
+    except ImportError:
+        here = os.path.dirname(os.path.abspath(__file__))
+        sys.path.append(os.path.abspath(os.path.join(here, *(['..'] * 7))))
+
+
+_import_collection()
+
+from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.netops.bridge.plugins.module_utils.enms import PLATFORM, EnmsApi, run_outcome  # noqa: E402 pylint: disable=wrong-import-position
+
 
 DOCUMENTATION = r'''
 name: enms_runs
@@ -85,31 +109,6 @@ EXAMPLES = r'''
         run_playbook:
           name: follow_up.yml
 '''
-
-import asyncio
-import logging
-import os
-import sys
-from datetime import datetime, timedelta
-
-
-def _import_collection():
-    """ansible-rulebook runs a source file by its path: its collection is importable only if the directory that holds
-    ansible_collections is on sys.path, so that directory (found from this file) is put there when it is not."""
-    try:
-        import ansible_collections.netops.bridge.plugins.module_utils.enms  # noqa: F401 pylint: disable=unused-import
-    except ImportError:
-        here = os.path.dirname(os.path.abspath(__file__))
-        sys.path.append(os.path.abspath(os.path.join(here, *(['..'] * 7))))
-
-
-_import_collection()
-
-# pylint: disable=wrong-import-position
-from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth  # noqa: E402
-from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient  # noqa: E402
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402
-from ansible_collections.netops.bridge.plugins.module_utils.enms import PLATFORM, EnmsApi, run_outcome  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
