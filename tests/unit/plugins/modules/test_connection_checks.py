@@ -119,12 +119,14 @@ NO_TARGETS = (200, JSON, json.dumps({'pagination': {'totalResult': '0'}, 'target
 ONE_TARGET = (200, JSON, json.dumps({'pagination': {'totalResult': '1'}, 'targets': [
     {'id': 'T1', 'name': 'hook', 'endpoint': 'https://old.example.com', 'restWebhook': {}, 'timeout': '5s'}]}))
 READ_ONLY = zitadel_refusal(403, 7, 'No matching permissions found (AUTH-5mWD2)')
+# What a delete reads first: no execution calls the target (zitadel_target refuses to delete one that is called).
+NO_EXECUTIONS = (200, JSON, json.dumps({'pagination': {'totalResult': '0'}, 'executions': []}))
 
 
 @pytest.mark.parametrize('answers,extra', [
     ([NO_TARGETS, READ_ONLY], {}),
     ([ONE_TARGET, READ_ONLY], {}),
-    ([ONE_TARGET, READ_ONLY], {'state': 'absent'}),
+    ([ONE_TARGET, NO_EXECUTIONS, READ_ONLY], {'state': 'absent'}),
 ])
 def test_zitadel_target_write_refused_changes_nothing(server, answers, extra):
     server.answers = list(answers)
