@@ -6,4 +6,4 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-COLLECTION_VERSION = '1.2.0'
+COLLECTION_VERSION = '1.3.0'
