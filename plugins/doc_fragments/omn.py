@@ -73,7 +73,7 @@ options:
     type: float
     default: 30
 notes:
-  - Option values come, in this order of precedence, from the task, from C(module_defaults) (for example
+  - In a task, option values come, in this order of precedence, from the task, from C(module_defaults) (for example
     C(group/netops.bridge.omn)), from the E(OMN_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the OMN host is never used in place of these credentials.
   - Reads (the query and retrieve requests) are retried with backoff on connection errors, HTTP 429 (honouring

@@ -55,7 +55,7 @@ options:
     type: float
     default: 30
 notes:
-  - Option values come, in this order of precedence, from the task, from C(module_defaults) (for example
+  - In a task, option values come, in this order of precedence, from the task, from C(module_defaults) (for example
     C(group/netops.bridge.zitadel)), from the E(ZITADEL_*) environment variables, and from the defaults.
   - A C(~/.netrc) entry for the ZITADEL host is never used in place of these credentials.
   - Requests that only read (searches) are retried with backoff on connection errors, HTTP 429 (honouring

@@ -19,7 +19,6 @@ description:
     C(content_lines), C(property), C(last_update), C(last_status), C(last_runtime), C(last_failure),
     C(last_duration), C(msg)).
   - It runs that module's code, in one HTTP session for all the terms. A device eNMS does not know fails the lookup.
-  - What eNMS returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: Device names, each exactly as eNMS knows it.
@@ -37,10 +36,7 @@ options:
     default: false
 extends_documentation_fragment:
   - netops.bridge.enms
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(ENMS_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes eNMS's words; no secret is ever in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.enms_configuration_info
 '''

@@ -17,7 +17,6 @@ description:
   - It runs the code of M(netops.bridge.enms_device_info) with the same options and returns its RV(netops.bridge.enms_device_info#module:devices),
     so a lookup and a task with the same selection give the same devices. A name eNMS does not know is left out, not a failure.
   - One HTTP session per call, whatever the number of terms. It only reads.
-  - What eNMS returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: Device names. None means every device that O(pool) and O(filters) select.
@@ -34,10 +33,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - netops.bridge.enms
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(ENMS_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes eNMS's words; no secret is ever in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.enms_device_info
   - plugin: netops.bridge.enms

@@ -17,7 +17,6 @@ description:
     attributes, meta items and child elements by name). A tid OMN does not know gives nothing.
   - It runs that module's code with O(netops.bridge.omn_peo_info#module:tids) set to the terms, with one token exchange
     (with O(refresh_token)) and one HTTP session for all of them.
-  - What OMN returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: PEO tids.
@@ -26,10 +25,7 @@ options:
     required: true
 extends_documentation_fragment:
   - netops.bridge.omn
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(OMN_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes OMN's words; no token is ever in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.omn_peo_info
 '''

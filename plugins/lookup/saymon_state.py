@@ -18,7 +18,6 @@ description:
     with O(history=true) its state history in the window O(since) to O(until).
   - It runs that module's code, in one HTTP session for all the terms. An ID SAYMON does not know fails the lookup
     with SAYMON's words.
-  - What SAYMON returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: Object (or link) IDs.
@@ -52,10 +51,7 @@ options:
     default: 1000
 extends_documentation_fragment:
   - netops.bridge.saymon
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(SAYMON_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes SAYMON's words; no password or session ID is ever in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.saymon_object_info
 '''

@@ -17,7 +17,6 @@ description:
     M(netops.bridge.zitadel_execution_info) returns it (C(condition), C(targets), C(target_names), the dates).
   - It runs that module's code with O(netops.bridge.zitadel_execution_info#module:target) set to each term, in one HTTP
     session for all the terms; an execution calling several of them is returned once.
-  - What ZITADEL returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: Target names or IDs. None means every execution.
@@ -34,10 +33,7 @@ options:
     choices: [request, response, event, function]
 extends_documentation_fragment:
   - netops.bridge.zitadel
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(ZITADEL_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes ZITADEL's words; the token is never in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.zitadel_execution_info
 '''

@@ -17,7 +17,6 @@ description:
     C(interrupt_on_error), C(timeout), C(payload_type), the dates and, with O(public_keys), its public keys).
   - It runs that module's code with O(netops.bridge.zitadel_target_info#module:name) set to each term (compared
     exactly), in one HTTP session for all the terms. A name ZITADEL does not know gives nothing for that term.
-  - What ZITADEL returns is data, never a template (every text is marked unsafe).
 options:
   _terms:
     description: Target names. None means every target.
@@ -31,10 +30,7 @@ options:
     default: true
 extends_documentation_fragment:
   - netops.bridge.zitadel
-notes:
-  - C(module_defaults) does not apply to lookups; the connection options come from the lookup's own keyword
-    arguments, then from the same E(ZITADEL_*) environment variables as the modules', then from the defaults.
-  - A failure raises an error that quotes ZITADEL's words; the token is never in it.
+  - netops.bridge.lookup
 seealso:
   - module: netops.bridge.zitadel_target_info
 '''
