@@ -9,12 +9,14 @@ from __future__ import absolute_import, division, print_function
 
 import time
 
-import pytest
 import requests
 
 from conftest import saymon_env
 from emulators.saymon import LINK_L2, OBJECT_O1, OP_L2_BRING_DOWN, OP_L2_BRING_UP, STATE_CRITICAL, STATE_NORMAL, STATE_WARNING
-from test_rulebooks_enms import Rulebook, pytestmark, wait_for  # noqa: F401  (pytestmark: skipped where the enms loop is)
+from test_rulebooks_enms import Rulebook, wait_for, pytestmark as needs_the_rulebook_runner
+
+# Skipped where ansible-rulebook or Java 17 is missing, as the eNMS loop is.
+pytestmark = needs_the_rulebook_runner
 
 EXECUTE_PATH = '/node/api/links/%s/operations/%s/execute'
 

@@ -102,6 +102,8 @@ EXAMPLES = r'''
           name: remediate_link.yml
 '''
 
+# Imports come after the documentation, and the collection's after the path bootstrap.
+# pylint: disable=wrong-import-position
 import asyncio
 import logging
 import os
@@ -123,7 +125,6 @@ def _import_collection():
 
 _import_collection()
 
-# pylint: disable=wrong-import-position
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth  # noqa: E402
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient  # noqa: E402
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402
