@@ -216,6 +216,21 @@ class SaymonApi(object):
                 return entries, pages, False
         return entries, pages, True
 
+    def state_history_log(self, since_ms, until_ms, skip, limit, filters=None, inverse=False):
+        """One page of the instance-wide state changes (``GET /node/api/state-history-log``) from ``since_ms`` to
+        ``until_ms``, oldest first (newest first with ``inverse``); ``filters`` maps the log's filters (``entityId``,
+        ``stateId``, ...) to a list of values."""
+        params = dict(filters or {})
+        params.update({'from': since_ms, 'to': until_ms, 'skip': skip, 'limit': limit})
+        if inverse:
+            params['inverse'] = 'true'
+        response = self.client.request('GET', '/node/api/state-history-log', params=params)
+        page = response.json()
+        if not isinstance(page, list):
+            raise ApiError(PLATFORM, 'expected the state history log as a JSON list', method=response.method, url=response.url,
+                           status=response.status, detail=snippet(response.text))
+        return [entry for entry in page if isinstance(entry, dict)]
+
     def get_job(self, job_id, missing_ok=False):
         response = self.client.request('GET', '/node/api/jobs/%s' % path_segment(job_id), accept_status=(404,) if missing_ok else None)
         if response.status == 404:
@@ -272,6 +287,15 @@ def history_state_id(entry):
     for key in HISTORY_STATE_KEYS:
         if isinstance(entry, dict) and entry.get(key) is not None:
             return entry[key]
+    return None
+
+
+def entity_display_name(kind, entity):
+    """An object's name; a link's own name, else ``<source_name> -> <target_name>``; None when SAYMON gives neither."""
+    if entity.get('name') or kind == 'object':
+        return entity.get('name')
+    if entity.get('source_name') and entity.get('target_name'):
+        return '%s -> %s' % (entity['source_name'], entity['target_name'])
     return None
 
 

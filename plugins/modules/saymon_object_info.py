@@ -200,19 +200,11 @@ import time
 from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, history_state_id, time_ms
+from ansible_collections.netops.bridge.plugins.module_utils.saymon import SaymonModule, entity_display_name, history_state_id, time_ms
 
 LINK_KEYS = ('source', 'target', 'source_name', 'target_name')
 KINDS = (('object', 'objects'), ('link', 'links'))
 WINDOW_DEFAULTS = (('since', '-24h'), ('until', 'now'))
-
-
-def display_name(kind, entity):
-    if entity.get('name') or kind == 'object':
-        return entity.get('name')
-    if entity.get('source_name') and entity.get('target_name'):
-        return '%s -> %s' % (entity['source_name'], entity['target_name'])
-    return None
 
 
 def state_name(names, state_id):
@@ -224,7 +216,7 @@ def state_name(names, state_id):
 def summary(kind, entity, names):
     found = {
         'id': entity.get('id'),
-        'name': display_name(kind, entity),
+        'name': entity_display_name(kind, entity),
         'class_id': entity.get('class_id'),
         'state_id': entity.get('state_id'),
         'state_name': state_name(names, entity.get('state_id')),
