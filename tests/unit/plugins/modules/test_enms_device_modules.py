@@ -321,3 +321,22 @@ def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
     assert 'site9-new' in enms.state['pools']['arista'] and enms.count(route='update_all_pools') == 1
     again = run(enms_device, args)
     assert again.result['pools_updated'] is False and enms.count(route='update_all_pools') == 1
+
+
+@pytest.mark.parametrize('args,message', [
+    (dict(filters={'vendor': {'value': 'Arista', 'match': 'like'}}),
+     "filters: vendor match must be one of inclusion, equality, regex, got 'like'."),
+    (dict(pool='Core', filters={'pools': {'value': 'Edge'}}),
+     'pool and filters.pools both choose the pools: give the pools in one of them.'),
+    (dict(names=['Boston', ' ']), 'names must not hold an empty name.'),
+    (dict(pool=' '), 'pool must not be empty.'),
+])
+def test_device_info_refuses_a_selection_it_cannot_send_before_any_request_saying_why(enms, args, message):
+    out = run(enms_device_info, dict(connection(enms), **args))
+    assert out.failed and out.result['msg'] == message and 'devices' not in out.result
+    assert enms.requests() == []
+
+
+def test_device_info_reads_without_changing_in_check_mode_too(enms):
+    out = run(enms_device_info, dict(connection(enms), names=['Boston']), check_mode=True)
+    assert not out.failed and out.result['changed'] is False and [found['name'] for found in out.result['devices']] == ['Boston']

@@ -407,3 +407,38 @@ def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
     # The account is what the emulator holds: the refused one is still there, the others are gone.
     assert [name for name in names if name in enms.state['pools']] == refused
     assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'].startswith('eNMS did not write 1 pool(s): ')
+
+
+NEVER_FIELDS = dict(last_update='Never', last_status='Never', last_runtime='Never', last_failure='Never', last_duration='Never')
+
+
+@pytest.mark.parametrize('fields,expected', [
+    ({}, dict(NEVER_FIELDS, content=None, content_lines=None, msg='eNMS holds no configuration for site1-a (never stored).')),
+    ({'last_configuration_runtime': '2026-12-01 10:00:00', 'last_configuration_status': 'Failure',
+      'last_configuration_failure': '2026-12-01 10:00:00', 'last_configuration_duration': '0:00:03'},
+     dict(NEVER_FIELDS, content=None, content_lines=None, last_status='Failure', last_runtime='2026-12-01 10:00:00',
+          last_failure='2026-12-01 10:00:00', last_duration='0:00:03',
+          msg='eNMS holds no configuration for site1-a (never stored; its last collection, at 2026-12-01 10:00:00, stored nothing).')),
+    ({'last_configuration_status': 'Success', 'last_configuration_runtime': '2026-12-02 09:00:00'},
+     dict(NEVER_FIELDS, content='', content_lines=[], last_status='Success', last_runtime='2026-12-02 09:00:00',
+          msg='eNMS holds an empty configuration for site1-a (last stored: Never, last collection: Success).')),
+    ({'configuration': 'hostname a\nend\n', 'last_configuration_update': '2026-12-01 10:00:00', 'last_configuration_status': 'Success'},
+     dict(NEVER_FIELDS, content='hostname a\nend\n', content_lines=['hostname a', 'end'], last_update='2026-12-01 10:00:00',
+          last_status='Success',
+          msg='eNMS holds the configuration for site1-a (last stored: 2026-12-01 10:00:00, last collection: Success).')),
+])
+def test_configuration_info_reports_every_status_field_and_says_what_it_found(enms, fields, expected):
+    enms.state['devices']['site1-a'].update(fields)
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='site1-a'))
+    assert not out.failed
+    assert dict((key, out.result[key]) for key in expected) == expected
+    assert out.result['property'] == 'configuration' and out.result['changed'] is False
+
+
+def test_configuration_info_names_the_other_data_it_read_and_the_device_it_did_not_find(enms):
+    enms.state['devices']['site1-a'].update(specialized_data='', last_specialized_data_status='Success')
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='site1-a',
+                                            property='specialized_data'))
+    assert out.result['msg'] == 'eNMS holds an empty specialized_data for site1-a (last stored: Never, last collection: Success).'
+    unknown = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='nowhere'))
+    assert unknown.failed and unknown.result['msg'] == "eNMS has no device named 'nowhere' (or the user may not read it)."
