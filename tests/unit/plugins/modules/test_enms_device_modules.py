@@ -328,6 +328,8 @@ def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
      "filters: vendor match must be one of inclusion, equality, regex, got 'like'."),
     (dict(pool='Core', filters={'pools': {'value': 'Edge'}}),
      'pool and filters.pools both choose the pools: give the pools in one of them.'),
+    (dict(pool='Core', filters={'pools': {'value': ''}}),
+     'pool and filters.pools both choose the pools: give the pools in one of them.'),
     (dict(names=['Boston', ' ']), 'names must not hold an empty name.'),
     (dict(pool=' '), 'pool must not be empty.'),
 ])
