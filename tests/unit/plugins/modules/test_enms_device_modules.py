@@ -106,33 +106,43 @@ def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['Atlanta-1']
     both = run(enms_device, dict(connection(enms), name='Washington', new_name='Boston'))
-    assert both.failed and 'Washington: cannot be renamed to Boston, a device of that name exists too' in both.result['msg']
+    assert both.failed and both.result['msg'] == 'Nothing was written: Washington: cannot be renamed to Boston, a device of that name exists too.'
     assert enms.count(route='update_instance') == 1
 
 
-@pytest.mark.parametrize('args,words', [
-    (dict(name='a', devices=[dict(name='b')]), 'name cannot be given together with devices'),
-    (dict(vendor='X', devices=[dict(name='b')]), 'vendor cannot be given together with devices'),
-    (dict(vendor='X'), 'name or devices is required'),
-    (dict(devices=[dict(name='a'), dict(name='a')]), "the name 'a' is declared twice"),
-    (dict(name='a/b'), "name 'a/b' must not hold a slash, a backslash or a quote"),
-    (dict(name='..'), "name '..' cannot be '..' (the request path"),
+@pytest.mark.parametrize('args,problems', [
+    (dict(name='a', devices=[dict(name='b')]),
+     ['name cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(vendor='X', devices=[dict(name='b')]),
+     ['vendor cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(vendor='X'), ['name or devices is required.']),
+    (dict(devices=[dict(name='a'), dict(name='a')]), ["devices[1]: the name 'a' is declared twice (also in devices[0])."]),
+    (dict(devices=[dict(name='a', new_name='b'), dict(name='b')]),
+     ["devices[1]: the name 'b' is declared twice (also in devices[0])."]),
+    (dict(name='a/b'), ["the device: name 'a/b' must not hold a slash, a backslash or a quote (eNMS refuses them)."]),
+    (dict(name='..'),
+     ["the device: name '..' cannot be '..' (the request path /rest/instance/<type>/.. collapses, so eNMS could never delete it)."]),
     (dict(devices=[dict(name='a', new_name='.'), dict(name='b', port='ssh'), dict(name='c', port=2 ** 64)]),
-     "devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete "
-     "it). devices[1] (b): port 'ssh' is not an integer. devices[2] (c): port 18446744073709551616 is beyond the signed "
-     "64-bit integers eNMS stores."),
-    (dict(name='a', new_name='b', state='absent'), 'new_name cannot be given with state absent'),
-    (dict(name='a', properties={'vendor': 'X'}), 'properties.vendor is not a custom property name (use the option vendor)'),
+     ["devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete it).",
+      "devices[1] (b): port 'ssh' is not an integer.",
+      'devices[2] (c): port 18446744073709551616 is beyond the signed 64-bit integers eNMS stores.']),
+    (dict(name='a', new_name='b', state='absent'), ['the device (a): new_name cannot be given with state absent.']),
+    (dict(name='a', properties={'vendor': 'X'}),
+     ['the device (a): properties.vendor is not a custom property name (use the option vendor).']),
+    (dict(name='a', properties={'rack-1': 'X', 'id': 1}),
+     ['the device (a): properties.id is not a custom property name.',
+      'the device (a): properties.rack-1 is not a custom property name.']),
 ])
-def test_declarations_refused_before_any_request(enms, args, words):
+def test_declarations_refused_before_any_request(enms, args, problems):
     done = run(enms_device, dict(connection(enms), **args))
-    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == 'Nothing was written: %s' % ' '.join(problems)
+    assert done.result['problems'] == problems and done.result['changed'] is False
     assert enms.counts() == {}
 
 
 def test_a_custom_property_devices_do_not_have_is_refused_before_any_write(enms):
     done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4'}))
-    assert done.failed and 'eNMS devices have no property rack' in done.result['msg']
+    assert done.failed and done.result['msg'] == 'Nothing was written: eNMS devices have no property rack: eNMS would ignore it without saying so.'
     assert writes(enms) == 0
 
 
@@ -224,7 +234,9 @@ def routes(emulator):
 def test_a_bulk_write_answered_with_an_error_key_fails_with_enms_words_and_nothing_is_reported_written(enms):
     enms.add_fault('status', route='update_instance', status=200, body='{"error": "The database is locked."}')
     done = run(enms_device, dict(connection(enms), devices=CHANGES))
-    assert done.failed and 'eNMS refused the write: The database is locked.' in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == (
+        'eNMS did not write 3 device(s): Washington, site9-new: eNMS refused the write: The database is locked.; '
+        'Boston: not sent, since eNMS did not write every device'), done.result['msg']
     assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
     assert done.result['refused'] == {'Washington': 'eNMS refused the write: The database is locked.',
                                       'site9-new': 'eNMS refused the write: The database is locked.'}
@@ -241,8 +253,10 @@ def test_http_500_on_the_bulk_write_sends_no_delete_and_reports_nothing_written(
     assert sorted(done.result['refused']) == ['Washington', 'site9-new']
     assert all('HTTP 500 Internal Server Error: Error 500 - Internal Server Error.' in words
                for words in done.result['refused'].values())
-    assert done.result['not_attempted'] == ['Boston'] and 'Boston: not sent' in done.result['msg']
-    assert 'HTTP 500' in done.result['msg'] and done.result['status'] == 500
+    assert done.result['not_attempted'] == ['Boston'] and done.result['msg'] == (
+        'eNMS did not write 3 device(s): Washington, site9-new: eNMS POST %s/rest/instance/device failed: HTTP 500 Internal '
+        'Server Error: Error 500 - Internal Server Error.; Boston: not sent, since eNMS did not write every device' % enms.url)
+    assert done.result['status'] == 500
     # One read, the write, one read back; no DELETE.
     assert routes(enms) == ['search', 'update_instance', 'search']
     assert enms.state['devices']['Washington']['vendor'] == 'Arista' and 'site9-new' not in enms.state['devices']
