@@ -75,10 +75,14 @@ def test_bulk_creates_updates_deletes_in_one_write_and_reports_each(enms):
     assert check.result['diff']['before']['Atlanta'] == {'location': 'Atlanta'}
     assert check.result['diff']['after'] == {'Atlanta': {'location': 'Atlanta GA'}, 'Paris': {'ip_address': '10.0.0.9', 'vendor': 'Nokia'}}
     assert set(check.result['diff']['before']['Boston']) >= set(['name', 'vendor', 'location'])
+    accounted = ('created', 'updated', 'deleted', 'unchanged', 'changes', 'refused', 'not_attempted', 'pools_updated')
+    plan = dict((key, check.result[key]) for key in accounted)
+    assert plan == dict(created=['Paris'], updated=['Atlanta'], deleted=['Boston'], unchanged=['Washington', 'Nowhere'],
+                        changes={'Atlanta': ['location'], 'Paris': ['ip_address', 'vendor']}, refused={}, not_attempted=[],
+                        pools_updated=False)
     done = run(enms_device, args)
     assert not done.failed, done.result
-    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['unchanged']) == (
-        ['Paris'], ['Atlanta'], ['Boston'], ['Washington', 'Nowhere'])
+    assert dict((key, done.result[key]) for key in accounted) == plan
     assert enms.count(route='update_instance') == 1 and enms.count(route='delete_instance') == 1
     assert 'Boston' not in enms.state['devices'] and enms.state['devices']['Atlanta']['location'] == 'Atlanta GA'
     again = run(enms_device, args)
@@ -188,8 +192,9 @@ def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_chang
         dict(name='Atlanta', location='Atlanta GA'),
     ]))
     assert done.failed and done.result['changed'] and done.result['updated'] == ['Atlanta']
-    assert done.result['msg'].startswith("eNMS did not write 1 device(s): Washington: TypeError: 'str' object is not a mapping. "
-                                         "eNMS keeps the fields of an existing device it set before a failure")
+    assert done.result['msg'] == ("eNMS did not write 1 device(s): Washington: TypeError: 'str' object is not a mapping. "
+                                  "eNMS keeps the fields of an existing device it set before a failure: read the device "
+                                  "(enms_device_info) before running again")
     # As a real eNMS 4.6 does: the vendor, given before the property that failed, was kept.
     assert enms.state['devices']['Washington']['vendor'] == 'Nokia'
 
