@@ -103,13 +103,14 @@ def test_a_manual_pool_is_its_device_list_in_any_order(enms):
 
 def test_an_unknown_device_is_refused_before_any_write(enms):
     out = pool(enms, devices=['Atlanta', 'nowhere'])
-    assert out.failed and 'no device named nowhere' in out.result['msg']
+    assert out.failed and out.result['msg'] == 'Nothing was written, 1 problem(s): site1: eNMS has no device named nowhere.'
     assert writes(enms) == []
 
 
 def test_an_unknown_criterion_is_refused_before_any_write(enms):
     out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
-    assert out.failed and 'no criterion for the device property vendr' in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): site1: eNMS pools have no criterion for the device '
+                                        'property vendr; eNMS would ignore it and select every device.')
     assert writes(enms) == []
 
 
@@ -117,16 +118,21 @@ def test_a_criterion_enms_did_not_keep_fails_the_task(enms):
     # No pool at all to learn the criteria from: the write goes out, and what eNMS stored is checked after it.
     enms.state['pools'].clear()
     out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
-    assert out.failed and 'did not keep the criteria' in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == (
+        "eNMS did not write 1 pool(s): site1: eNMS did not keep the criteria of pool 'site1' as written (written "
+        "{'vendr': {'value': 'Arista', 'match': 'inclusion', 'invert': False}}, stored {})")
 
 
 @pytest.mark.parametrize('device_filters,words', [
-    ({'vendor': {'value': ''}}, 'empty value'),
-    ({'pools': {'value': 'Core'}}, 'pools (pool membership) cannot be a criterion here'),
+    ({'vendor': {'value': ''}}, 'Nothing was written, 1 problem(s): site1: device_filters: vendor has an empty value, which eNMS '
+                                'ignores with match inclusion (it would select every record); use match equality to select an empty '
+                                'vendor'),
+    ({'pools': {'value': 'Core'}}, 'Nothing was written, 1 problem(s): site1: device_filters: pools (pool membership) cannot be a '
+                                   'criterion here: eNMS keeps criteria on device properties only'),
 ])
 def test_filters_enms_would_misread_are_refused(enms, device_filters, words):
     out = pool(enms, device_filters=device_filters)
-    assert out.failed and words in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == words
     assert writes(enms) == []
 
 
@@ -197,7 +203,8 @@ def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
 @pytest.mark.parametrize('name', ['site/1', 'site\\1', "site'1", 'site"1'])
 def test_a_name_enms_refuses_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
-    assert out.failed and 'cannot contain a slash' in out.result['msg']
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: eNMS names cannot contain a slash, a '
+                                        'backslash or a quote, got %r.' % name)
     assert enms.requests() == []
 
 
@@ -275,11 +282,13 @@ def test_every_problem_of_a_list_is_listed_before_any_write(enms):
     assert done.failed and writes(enms) == [], writes(enms)
     problems = done.result['problems']
     assert len(problems) == 6, problems
-    assert problems[0].startswith('pools[0]: ') and 'cannot contain a slash' in problems[0]
-    assert problems[1].startswith('site1-both: devices and device_filters are mutually exclusive')
+    assert problems[0] == "pools[0]: eNMS names cannot contain a slash, a backslash or a quote, got 'site1/x'."
+    assert problems[1] == 'site1-both: devices and device_filters are mutually exclusive (a pool is either a list of devices or computed).'
     assert problems[2] == 'site1-twice: declared twice (pools[2] and pools[3]).'
-    assert problems[3].startswith('site1-empty: ') and 'empty value' in problems[3]
-    assert problems[4].startswith('site1-criteria: eNMS pools have no criterion for the device property vendr')
+    assert problems[3] == ('site1-empty: device_filters: vendor has an empty value, which eNMS ignores with match inclusion (it '
+                           'would select every record); use match equality to select an empty vendor')
+    assert problems[4] == ('site1-criteria: eNMS pools have no criterion for the device property vendr; eNMS would ignore it '
+                           'and select every device.')
     assert problems[5] == 'site1-ghosts: eNMS has no device named ghost, nowhere.'
     assert done.result['msg'] == 'Nothing was written, 6 problem(s): %s' % '; '.join(problems)
     assert 'site1-fine' not in enms.state['pools']
@@ -391,7 +400,8 @@ def test_check_mode_warns_about_devices_an_earlier_task_would_create_and_the_rea
 @pytest.mark.parametrize('name', ['.', '..'])
 def test_a_name_enms_cannot_address_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
-    assert out.failed and "name %r cannot be %r (the request path" % (name, name) in out.result['msg'], out.result['msg']
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: name %r cannot be %r (the request path '
+                                        '/rest/instance/<type>/%s collapses, so eNMS could never delete it).' % (name, name, name))
     assert enms.requests() == []
 
 
@@ -406,7 +416,9 @@ def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
     assert len(refused) == 1 and sorted(done.result['deleted'] + refused) == names
     # The account is what the emulator holds: the refused one is still there, the others are gone.
     assert [name for name in names if name in enms.state['pools']] == refused
-    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'].startswith('eNMS did not write 1 pool(s): ')
+    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'] == (
+        'eNMS did not write 1 pool(s): %s: eNMS DELETE %s/rest/instance/pool/%s failed: HTTP 500 Internal Server Error: Error 500 - '
+        'Internal Server Error.' % (refused[0], enms.url, refused[0]))
 
 
 NEVER_FIELDS = dict(last_update='Never', last_status='Never', last_runtime='Never', last_failure='Never', last_duration='Never')
