@@ -110,7 +110,7 @@ def test_an_unknown_device_is_refused_before_any_write(enms):
 def test_an_unknown_criterion_is_refused_before_any_write(enms):
     out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
     assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): site1: eNMS pools have no criterion for the device '
-                                        'property vendr; eNMS would ignore it and select every device.')
+                                                'property vendr; eNMS would ignore it and select every device.')
     assert writes(enms) == []
 
 
@@ -204,7 +204,7 @@ def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
 def test_a_name_enms_refuses_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
     assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: eNMS names cannot contain a slash, a '
-                                        'backslash or a quote, got %r.' % name)
+                                                'backslash or a quote, got %r.' % name)
     assert enms.requests() == []
 
 
@@ -401,7 +401,7 @@ def test_check_mode_warns_about_devices_an_earlier_task_would_create_and_the_rea
 def test_a_name_enms_cannot_address_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
     assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: name %r cannot be %r (the request path '
-                                        '/rest/instance/<type>/%s collapses, so eNMS could never delete it).' % (name, name, name))
+                                                '/rest/instance/<type>/%s collapses, so eNMS could never delete it).' % (name, name, name))
     assert enms.requests() == []
 
 
