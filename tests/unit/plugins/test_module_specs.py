@@ -22,6 +22,9 @@ COLLECTION = 'netops.bridge.'
 SECRETS = ('password', 'token', 'refresh_token', 'session_id')
 # What an option states, and the default ansible-doc reads when it does not.
 STATED = {'type': 'str', 'elements': None, 'required': False, 'default': None, 'choices': None, 'aliases': None}
+# The keys of an option AnsibleModule reads; it ignores any other, so a misspelt one would silently change nothing.
+SPEC_KEYS = set(STATED) | set(['no_log', 'options', 'fallback', 'apply_defaults', 'mutually_exclusive', 'required_one_of',
+                                'required_together', 'required_if', 'required_by'])
 
 
 class Declared(Exception):
@@ -64,6 +67,7 @@ def assert_options_as_documented(spec, documented, where):
     assert sorted(spec) == sorted(documented), where
     for name, option in documented.items():
         parsed, here = spec[name], '%s.%s' % (where, name)
+        assert set(parsed) <= SPEC_KEYS, (here, sorted(set(parsed) - SPEC_KEYS))
         for key, default in STATED.items():
             assert parsed.get(key, default) == option.get(key, default), (here, key)
         assert parsed.get('required', False) is option.get('required', False), here
