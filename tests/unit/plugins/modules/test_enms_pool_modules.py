@@ -434,6 +434,10 @@ NEVER_FIELDS = dict(last_update='Never', last_status='Never', last_runtime='Neve
     ({'last_configuration_status': 'Success', 'last_configuration_runtime': '2026-12-02 09:00:00'},
      dict(NEVER_FIELDS, content='', content_lines=[], last_status='Success', last_runtime='2026-12-02 09:00:00',
           msg='eNMS holds an empty configuration for site1-a (last stored: Never, last collection: Success).')),
+    # Stored once, then a collection failed: the empty text eNMS holds is the one it stored.
+    ({'last_configuration_update': '2026-11-30 10:00:00', 'last_configuration_status': 'Failure'},
+     dict(NEVER_FIELDS, content='', content_lines=[], last_update='2026-11-30 10:00:00', last_status='Failure',
+          msg='eNMS holds an empty configuration for site1-a (last stored: 2026-11-30 10:00:00, last collection: Failure).')),
     ({'configuration': 'hostname a\nend\n', 'last_configuration_update': '2026-12-01 10:00:00', 'last_configuration_status': 'Success'},
      dict(NEVER_FIELDS, content='hostname a\nend\n', content_lines=['hostname a', 'end'], last_update='2026-12-01 10:00:00',
           last_status='Success',
