@@ -458,3 +458,9 @@ def test_configuration_info_names_the_other_data_it_read_and_the_device_it_did_n
     assert out.result['msg'] == 'eNMS holds an empty specialized_data for site1-a (last stored: Never, last collection: Success).'
     unknown = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='nowhere'))
     assert unknown.failed and unknown.result['msg'] == "eNMS has no device named 'nowhere' (or the user may not read it)."
+
+
+def test_configuration_info_refuses_a_blank_device_name_before_any_request(enms):
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='  '))
+    assert out.failed and out.result['msg'] == 'device must not be empty.'
+    assert enms.requests() == []
