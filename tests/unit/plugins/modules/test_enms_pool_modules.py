@@ -295,15 +295,25 @@ def test_every_problem_of_a_list_is_listed_before_any_write(enms):
 
 
 @pytest.mark.parametrize('args,words', [
-    (dict(name='a', pools=[dict(name='b')]), 'name cannot be given together with pools'),
-    (dict(description='x', pools=[dict(name='b')]), 'description cannot be given together with pools'),
-    (dict(description='x'), 'name or pools is required'),
-    (dict(name=' '), 'name must not be empty'),
+    (dict(name='a', pools=[dict(name='b')]),
+     'Nothing was written, 1 problem(s): name cannot be given together with pools: give it in each pool (connection options '
+     'apply to all).'),
+    (dict(description='x', pools=[dict(name='b')]),
+     'Nothing was written, 1 problem(s): description cannot be given together with pools: give it in each pool (connection '
+     'options apply to all).'),
+    (dict(description='x'), 'Nothing was written, 1 problem(s): name or pools is required.'),
+    (dict(name=' '), 'Nothing was written, 1 problem(s): the pool: name must not be empty.'),
 ])
 def test_declarations_refused_before_any_request(enms, args, words):
     done = run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', **args))
-    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == words
     assert enms.requests() == []
+
+
+def test_a_blank_name_in_a_list_is_refused_naming_its_entry_before_any_write(enms):
+    done = pools(enms, [dict(name='a', state='absent'), dict(name='', devices=['Atlanta'])])
+    assert done.failed and done.result['msg'] == 'Nothing was written, 1 problem(s): pools[1]: name must not be empty.'
+    assert writes(enms) == []
 
 
 def test_an_empty_pool_list_sends_no_request(enms):
