@@ -144,6 +144,12 @@ def test_declarations_refused_before_any_request(enms, args, problems):
     assert enms.counts() == {}
 
 
+def test_a_declaration_refused_before_any_request_lists_each_device_under_its_name_after_the_write(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', new_name='Atlanta-1'), dict(name='c', port='ssh')]))
+    assert done.failed and done.result['msg'] == "Nothing was written: devices[1] (c): port 'ssh' is not an integer."
+    assert done.result['not_attempted'] == ['Atlanta-1', 'c'] and enms.counts() == {}
+
+
 def test_a_custom_property_devices_do_not_have_is_refused_before_any_write(enms):
     done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4'}))
     assert done.failed and done.result['msg'] == 'Nothing was written: eNMS devices have no property rack: eNMS would ignore it without saying so.'
@@ -216,6 +222,7 @@ def test_a_refused_creation_alone_reports_no_change(server):
 @pytest.mark.parametrize('current,wanted,equal', [
     ('45.76', '45.76', True), ('5', 5, True), (22, '22', True), (22, 22, True), ({'a': 1}, {'a': 1}, True),
     (True, 'True', False), (None, '', False), ('', None, False), ({'a': 1}, {'a': 2}, False), (['a'], 'a', False),
+    ('True', True, False), ("{'a': 1}", {'a': 1}, False), ("['a']", ['a'], False),
 ])
 def test_values_compare_as_enms_keeps_them(current, wanted, equal):
     assert enms_device.same(current, wanted) is equal
@@ -275,6 +282,9 @@ def test_a_connection_dropped_after_enms_wrote_is_read_back_and_reported_as_writ
     assert done.result['refused'] == {} and done.result['not_attempted'] == []
     assert enms.state['devices']['Washington']['vendor'] == 'Nokia' and 'Boston' not in enms.state['devices']
     assert routes(enms).count('update_instance') == 1
+    # The write's outcome is read back: the written devices under their names after it, with the fields declared.
+    read_back = json.loads(enms.requests(route='search')[-1]['body'])
+    assert read_back['columns'] == ['name', 'ip_address', 'vendor'], read_back
 
 
 def test_the_emulator_rolls_back_a_write_beyond_64_bits_and_stores_booleans_as_enms_does(enms):
@@ -301,6 +311,10 @@ def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
     # The account is what the emulator holds: the refused one is still there, the others are gone.
     assert [name for name in names if name in enms.state['devices']] == refused
     assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['not_attempted'] == []
+    # Whether the delete answered 500 was applied is read back: that device alone, by its name.
+    read_back = json.loads(enms.requests(route='search')[-1]['body'])
+    assert (read_back['columns'], read_back['search_criteria']) == (
+        ['name'], {'name': refused[0], 'name_filter': 'equality', 'name_invert': False})
 
 
 def test_a_boolean_text_is_stored_as_enms_stores_booleans_and_a_second_run_is_unchanged(enms):
