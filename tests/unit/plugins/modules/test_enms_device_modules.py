@@ -9,6 +9,8 @@ import json
 import pytest
 import requests
 
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi
 from ansible_collections.netops.bridge.plugins.modules import enms_device, enms_device_info
 
 from .module_runner import run
@@ -375,3 +377,17 @@ def test_device_info_refuses_a_selection_it_cannot_send_before_any_request_sayin
 def test_device_info_reads_without_changing_in_check_mode_too(enms):
     out = run(enms_device_info, dict(connection(enms), names=['Boston']), check_mode=True)
     assert not out.failed and out.result['changed'] is False and [found['name'] for found in out.result['devices']] == ['Boston']
+
+
+def test_a_write_never_sent_leaves_every_device_and_the_deletes_not_attempted(enms, monkeypatch):
+    def refused_connection(self, devices):
+        raise ApiError('eNMS', 'Connection refused', method='POST', url='%s/rest/instance/device' % enms.url)
+
+    monkeypatch.setattr(EnmsApi, 'update_devices', refused_connection)
+    done = run(enms_device, dict(connection(enms), devices=CHANGES))
+    assert done.failed and not done.result['changed']
+    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['refused']) == ([], [], [], {})
+    assert done.result['not_attempted'] == ['Washington', 'site9-new', 'Boston']
+    assert done.result['msg'] == ('eNMS did not write 3 device(s): Washington, site9-new: not sent: eNMS POST %s/rest/instance/device '
+                                  'failed: Connection refused; Boston: not sent, since eNMS did not write every device' % enms.url)
+    assert 'delete_instance' not in routes(enms) and 'Boston' in enms.state['devices']
