@@ -351,6 +351,11 @@ def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
     enms.state['pool_properties']['arista'] = {'manually_defined': False, 'device_vendor': 'Arista',
                                                'device_vendor_match': 'equality'}
     args = dict(connection(enms), name='site9-new', ip_address='10.9.0.1', vendor='Arista', update_pools=True)
+    planned = run(enms_device, args, check_mode=True)
+    assert planned.result['changed'] is True and planned.result['pools_updated'] is False and enms.count(route='update_all_pools') == 0
+    not_asked = run(enms_device, dict(args, name='site9-other', update_pools=False))
+    assert not_asked.result['changed'] is True and not_asked.result['pools_updated'] is False
+    assert enms.count(route='update_all_pools') == 0
     done = run(enms_device, args)
     assert not done.failed and done.result['pools_updated'] is True
     assert 'site9-new' in enms.state['pools']['arista'] and enms.count(route='update_all_pools') == 1
