@@ -146,6 +146,21 @@ def test_declarations_refused_before_any_request(enms, args, problems):
     assert enms.counts() == {}
 
 
+def test_a_rename_of_a_device_that_does_not_exist_creates_it_under_its_new_name(enms):
+    done = run(enms_device, dict(connection(enms), name='Ghost', new_name='Ghost-1', ip_address='10.9.0.2'))
+    assert not done.failed and done.result['created'] == ['Ghost-1'], done.result
+    assert json.loads(enms.requests(route='update_instance')[0]['body']) == [{'name': 'Ghost-1', 'ip_address': '10.9.0.2'}]
+    assert 'Ghost-1' in enms.state['devices'] and 'Ghost' not in enms.state['devices']
+
+
+def test_a_rename_onto_an_existing_device_is_refused_with_every_other_device_planned(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Washington', new_name='Boston'),
+                                                            dict(name='Atlanta', location='Atlanta GA'),
+                                                            dict(name='Paris', ip_address='10.0.0.9')]))
+    assert done.failed and done.result['msg'] == 'Nothing was written: Washington: cannot be renamed to Boston, a device of that name exists too.'
+    assert done.result['not_attempted'] == ['Paris', 'Atlanta'] and writes(enms) == 0
+
+
 def test_a_declaration_refused_before_any_request_lists_each_device_under_its_name_after_the_write(enms):
     done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', new_name='Atlanta-1'), dict(name='c', port='ssh')]))
     assert done.failed and done.result['msg'] == "Nothing was written: devices[1] (c): port 'ssh' is not an integer."
