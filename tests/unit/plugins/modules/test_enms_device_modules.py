@@ -146,6 +146,14 @@ def test_declarations_refused_before_any_request(enms, args, problems):
     assert enms.counts() == {}
 
 
+def test_the_diff_of_a_rename_shows_the_old_name_and_the_fields_it_changes(enms):
+    args = dict(connection(enms), name='Atlanta', new_name='Atlanta-1', location='Atlanta GA', vendor='Cisco')
+    planned = run(enms_device, args, check_mode=True, diff=True)
+    assert planned.result['diff'] == {'before': {'Atlanta-1': {'name': 'Atlanta', 'location': 'Atlanta'}},
+                                      'after': {'Atlanta-1': {'name': 'Atlanta-1', 'location': 'Atlanta GA'}}}
+    assert planned.result['changes'] == {'Atlanta-1': ['location', 'name']} and writes(enms) == 0
+
+
 def test_a_rename_of_a_device_that_does_not_exist_creates_it_under_its_new_name(enms):
     done = run(enms_device, dict(connection(enms), name='Ghost', new_name='Ghost-1', ip_address='10.9.0.2'))
     assert not done.failed and done.result['created'] == ['Ghost-1'], done.result
