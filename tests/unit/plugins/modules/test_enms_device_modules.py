@@ -43,6 +43,9 @@ def test_one_device_created_then_unchanged_with_reads_only(enms):
     assert enms.state['devices']['site1-leaf1'] == {'ip_address': '10.1.0.11', 'vendor': 'Arista', 'port': 22, 'reachable': False}
     # A new device: its fields' types and custom property names are learnt from another device (one more search).
     assert enms.counts() == {'search': 2, 'update_instance': 1}
+    declared, sample = [json.loads(entry['body']) for entry in enms.requests(route='search')]
+    assert declared['columns'] == ['name', 'ip_address', 'port', 'reachable', 'vendor']
+    assert (sample['columns'], sample['search_criteria'], sample['maximum_return_records']) == (['name', 'reachable'], {}, 1)
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
     assert enms.counts() == {'search': 3, 'update_instance': 1}
