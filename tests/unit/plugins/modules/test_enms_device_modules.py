@@ -45,7 +45,8 @@ def test_one_device_created_then_unchanged_with_reads_only(enms):
     assert enms.counts() == {'search': 2, 'update_instance': 1}
     declared, sample = [json.loads(entry['body']) for entry in enms.requests(route='search')]
     assert declared['columns'] == ['name', 'ip_address', 'port', 'reachable', 'vendor']
-    assert (sample['columns'], sample['search_criteria'], sample['maximum_return_records']) == (['name', 'reachable'], {}, 1)
+    assert (sample['columns'], sample['search_criteria'], sample['start'], sample['maximum_return_records']) == (
+        ['name', 'reachable'], {}, 0, 1)
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
     assert enms.counts() == {'search': 3, 'update_instance': 1}
@@ -370,6 +371,14 @@ def test_integer_properties_are_converted_and_values_that_cannot_be_are_refused_
     fixed = run(enms_device, dict(connection(enms), name='Washington', properties={'rack_units': '4'}))
     assert not fixed.failed and enms.state['devices']['Washington']['rack_units'] == 4
     assert not run(enms_device, dict(connection(enms), name='Washington', properties={'rack_units': 4})).result['changed']
+
+
+def test_a_custom_property_takes_the_type_of_the_first_device_that_has_a_value(enms):
+    enms.state['devices']['Atlanta']['rack_units'] = 2
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', properties={'rack_units': '4'}),
+                                                            dict(name='Washington', properties={'rack_units': '6'})]))
+    assert not done.failed, done.result
+    assert (enms.state['devices']['Atlanta']['rack_units'], enms.state['devices']['Washington']['rack_units']) == (4, 6)
 
 
 def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
