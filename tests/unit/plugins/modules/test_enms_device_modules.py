@@ -180,8 +180,9 @@ def test_a_declaration_refused_before_any_request_lists_each_device_under_its_na
 
 
 def test_a_custom_property_devices_do_not_have_is_refused_before_any_write(enms):
-    done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4'}))
-    assert done.failed and done.result['msg'] == 'Nothing was written: eNMS devices have no property rack: eNMS would ignore it without saying so.'
+    done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4', 'row': 'b'}))
+    assert done.failed and done.result['msg'] == ('Nothing was written: eNMS devices have no property rack, row: eNMS would ignore it '
+                                                  'without saying so.')
     assert writes(enms) == 0
 
 
