@@ -125,6 +125,8 @@ def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
      ['name cannot be given together with devices: give it in each device (connection options apply to all).']),
     (dict(vendor='X', devices=[dict(name='b')]),
      ['vendor cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(name='a', vendor='X', devices=[dict(name='b')]),
+     ['name, vendor cannot be given together with devices: give it in each device (connection options apply to all).']),
     (dict(vendor='X'), ['name or devices is required.']),
     (dict(devices=[dict(name='a'), dict(name='a')]), ["devices[1]: the name 'a' is declared twice (also in devices[0])."]),
     (dict(devices=[dict(name='a', new_name='b'), dict(name='b')]),
