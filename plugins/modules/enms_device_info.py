@@ -133,7 +133,8 @@ def run(module):
         criteria = criteria_from_filters(params['filters'], 'filters')
     except FilterError as exc:
         module.fail('%s.' % exc)
-    if params['pool'] and ('pools' in criteria or 'pools_filter' in criteria):
+    # pools_filter comes with every pool membership criterion, a list of pools or none (see pools_criterion).
+    if params['pool'] and 'pools_filter' in criteria:
         module.fail('pool and filters.pools both choose the pools: give the pools in one of them.')
     module.result['devices'] = module.api.devices(names=params['names'], pool=params['pool'], criteria=criteria)
 

@@ -9,6 +9,8 @@ import json
 import pytest
 import requests
 
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi
 from ansible_collections.netops.bridge.plugins.modules import enms_device, enms_device_info
 
 from .module_runner import run
@@ -41,6 +43,10 @@ def test_one_device_created_then_unchanged_with_reads_only(enms):
     assert enms.state['devices']['site1-leaf1'] == {'ip_address': '10.1.0.11', 'vendor': 'Arista', 'port': 22, 'reachable': False}
     # A new device: its fields' types and custom property names are learnt from another device (one more search).
     assert enms.counts() == {'search': 2, 'update_instance': 1}
+    declared, sample = [json.loads(entry['body']) for entry in enms.requests(route='search')]
+    assert declared['columns'] == ['name', 'ip_address', 'port', 'reachable', 'vendor']
+    assert (sample['columns'], sample['search_criteria'], sample['start'], sample['maximum_return_records']) == (
+        ['name', 'reachable'], {}, 0, 1)
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['site1-leaf1']
     assert enms.counts() == {'search': 3, 'update_instance': 1}
@@ -75,10 +81,14 @@ def test_bulk_creates_updates_deletes_in_one_write_and_reports_each(enms):
     assert check.result['diff']['before']['Atlanta'] == {'location': 'Atlanta'}
     assert check.result['diff']['after'] == {'Atlanta': {'location': 'Atlanta GA'}, 'Paris': {'ip_address': '10.0.0.9', 'vendor': 'Nokia'}}
     assert set(check.result['diff']['before']['Boston']) >= set(['name', 'vendor', 'location'])
+    accounted = ('created', 'updated', 'deleted', 'unchanged', 'changes', 'refused', 'not_attempted', 'pools_updated')
+    plan = dict((key, check.result[key]) for key in accounted)
+    assert plan == dict(created=['Paris'], updated=['Atlanta'], deleted=['Boston'], unchanged=['Washington', 'Nowhere'],
+                        changes={'Atlanta': ['location'], 'Paris': ['ip_address', 'vendor']}, refused={}, not_attempted=[],
+                        pools_updated=False)
     done = run(enms_device, args)
     assert not done.failed, done.result
-    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['unchanged']) == (
-        ['Paris'], ['Atlanta'], ['Boston'], ['Washington', 'Nowhere'])
+    assert dict((key, done.result[key]) for key in accounted) == plan
     assert enms.count(route='update_instance') == 1 and enms.count(route='delete_instance') == 1
     assert 'Boston' not in enms.state['devices'] and enms.state['devices']['Atlanta']['location'] == 'Atlanta GA'
     again = run(enms_device, args)
@@ -106,33 +116,75 @@ def test_rename_once_then_unchanged_and_refused_when_both_exist(enms):
     second = run(enms_device, args)
     assert not second.result['changed'] and second.result['unchanged'] == ['Atlanta-1']
     both = run(enms_device, dict(connection(enms), name='Washington', new_name='Boston'))
-    assert both.failed and 'Washington: cannot be renamed to Boston, a device of that name exists too' in both.result['msg']
+    assert both.failed and both.result['msg'] == 'Nothing was written: Washington: cannot be renamed to Boston, a device of that name exists too.'
     assert enms.count(route='update_instance') == 1
 
 
-@pytest.mark.parametrize('args,words', [
-    (dict(name='a', devices=[dict(name='b')]), 'name cannot be given together with devices'),
-    (dict(vendor='X', devices=[dict(name='b')]), 'vendor cannot be given together with devices'),
-    (dict(vendor='X'), 'name or devices is required'),
-    (dict(devices=[dict(name='a'), dict(name='a')]), "the name 'a' is declared twice"),
-    (dict(name='a/b'), "name 'a/b' must not hold a slash, a backslash or a quote"),
-    (dict(name='..'), "name '..' cannot be '..' (the request path"),
+@pytest.mark.parametrize('args,problems', [
+    (dict(name='a', devices=[dict(name='b')]),
+     ['name cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(vendor='X', devices=[dict(name='b')]),
+     ['vendor cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(name='a', vendor='X', devices=[dict(name='b')]),
+     ['name, vendor cannot be given together with devices: give it in each device (connection options apply to all).']),
+    (dict(vendor='X'), ['name or devices is required.']),
+    (dict(devices=[dict(name='a'), dict(name='a')]), ["devices[1]: the name 'a' is declared twice (also in devices[0])."]),
+    (dict(devices=[dict(name='a', new_name='b'), dict(name='b')]),
+     ["devices[1]: the name 'b' is declared twice (also in devices[0])."]),
+    (dict(name='a/b'), ["the device: name 'a/b' must not hold a slash, a backslash or a quote (eNMS refuses them)."]),
+    (dict(name='..'),
+     ["the device: name '..' cannot be '..' (the request path /rest/instance/<type>/.. collapses, so eNMS could never delete it)."]),
     (dict(devices=[dict(name='a', new_name='.'), dict(name='b', port='ssh'), dict(name='c', port=2 ** 64)]),
-     "devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete "
-     "it). devices[1] (b): port 'ssh' is not an integer. devices[2] (c): port 18446744073709551616 is beyond the signed "
-     "64-bit integers eNMS stores."),
-    (dict(name='a', new_name='b', state='absent'), 'new_name cannot be given with state absent'),
-    (dict(name='a', properties={'vendor': 'X'}), 'properties.vendor is not a custom property name (use the option vendor)'),
+     ["devices[0]: new_name '.' cannot be '.' (the request path /rest/instance/<type>/. collapses, so eNMS could never delete it).",
+      "devices[1] (b): port 'ssh' is not an integer.",
+      'devices[2] (c): port 18446744073709551616 is beyond the signed 64-bit integers eNMS stores.']),
+    (dict(name='a', new_name='b', state='absent'), ['the device (a): new_name cannot be given with state absent.']),
+    (dict(name='a', properties={'vendor': 'X'}),
+     ['the device (a): properties.vendor is not a custom property name (use the option vendor).']),
+    (dict(name='a', properties={'rack-1': 'X', 'id': 1}),
+     ['the device (a): properties.id is not a custom property name.',
+      'the device (a): properties.rack-1 is not a custom property name.']),
 ])
-def test_declarations_refused_before_any_request(enms, args, words):
+def test_declarations_refused_before_any_request(enms, args, problems):
     done = run(enms_device, dict(connection(enms), **args))
-    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == 'Nothing was written: %s' % ' '.join(problems)
+    assert done.result['problems'] == problems and done.result['changed'] is False
     assert enms.counts() == {}
 
 
+def test_the_diff_of_a_rename_shows_the_old_name_and_the_fields_it_changes(enms):
+    args = dict(connection(enms), name='Atlanta', new_name='Atlanta-1', location='Atlanta GA', vendor='Cisco')
+    planned = run(enms_device, args, check_mode=True, diff=True)
+    assert planned.result['diff'] == {'before': {'Atlanta-1': {'name': 'Atlanta', 'location': 'Atlanta'}},
+                                      'after': {'Atlanta-1': {'name': 'Atlanta-1', 'location': 'Atlanta GA'}}}
+    assert planned.result['changes'] == {'Atlanta-1': ['location', 'name']} and writes(enms) == 0
+
+
+def test_a_rename_of_a_device_that_does_not_exist_creates_it_under_its_new_name(enms):
+    done = run(enms_device, dict(connection(enms), name='Ghost', new_name='Ghost-1', ip_address='10.9.0.2'))
+    assert not done.failed and done.result['created'] == ['Ghost-1'], done.result
+    assert json.loads(enms.requests(route='update_instance')[0]['body']) == [{'name': 'Ghost-1', 'ip_address': '10.9.0.2'}]
+    assert 'Ghost-1' in enms.state['devices'] and 'Ghost' not in enms.state['devices']
+
+
+def test_a_rename_onto_an_existing_device_is_refused_with_every_other_device_planned(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Washington', new_name='Boston'),
+                                                            dict(name='Atlanta', location='Atlanta GA'),
+                                                            dict(name='Paris', ip_address='10.0.0.9')]))
+    assert done.failed and done.result['msg'] == 'Nothing was written: Washington: cannot be renamed to Boston, a device of that name exists too.'
+    assert done.result['not_attempted'] == ['Paris', 'Atlanta'] and writes(enms) == 0
+
+
+def test_a_declaration_refused_before_any_request_lists_each_device_under_its_name_after_the_write(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', new_name='Atlanta-1'), dict(name='c', port='ssh')]))
+    assert done.failed and done.result['msg'] == "Nothing was written: devices[1] (c): port 'ssh' is not an integer."
+    assert done.result['not_attempted'] == ['Atlanta-1', 'c'] and enms.counts() == {}
+
+
 def test_a_custom_property_devices_do_not_have_is_refused_before_any_write(enms):
-    done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4'}))
-    assert done.failed and 'eNMS devices have no property rack' in done.result['msg']
+    done = run(enms_device, dict(connection(enms), name='Washington', properties={'rack': 'r4', 'row': 'b'}))
+    assert done.failed and done.result['msg'] == ('Nothing was written: eNMS devices have no property rack, row: eNMS would ignore it '
+                                                  'without saying so.')
     assert writes(enms) == 0
 
 
@@ -178,8 +230,9 @@ def test_an_update_enms_refuses_midway_fails_naming_the_device_and_reports_chang
         dict(name='Atlanta', location='Atlanta GA'),
     ]))
     assert done.failed and done.result['changed'] and done.result['updated'] == ['Atlanta']
-    assert done.result['msg'].startswith("eNMS did not write 1 device(s): Washington: TypeError: 'str' object is not a mapping. "
-                                         "eNMS keeps the fields of an existing device it set before a failure")
+    assert done.result['msg'] == ("eNMS did not write 1 device(s): Washington: TypeError: 'str' object is not a mapping. "
+                                  "eNMS keeps the fields of an existing device it set before a failure: read the device "
+                                  "(enms_device_info) before running again")
     # As a real eNMS 4.6 does: the vendor, given before the property that failed, was kept.
     assert enms.state['devices']['Washington']['vendor'] == 'Nokia'
 
@@ -201,6 +254,7 @@ def test_a_refused_creation_alone_reports_no_change(server):
 @pytest.mark.parametrize('current,wanted,equal', [
     ('45.76', '45.76', True), ('5', 5, True), (22, '22', True), (22, 22, True), ({'a': 1}, {'a': 1}, True),
     (True, 'True', False), (None, '', False), ('', None, False), ({'a': 1}, {'a': 2}, False), (['a'], 'a', False),
+    ('True', True, False), ("{'a': 1}", {'a': 1}, False), ("['a']", ['a'], False),
 ])
 def test_values_compare_as_enms_keeps_them(current, wanted, equal):
     assert enms_device.same(current, wanted) is equal
@@ -224,7 +278,9 @@ def routes(emulator):
 def test_a_bulk_write_answered_with_an_error_key_fails_with_enms_words_and_nothing_is_reported_written(enms):
     enms.add_fault('status', route='update_instance', status=200, body='{"error": "The database is locked."}')
     done = run(enms_device, dict(connection(enms), devices=CHANGES))
-    assert done.failed and 'eNMS refused the write: The database is locked.' in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == (
+        'eNMS did not write 3 device(s): Washington, site9-new: eNMS refused the write: The database is locked.; '
+        'Boston: not sent, since eNMS did not write every device'), done.result['msg']
     assert (done.result['created'], done.result['updated'], done.result['deleted']) == ([], [], [])
     assert done.result['refused'] == {'Washington': 'eNMS refused the write: The database is locked.',
                                       'site9-new': 'eNMS refused the write: The database is locked.'}
@@ -241,8 +297,10 @@ def test_http_500_on_the_bulk_write_sends_no_delete_and_reports_nothing_written(
     assert sorted(done.result['refused']) == ['Washington', 'site9-new']
     assert all('HTTP 500 Internal Server Error: Error 500 - Internal Server Error.' in words
                for words in done.result['refused'].values())
-    assert done.result['not_attempted'] == ['Boston'] and 'Boston: not sent' in done.result['msg']
-    assert 'HTTP 500' in done.result['msg'] and done.result['status'] == 500
+    assert done.result['not_attempted'] == ['Boston'] and done.result['msg'] == (
+        'eNMS did not write 3 device(s): Washington, site9-new: eNMS POST %s/rest/instance/device failed: HTTP 500 Internal '
+        'Server Error: Error 500 - Internal Server Error.; Boston: not sent, since eNMS did not write every device' % enms.url)
+    assert done.result['status'] == 500
     # One read, the write, one read back; no DELETE.
     assert routes(enms) == ['search', 'update_instance', 'search']
     assert enms.state['devices']['Washington']['vendor'] == 'Arista' and 'site9-new' not in enms.state['devices']
@@ -256,6 +314,9 @@ def test_a_connection_dropped_after_enms_wrote_is_read_back_and_reported_as_writ
     assert done.result['refused'] == {} and done.result['not_attempted'] == []
     assert enms.state['devices']['Washington']['vendor'] == 'Nokia' and 'Boston' not in enms.state['devices']
     assert routes(enms).count('update_instance') == 1
+    # The write's outcome is read back: the written devices under their names after it, with the fields declared.
+    read_back = json.loads(enms.requests(route='search')[-1]['body'])
+    assert read_back['columns'] == ['name', 'ip_address', 'vendor'], read_back
 
 
 def test_the_emulator_rolls_back_a_write_beyond_64_bits_and_stores_booleans_as_enms_does(enms):
@@ -282,6 +343,10 @@ def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
     # The account is what the emulator holds: the refused one is still there, the others are gone.
     assert [name for name in names if name in enms.state['devices']] == refused
     assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['not_attempted'] == []
+    # Whether the delete answered 500 was applied is read back: that device alone, by its name.
+    read_back = json.loads(enms.requests(route='search')[-1]['body'])
+    assert (read_back['columns'], read_back['search_criteria']) == (
+        ['name'], {'name': refused[0], 'name_filter': 'equality', 'name_invert': False})
 
 
 def test_a_boolean_text_is_stored_as_enms_stores_booleans_and_a_second_run_is_unchanged(enms):
@@ -311,13 +376,61 @@ def test_integer_properties_are_converted_and_values_that_cannot_be_are_refused_
     assert not run(enms_device, dict(connection(enms), name='Washington', properties={'rack_units': 4})).result['changed']
 
 
+def test_a_custom_property_takes_the_type_of_the_first_device_that_has_a_value(enms):
+    enms.state['devices']['Atlanta']['rack_units'] = 2
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', properties={'rack_units': '4'}),
+                                                            dict(name='Washington', properties={'rack_units': '6'})]))
+    assert not done.failed, done.result
+    assert (enms.state['devices']['Atlanta']['rack_units'], enms.state['devices']['Washington']['rack_units']) == (4, 6)
+
+
 def test_update_pools_recomputes_the_criteria_pools_once_after_a_change(enms):
     enms.state['pools']['arista'] = []
     enms.state['pool_properties']['arista'] = {'manually_defined': False, 'device_vendor': 'Arista',
                                                'device_vendor_match': 'equality'}
     args = dict(connection(enms), name='site9-new', ip_address='10.9.0.1', vendor='Arista', update_pools=True)
+    planned = run(enms_device, args, check_mode=True)
+    assert planned.result['changed'] is True and planned.result['pools_updated'] is False and enms.count(route='update_all_pools') == 0
+    not_asked = run(enms_device, dict(args, name='site9-other', update_pools=False))
+    assert not_asked.result['changed'] is True and not_asked.result['pools_updated'] is False
+    assert enms.count(route='update_all_pools') == 0
     done = run(enms_device, args)
     assert not done.failed and done.result['pools_updated'] is True
     assert 'site9-new' in enms.state['pools']['arista'] and enms.count(route='update_all_pools') == 1
     again = run(enms_device, args)
     assert again.result['pools_updated'] is False and enms.count(route='update_all_pools') == 1
+
+
+@pytest.mark.parametrize('args,message', [
+    (dict(filters={'vendor': {'value': 'Arista', 'match': 'like'}}),
+     "filters: vendor match must be one of inclusion, equality, regex, got 'like'."),
+    (dict(pool='Core', filters={'pools': {'value': 'Edge'}}),
+     'pool and filters.pools both choose the pools: give the pools in one of them.'),
+    (dict(pool='Core', filters={'pools': {'value': ''}}),
+     'pool and filters.pools both choose the pools: give the pools in one of them.'),
+    (dict(names=['Boston', ' ']), 'names must not hold an empty name.'),
+    (dict(pool=' '), 'pool must not be empty.'),
+])
+def test_device_info_refuses_a_selection_it_cannot_send_before_any_request_saying_why(enms, args, message):
+    out = run(enms_device_info, dict(connection(enms), **args))
+    assert out.failed and out.result['msg'] == message and 'devices' not in out.result
+    assert enms.requests() == []
+
+
+def test_device_info_reads_without_changing_in_check_mode_too(enms):
+    out = run(enms_device_info, dict(connection(enms), names=['Boston']), check_mode=True)
+    assert not out.failed and out.result['changed'] is False and [found['name'] for found in out.result['devices']] == ['Boston']
+
+
+def test_a_write_never_sent_leaves_every_device_and_the_deletes_not_attempted(enms, monkeypatch):
+    def refused_connection(self, devices):
+        raise ApiError('eNMS', 'Connection refused', method='POST', url='%s/rest/instance/device' % enms.url)
+
+    monkeypatch.setattr(EnmsApi, 'update_devices', refused_connection)
+    done = run(enms_device, dict(connection(enms), devices=CHANGES))
+    assert done.failed and not done.result['changed']
+    assert (done.result['created'], done.result['updated'], done.result['deleted'], done.result['refused']) == ([], [], [], {})
+    assert done.result['not_attempted'] == ['Washington', 'site9-new', 'Boston']
+    assert done.result['msg'] == ('eNMS did not write 3 device(s): Washington, site9-new: not sent: eNMS POST %s/rest/instance/device '
+                                  'failed: Connection refused; Boston: not sent, since eNMS did not write every device' % enms.url)
+    assert 'delete_instance' not in routes(enms) and 'Boston' in enms.state['devices']

@@ -103,13 +103,14 @@ def test_a_manual_pool_is_its_device_list_in_any_order(enms):
 
 def test_an_unknown_device_is_refused_before_any_write(enms):
     out = pool(enms, devices=['Atlanta', 'nowhere'])
-    assert out.failed and 'no device named nowhere' in out.result['msg']
+    assert out.failed and out.result['msg'] == 'Nothing was written, 1 problem(s): site1: eNMS has no device named nowhere.'
     assert writes(enms) == []
 
 
 def test_an_unknown_criterion_is_refused_before_any_write(enms):
     out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
-    assert out.failed and 'no criterion for the device property vendr' in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): site1: eNMS pools have no criterion for the device '
+                                                'property vendr; eNMS would ignore it and select every device.')
     assert writes(enms) == []
 
 
@@ -117,16 +118,21 @@ def test_a_criterion_enms_did_not_keep_fails_the_task(enms):
     # No pool at all to learn the criteria from: the write goes out, and what eNMS stored is checked after it.
     enms.state['pools'].clear()
     out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
-    assert out.failed and 'did not keep the criteria' in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == (
+        "eNMS did not write 1 pool(s): site1: eNMS did not keep the criteria of pool 'site1' as written (written "
+        "{'vendr': {'value': 'Arista', 'match': 'inclusion', 'invert': False}}, stored {})")
 
 
 @pytest.mark.parametrize('device_filters,words', [
-    ({'vendor': {'value': ''}}, 'empty value'),
-    ({'pools': {'value': 'Core'}}, 'pools (pool membership) cannot be a criterion here'),
+    ({'vendor': {'value': ''}}, 'Nothing was written, 1 problem(s): site1: device_filters: vendor has an empty value, which eNMS '
+                                'ignores with match inclusion (it would select every record); use match equality to select an empty '
+                                'vendor'),
+    ({'pools': {'value': 'Core'}}, 'Nothing was written, 1 problem(s): site1: device_filters: pools (pool membership) cannot be a '
+                                   'criterion here: eNMS keeps criteria on device properties only'),
 ])
 def test_filters_enms_would_misread_are_refused(enms, device_filters, words):
     out = pool(enms, device_filters=device_filters)
-    assert out.failed and words in out.result['msg'], out.result
+    assert out.failed and out.result['msg'] == words
     assert writes(enms) == []
 
 
@@ -197,7 +203,8 @@ def test_the_emulator_state_with_a_written_pool_is_still_a_seed(enms):
 @pytest.mark.parametrize('name', ['site/1', 'site\\1', "site'1", 'site"1'])
 def test_a_name_enms_refuses_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
-    assert out.failed and 'cannot contain a slash' in out.result['msg']
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: eNMS names cannot contain a slash, a '
+                                                'backslash or a quote, got %r.' % name)
     assert enms.requests() == []
 
 
@@ -275,26 +282,38 @@ def test_every_problem_of_a_list_is_listed_before_any_write(enms):
     assert done.failed and writes(enms) == [], writes(enms)
     problems = done.result['problems']
     assert len(problems) == 6, problems
-    assert problems[0].startswith('pools[0]: ') and 'cannot contain a slash' in problems[0]
-    assert problems[1].startswith('site1-both: devices and device_filters are mutually exclusive')
+    assert problems[0] == "pools[0]: eNMS names cannot contain a slash, a backslash or a quote, got 'site1/x'."
+    assert problems[1] == 'site1-both: devices and device_filters are mutually exclusive (a pool is either a list of devices or computed).'
     assert problems[2] == 'site1-twice: declared twice (pools[2] and pools[3]).'
-    assert problems[3].startswith('site1-empty: ') and 'empty value' in problems[3]
-    assert problems[4].startswith('site1-criteria: eNMS pools have no criterion for the device property vendr')
+    assert problems[3] == ('site1-empty: device_filters: vendor has an empty value, which eNMS ignores with match inclusion (it '
+                           'would select every record); use match equality to select an empty vendor')
+    assert problems[4] == ('site1-criteria: eNMS pools have no criterion for the device property vendr; eNMS would ignore it '
+                           'and select every device.')
     assert problems[5] == 'site1-ghosts: eNMS has no device named ghost, nowhere.'
     assert done.result['msg'] == 'Nothing was written, 6 problem(s): %s' % '; '.join(problems)
     assert 'site1-fine' not in enms.state['pools']
 
 
 @pytest.mark.parametrize('args,words', [
-    (dict(name='a', pools=[dict(name='b')]), 'name cannot be given together with pools'),
-    (dict(description='x', pools=[dict(name='b')]), 'description cannot be given together with pools'),
-    (dict(description='x'), 'name or pools is required'),
-    (dict(name=' '), 'name must not be empty'),
+    (dict(name='a', pools=[dict(name='b')]),
+     'Nothing was written, 1 problem(s): name cannot be given together with pools: give it in each pool (connection options '
+     'apply to all).'),
+    (dict(description='x', pools=[dict(name='b')]),
+     'Nothing was written, 1 problem(s): description cannot be given together with pools: give it in each pool (connection '
+     'options apply to all).'),
+    (dict(description='x'), 'Nothing was written, 1 problem(s): name or pools is required.'),
+    (dict(name=' '), 'Nothing was written, 1 problem(s): the pool: name must not be empty.'),
 ])
 def test_declarations_refused_before_any_request(enms, args, words):
     done = run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', **args))
-    assert done.failed and words in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == words
     assert enms.requests() == []
+
+
+def test_a_blank_name_in_a_list_is_refused_naming_its_entry_before_any_write(enms):
+    done = pools(enms, [dict(name='a', state='absent'), dict(name='', devices=['Atlanta'])])
+    assert done.failed and done.result['msg'] == 'Nothing was written, 1 problem(s): pools[1]: name must not be empty.'
+    assert writes(enms) == []
 
 
 def test_an_empty_pool_list_sends_no_request(enms):
@@ -391,7 +410,8 @@ def test_check_mode_warns_about_devices_an_earlier_task_would_create_and_the_rea
 @pytest.mark.parametrize('name', ['.', '..'])
 def test_a_name_enms_cannot_address_is_refused_before_any_request(enms, name):
     out = pool(enms, name=name, devices=['Atlanta'])
-    assert out.failed and "name %r cannot be %r (the request path" % (name, name) in out.result['msg'], out.result['msg']
+    assert out.failed and out.result['msg'] == ('Nothing was written, 1 problem(s): the pool: name %r cannot be %r (the request path '
+                                                '/rest/instance/<type>/%s collapses, so eNMS could never delete it).' % (name, name, name))
     assert enms.requests() == []
 
 
@@ -406,4 +426,51 @@ def test_a_delete_refused_midway_is_refused_and_the_others_deleted(enms):
     assert len(refused) == 1 and sorted(done.result['deleted'] + refused) == names
     # The account is what the emulator holds: the refused one is still there, the others are gone.
     assert [name for name in names if name in enms.state['pools']] == refused
-    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'].startswith('eNMS did not write 1 pool(s): ')
+    assert 'HTTP 500' in done.result['refused'][refused[0]] and done.result['msg'] == (
+        'eNMS did not write 1 pool(s): %s: eNMS DELETE %s/rest/instance/pool/%s failed: HTTP 500 Internal Server Error: Error 500 - '
+        'Internal Server Error.' % (refused[0], enms.url, refused[0]))
+
+
+NEVER_FIELDS = dict(last_update='Never', last_status='Never', last_runtime='Never', last_failure='Never', last_duration='Never')
+
+
+@pytest.mark.parametrize('fields,expected', [
+    ({}, dict(NEVER_FIELDS, content=None, content_lines=None, msg='eNMS holds no configuration for site1-a (never stored).')),
+    ({'last_configuration_runtime': '2026-12-01 10:00:00', 'last_configuration_status': 'Failure',
+      'last_configuration_failure': '2026-12-01 10:00:00', 'last_configuration_duration': '0:00:03'},
+     dict(NEVER_FIELDS, content=None, content_lines=None, last_status='Failure', last_runtime='2026-12-01 10:00:00',
+          last_failure='2026-12-01 10:00:00', last_duration='0:00:03',
+          msg='eNMS holds no configuration for site1-a (never stored; its last collection, at 2026-12-01 10:00:00, stored nothing).')),
+    ({'last_configuration_status': 'Success', 'last_configuration_runtime': '2026-12-02 09:00:00'},
+     dict(NEVER_FIELDS, content='', content_lines=[], last_status='Success', last_runtime='2026-12-02 09:00:00',
+          msg='eNMS holds an empty configuration for site1-a (last stored: Never, last collection: Success).')),
+    # Stored once, then a collection failed: the empty text eNMS holds is the one it stored.
+    ({'last_configuration_update': '2026-11-30 10:00:00', 'last_configuration_status': 'Failure'},
+     dict(NEVER_FIELDS, content='', content_lines=[], last_update='2026-11-30 10:00:00', last_status='Failure',
+          msg='eNMS holds an empty configuration for site1-a (last stored: 2026-11-30 10:00:00, last collection: Failure).')),
+    ({'configuration': 'hostname a\nend\n', 'last_configuration_update': '2026-12-01 10:00:00', 'last_configuration_status': 'Success'},
+     dict(NEVER_FIELDS, content='hostname a\nend\n', content_lines=['hostname a', 'end'], last_update='2026-12-01 10:00:00',
+          last_status='Success',
+          msg='eNMS holds the configuration for site1-a (last stored: 2026-12-01 10:00:00, last collection: Success).')),
+])
+def test_configuration_info_reports_every_status_field_and_says_what_it_found(enms, fields, expected):
+    enms.state['devices']['site1-a'].update(fields)
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='site1-a'))
+    assert not out.failed
+    assert dict((key, out.result[key]) for key in expected) == expected
+    assert out.result['property'] == 'configuration' and out.result['changed'] is False
+
+
+def test_configuration_info_names_the_other_data_it_read_and_the_device_it_did_not_find(enms):
+    enms.state['devices']['site1-a'].update(specialized_data='', last_specialized_data_status='Success')
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='site1-a',
+                                            property='specialized_data'))
+    assert out.result['msg'] == 'eNMS holds an empty specialized_data for site1-a (last stored: Never, last collection: Success).'
+    unknown = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='nowhere'))
+    assert unknown.failed and unknown.result['msg'] == "eNMS has no device named 'nowhere' (or the user may not read it)."
+
+
+def test_configuration_info_refuses_a_blank_device_name_before_any_request(enms):
+    out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='  '))
+    assert out.failed and out.result['msg'] == 'device must not be empty.'
+    assert enms.requests() == []
