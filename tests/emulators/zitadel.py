@@ -235,7 +235,7 @@ class ZitadelEmulator(Emulator):
         if method == 'POST' and action == 'event':
             try:
                 return Response.json(self.raise_event(json.loads(body.decode('utf-8') or 'null')))
-            except ValueError as exc:
+            except (ValueError, TypeError) as exc:
                 return Response.json({'error': str(exc)}, 400)
         if method == 'GET' and action == 'calls':
             return Response.json(list(self.calls))
