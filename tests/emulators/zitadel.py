@@ -4,16 +4,26 @@ https://zitadel.com/docs/apis/resources/action_service_v2, and ZITADEL's SDK, te
 tokens with permissions, targets and executions validated by the API's rules, search with filters and pagination,
 protojson conventions and {code, message, details} errors.
 A target's public keys (v2 only, AddPublicKey ... ListPublicKeys of the same reference): the JSON of the
-bytes field publicKey is base64 of PEM text, one key content per target, one active key per target."""
+bytes field publicKey is base64 of PEM text, one key content per target, one active key per target.
+ZITADEL's calling side: executions call their targets around the Action service's own calls (request, response) and
+on events raised with the emulator-only POST /_emulator/event, with the body of each condition kind, the
+ZITADEL-Signature header and the target's payload type (JSON, a JWT signed with the instance's web key published at
+/oauth/v2/keys, or that JWT encrypted to the target's active public key)."""
 
 from __future__ import absolute_import, division, print_function
 
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import re
+import threading
+import time
+import urllib.error
+import urllib.request
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from emulators.base import Emulator, Response
 
@@ -54,6 +64,17 @@ RPCS = {'create_target': 'CreateTarget', 'update_target': 'UpdateTarget', 'get_t
         'remove_public_key': 'RemovePublicKey', 'list_public_keys': 'ListPublicKeys'}
 
 
+# What an emulated call to a target carries besides its body: the instance, organisation and user of the call.
+INSTANCE_ID = '312909075211813272'
+ORG_ID = '312909075211878808'
+CALLER_ID = '312909075211944000'
+JWKS_PATH = '/oauth/v2/keys'
+SIGNATURE_HEADER = 'ZITADEL-Signature'
+WEB_KEY_ID = 'emulator-web-key-1'
+# The key management ZITADEL encrypts a JWE body with, by the target's public key type; the content is A256GCM.
+JWE_KEY_ALGORITHM = {'RSA': 'RSA-OAEP-256', 'EC': 'ECDH-ES+A256KW'}
+
+
 class Refused(Exception):
     def __init__(self, code, message):
         super(Refused, self).__init__(message)
@@ -72,13 +93,36 @@ def default_seed():
         'signing_keys': {}, 'key_serial': 0,
         # Endpoints of targets that do not answer ZITADEL (a typo, a host that is down): a test lists them.
         'unreachable_endpoints': [],
+        # The hosts the emulator really calls when an execution fires; a target elsewhere (hooks.example.com in the
+        # tests) is taken as answering 200 without a call, so that no test reaches out of the machine.
+        'reachable_hosts': ['127.0.0.1', 'localhost', '::1'],
+        # The instance's web key (a private JWK), made on the first JWT or JWE call: it signs those bodies and its public
+        # half is served at /oauth/v2/keys.
+        'web_key': None,
     }
+
+
+def seconds(duration):
+    return float(duration.rstrip('s') or 0)
+
+
+# The JSON names of path parameters in the request messages ZITADEL puts in the body of a request or response call.
+PATH_FIELDS = {'target_id': 'targetId', 'key_id': 'keyId'}
 
 
 class ZitadelEmulator(Emulator):
     platform = 'zitadel'
 
     default_seed = staticmethod(default_seed)
+
+    def __init__(self, tls=None, seed=None):
+        # The calls made to targets (GET /_emulator/calls), newest last: what a test asserts on.
+        self.calls = []
+        super(ZitadelEmulator, self).__init__(tls=tls, seed=seed)
+
+    def reset(self):
+        super(ZitadelEmulator, self).reset()
+        del self.calls[:]
 
     def register_routes(self):
         for version in ('v2', 'v2beta'):
@@ -123,12 +167,13 @@ class ZitadelEmulator(Emulator):
             if permission and permission not in permissions:
                 return self.refusal(Refused(7, 'No matching permissions found (AUTH-5mWD2)'))
             try:
-                self.call_targets('request', version, handler.__name__)
                 body = request.json() if request.body else {}
                 if not isinstance(body, dict):
                     raise Refused(3, 'invalid request body')
+                message = dict(body, **dict((PATH_FIELDS.get(name, name), value) for name, value in request.params.items()))
+                self.call_targets('request', version, handler.__name__, {'request': message})
                 answer = handler(version, request, body)
-                self.call_targets('response', version, handler.__name__)
+                self.call_targets('response', version, handler.__name__, {'request': message, 'response': answer})
                 return Response.json(answer)
             except ValueError:
                 return self.refusal(Refused(3, 'invalid character in request body'))
@@ -137,28 +182,170 @@ class ZitadelEmulator(Emulator):
         return guarded
 
     # -- executions on API calls ------------------------------------------------------------------
-    def call_targets(self, kind, version, handler_name):
+    def call_targets(self, kind, version, handler_name, messages):
         """What ZITADEL does around each API call: the request (before the call) or response (after it) execution of the
-        best-matching condition (the method, else its service, else all) calls its targets in order. A webhook or call
-        target whose endpoint does not answer fails the API call when it interrupts on error (the console shows
-        ``Errors.Execution.Failed``, zitadel#8177), and is skipped otherwise; async targets are never waited for.
-        A response execution fails the call after the handler has written: what it wrote stays (zitadel#8205)."""
+        best-matching condition (the method, else its service, else all) calls its targets in order, with the body
+        ZITADEL sends for that kind (fullMethod, instanceID, orgID, projectID, userID, request, and response after the
+        call). A webhook or call target that fails (no answer, a status outside 2xx, past its timeout) fails the API
+        call when it interrupts on error (the console shows ``Errors.Execution.Failed``, zitadel#8177), and is skipped
+        otherwise; async targets are never waited for. A response execution fails the call after the handler has
+        written: what it wrote stays (zitadel#8205)."""
         service = 'zitadel.action.%s.ActionService' % version
-        executions = self.state['executions']
-        for condition in ({kind: {'method': '/%s/%s' % (service, RPCS[handler_name])}}, {kind: {'service': service}}, {kind: {'all': True}}):
-            execution = executions.get(json.dumps(condition, sort_keys=True))
-            if execution is not None:
-                break
-        else:
+        method = '/%s/%s' % (service, RPCS[handler_name])
+        execution = self.execution_for(kind, ({'method': method}, {'service': service}, {'all': True}))
+        if execution is None:
             return
-        for target_id in execution['targets']:
-            target = self.state['targets'].get(target_id) or {}
-            waited = target.get('restWebhook') if 'restWebhook' in target else target.get('restCall')
-            if waited is None or target.get('endpoint') not in self.state.get('unreachable_endpoints', []):
+        content = dict({'fullMethod': method, 'instanceID': INSTANCE_ID, 'orgID': ORG_ID, 'userID': CALLER_ID}, **messages)
+        failure = self.call_execution(execution, kind, method, content)
+        if failure is not None:
+            raise Refused(13, failure)
+
+    def execution_for(self, kind, conditions):
+        for condition in conditions:
+            execution = self.state['executions'].get(json.dumps({kind: condition}, sort_keys=True))
+            if execution is not None:
+                return execution
+        return None
+
+    # -- events (emulator-only trigger) ------------------------------------------------------------
+    def raise_event(self, spec):
+        """An event stored in the instance, as POST /_emulator/event raises it: the event execution of the best-matching
+        condition (the event type, else its groups from the narrowest, else all) calls its targets with the body
+        ZITADEL's event worker sends (aggregateID ... event_payload). Answers the event's body and the calls made."""
+        if not isinstance(spec, dict) or not isinstance(spec.get('event_type'), str) or not spec['event_type']:
+            raise ValueError('expected {"event_type": "user.human.added", ...} (aggregateID, aggregateType, '
+                             'resourceOwner, userID, sequence, event_payload optional)')
+        event_type = spec['event_type']
+        parts = event_type.split('.')
+        groups = ['.'.join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        content = {
+            'aggregateID': str(spec.get('aggregateID', CALLER_ID)), 'aggregateType': spec.get('aggregateType', parts[0]),
+            'resourceOwner': spec.get('resourceOwner', ORG_ID), 'instanceID': INSTANCE_ID, 'version': spec.get('version', 'v2'),
+            'sequence': int(spec.get('sequence', 1)), 'event_type': event_type, 'created_at': now(),
+            'userID': str(spec.get('userID', CALLER_ID)), 'event_payload': spec.get('event_payload', {}),
+        }
+        with self.lock:
+            execution = self.execution_for('event', [{'event': event_type}] + [{'group': g} for g in groups] + [{'all': True}])
+        calls_before = len(self.calls)
+        if execution is not None:
+            self.call_execution(execution, 'event', event_type, content)
+        return {'event': content, 'calls': self.calls[calls_before:]}
+
+    def control(self, method, action, body):
+        if method == 'POST' and action == 'event':
+            try:
+                return Response.json(self.raise_event(json.loads(body.decode('utf-8') or 'null')))
+            except (ValueError, TypeError) as exc:
+                return Response.json({'error': str(exc)}, 400)
+        if method == 'GET' and action == 'calls':
+            return Response.json(list(self.calls))
+        return super(ZitadelEmulator, self).control(method, action, body)
+
+    # -- calling the targets -----------------------------------------------------------------------
+    def call_execution(self, execution, kind, name, content):
+        """Calls the execution's targets in order; the failure message of the first interrupting target that failed,
+        or None. Async targets are called in a thread nobody waits for. The calls are made without the lock when the
+        caller does not hold it (an event), so that a target may call the emulator back (its JWKS)."""
+        with self.lock:
+            targets = [self.state['targets'][t] for t in execution['targets'] if t in self.state['targets']]
+            calls = [(target, self.prepared_call(target, kind, name, content)) for target in targets]
+        for target, call in calls:
+            target_id = target['id']
+            if 'restAsync' in target:
+                threading.Thread(target=self.post, args=(call,), daemon=True).start()
                 continue
-            if waited.get('interruptOnError'):
-                raise Refused(13, 'Errors.Execution.Failed (EXEC-dra6yamk98): calling target %s: Post "%s": dial tcp: '
-                                  'connection refused' % (target_id, target['endpoint']))
+            error = self.post(call)
+            if error is not None and (target.get('restWebhook') or target.get('restCall') or {}).get('interruptOnError'):
+                return 'Errors.Execution.Failed (EXEC-dra6yamk98): calling target %s: %s' % (target_id, error)
+        return None
+
+    def prepared_call(self, target, kind, name, content):
+        """The call of one target as ZITADEL makes it: the body in the target's payload type, signed with its key."""
+        call = {'target_id': target['id'], 'endpoint': target['endpoint'], 'kind': kind, 'name': name,
+                'payload_type': target.get('payloadType', 'PAYLOAD_TYPE_JSON'), 'timeout': seconds(target.get('timeout', '10s')),
+                'content': content, 'error': None}
+        try:
+            call['body'] = self.encoded_body(target, content)
+        except Refused as refused:
+            call['body'], call['error'] = None, refused.message
+            return call
+        timestamp = int(time.time())
+        key = self.state.get('signing_keys', {}).get(target['id'], '').encode('utf-8')
+        digest = hmac.new(key, str(timestamp).encode('ascii') + b'.' + call['body'], hashlib.sha256).hexdigest()
+        call['headers'] = {'Content-Type': 'application/json', SIGNATURE_HEADER: 't=%d,v1=%s' % (timestamp, digest)}
+        return call
+
+    def encoded_body(self, target, content):
+        payload = json.dumps(content, separators=(',', ':')).encode('utf-8')
+        payload_type = target.get('payloadType', 'PAYLOAD_TYPE_JSON')
+        if payload_type in ('PAYLOAD_TYPE_JSON', 'PAYLOAD_TYPE_UNSPECIFIED'):
+            return payload
+        from jwcrypto import jwe, jwk, jws  # only the JWT and JWE payload types need it
+        token = jws.JWS(payload)
+        token.add_signature(self.web_key(), alg='RS256', protected={'alg': 'RS256', 'kid': WEB_KEY_ID, 'typ': 'JWT'})
+        signed = token.serialize(compact=True).encode('ascii')
+        if payload_type == 'PAYLOAD_TYPE_JWT':
+            return signed
+        active = [k for k in self.state['public_keys'].get(target['id'], []) if k['active']]
+        if not active:
+            raise Refused(9, 'Errors.Target.PublicKey.NoActive: the target has no active public key to encrypt to')
+        public = jwk.JWK.from_pem(base64.b64decode(active[0]['publicKey']))
+        header = {'alg': JWE_KEY_ALGORITHM[public['kty']], 'enc': 'A256GCM', 'kid': active[0]['keyId'], 'cty': 'JWT'}
+        envelope = jwe.JWE(signed, protected=header)
+        envelope.add_recipient(public)
+        return envelope.serialize(compact=True).encode('ascii')
+
+    def web_key(self):
+        from jwcrypto import jwk
+        if self.state.get('web_key') is None:
+            key = jwk.JWK.generate(kty='RSA', size=2048, kid=WEB_KEY_ID, use='sig', alg='RS256')
+            self.state['web_key'] = json.loads(key.export_private())
+        return jwk.JWK(**self.state['web_key'])
+
+    def jwks(self):
+        web_key = self.state.get('web_key')
+        public = dict((k, v) for k, v in (web_key or {}).items() if k in ('kty', 'kid', 'use', 'alg', 'n', 'e'))
+        return {'keys': [public] if public else []}
+
+    def post(self, call):
+        """POSTs one call and records it in self.calls; the error (None when the target answered 2xx)."""
+        started = time.time()
+        status = None
+        if call['error'] is None:
+            if call['endpoint'] in self.state.get('unreachable_endpoints', []):
+                call['error'] = 'Post "%s": dial tcp: connection refused' % call['endpoint']
+            elif urlsplit(call['endpoint']).hostname not in self.state.get('reachable_hosts', []):
+                status = 200  # a host the emulator does not reach out to: taken as answering
+            else:
+                status, call['error'] = self.send(call)
+        record = dict((k, v) for k, v in call.items() if k not in ('body', 'headers'))
+        record.update(status=status, seconds=round(time.time() - started, 3),
+                      signature=(call.get('headers') or {}).get(SIGNATURE_HEADER),
+                      body=call['body'].decode('ascii', 'replace') if call.get('body') else None)
+        self.calls.append(record)
+        return call['error']
+
+    @staticmethod
+    def send(call):
+        request = urllib.request.Request(call['endpoint'], data=call['body'], headers=call['headers'], method='POST')
+        try:
+            with urllib.request.urlopen(request, timeout=call['timeout'] or 0.001) as answer:  # noqa: S310 (loopback only)
+                answer.read()
+                return answer.status, None
+        except urllib.error.HTTPError as exc:
+            return exc.code, 'the target answered HTTP %d: %s' % (exc.code, exc.read().decode('utf-8', 'replace')[:200])
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, 'reason', exc)
+            return None, 'Post "%s": %s' % (call['endpoint'], 'context deadline exceeded' if 'timed out' in str(reason) else reason)
+
+    def handle(self, method, raw_path, headers, body):
+        if method == 'GET' and urlsplit(raw_path).path == JWKS_PATH:
+            # Served without the emulator's lock: a target verifying a JWT fetches the keys while the call that sent it
+            # holds the lock.
+            self.log.append({'method': method, 'path': JWKS_PATH, 'query': '', 'headers': dict(headers), 'body': '',
+                             'route': 'jwks', 'time': time.time(), 'status': 200})
+            return Response.json(self.jwks())
+        return super(ZitadelEmulator, self).handle(method, raw_path, headers, body)
 
     # -- validation --------------------------------------------------------------------------------
     @staticmethod
