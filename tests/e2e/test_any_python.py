@@ -107,6 +107,13 @@ def test_showcase_says_which_python_it_needs(tmp_path):
     assert not (tmp_path / 'cache').exists()
 
 
+def java17():
+    """Whether scripts/lib.sh's java_home finds a Java 17 (the rulebooks stage installs one with apt otherwise)."""
+    proc = subprocess.run(['bash', '-c', 'source scripts/lib.sh && java_home'], cwd=str(REPO_ROOT), capture_output=True, text=True,
+                          timeout=60, check=False)
+    return bool(proc.stdout.strip())
+
+
 def test_the_test_command_says_first_what_it_lacks(tmp_path):
     python = python311()
     if python is None:
@@ -118,13 +125,14 @@ def test_the_test_command_says_first_what_it_lacks(tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     # Python 3.11 (python3 here) is found; pandoc is missing because this PATH has neither it nor apt-get.
     lines = proc.stderr.splitlines()
-    assert lines[0] == 'scripts/test.sh sanity lint docs units core219 e2e: this machine lacks what these stages need:', proc.stderr
+    assert lines[0] == 'scripts/test.sh sanity lint docs units core219 e2e rulebooks: this machine lacks what these stages need:', proc.stderr
+    java = ['  - Java 17'] if not java17() else []
     assert [line.split(':')[0] for line in lines[1:-1]] == [
-        '  - Python 3.12 that can make a virtual environment', '  - git', '  - openssl', '  - pandoc'], proc.stderr
+        '  - Python 3.12 that can make a virtual environment', '  - git', '  - openssl'] + java + ['  - pandoc'], proc.stderr
     assert lines[-1].startswith('Nothing was run.'), proc.stderr
     assert proc.stdout == '' and not (tmp_path / 'cache').exists()
 
     # An unknown stage is refused before anything else.
     proc = subprocess.run([env['PATH'] + '/bash', str(REPO_ROOT / 'scripts' / 'test.sh'), 'unit'], cwd=str(tmp_path), env=env,
                           capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 2 and proc.stderr.startswith('unknown stage: unit (sanity lint docs units core219 e2e; opt-in: real-enms mutation)'), proc.stderr
+    assert proc.returncode == 2 and proc.stderr.startswith('unknown stage: unit (sanity lint docs units core219 e2e rulebooks; opt-in: real-enms mutation)'), proc.stderr

@@ -269,7 +269,10 @@ def test_showcase_runs_with_the_injected_environment(saymon, enms, omn, zitadel,
     assert omn.count(route='links_perform') >= 1 and omn.count(route='query') >= 1
     assert zitadel.count(route='v2 create_target') == 2 and zitadel.count(route='v2 set_execution') == 1
     for emulator in (saymon, enms, omn, zitadel):
-        refused = [entry for entry in emulator.requests() if entry.get('status') in (401, 403)]
+        # eNMS answers 403 to GET /rest/instance/<kind>/<name> for a name it does not know: the showcase's pool before
+        # its first write. Any other refusal would be a credential the injection got wrong.
+        refused = [entry for entry in emulator.requests() if entry.get('status') in (401, 403)
+                   and not (emulator is enms and entry['method'] == 'GET' and entry['path'].startswith('/rest/instance/'))]
         assert not refused, refused
     for secret in ('admin-pass', 'omn-token', 'admin-token'):
         assert secret not in result.output

@@ -66,6 +66,12 @@ SKIPPED = {
         'one more task for the AWX playbook above (indented to continue it); awx.awx.credential needs an AWX server',
     'docs/awx.md: The three job templates of a sliced change':
         'awx.awx.job_template and awx.awx.workflow_job_template need an AWX server; tasks to continue the playbook above',
+    'docs/eda.md: The EDA listener as a ZITADEL target':
+        'writes the signing key under /etc/eda on the host of ansible-rulebook; tests/e2e/test_rulebooks_zitadel.py makes '
+        'the same set-up (the target, the key in the file the source reads, the execution) against the emulator',
+    'docs/eda.md: - netops.bridge.zitadel_target_public_key:':
+        'needs the key pair the user makes (target-public.pem); tests/e2e/test_zitadel_calling.py registers a public key '
+        'and decrypts the JWE calls made to it',
     'docs/enms.md: eNMS devices':
         'awx.awx.inventory_source needs an AWX server and the awx.awx collection; the inventory file it names is the '
         'example before it, which test_the_inventory_example_lists_hosts runs',
@@ -102,15 +108,20 @@ class Example(object):
         self.key = '%s: %s' % (document, self.title)
 
     def kind(self):
-        """'playbook', 'tasks' or None (not a list of plays or tasks)."""
+        """'playbook', 'tasks', 'inventory', 'rulebook', 'data' (a mapping that shows what something holds, such as an
+        event: nothing to run) or None (not a list of plays or tasks)."""
         try:
             data = yaml.safe_load(textwrap.dedent(self.text))
         except yaml.YAMLError:
             return None
         if isinstance(data, dict) and data.get('plugin') == 'netops.bridge.enms':
             return 'inventory'
+        if isinstance(data, dict):
+            return 'data'
         if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
             return None
+        if all('sources' in item and 'rules' in item for item in data):
+            return 'rulebook'
         if all('hosts' in item or 'import_playbook' in item or 'ansible.builtin.import_playbook' in item for item in data):
             return 'playbook'
         if any('hosts' in item for item in data):
@@ -153,7 +164,8 @@ def yaml_examples():
 
 EXAMPLES = yaml_examples()
 RUNNABLE = [example for example in EXAMPLES if example.key not in SKIPPED]
-PLAYS = [example for example in RUNNABLE if example.kind() != 'inventory']
+PLAYS = [example for example in RUNNABLE if example.kind() not in ('inventory', 'rulebook', 'data')]
+RULEBOOKS = [example for example in RUNNABLE if example.kind() == 'rulebook']
 INVENTORIES = [example for example in RUNNABLE if example.kind() == 'inventory']
 
 
@@ -167,6 +179,19 @@ def test_every_yaml_example_is_run_or_skipped_with_a_reason():
     assert not stale, 'SKIPPED or CONTEXT name examples the documents no longer have: %s' % stale
     assert len(RUNNABLE) >= 20, [example.key for example in RUNNABLE]
     assert INVENTORIES, 'the docs show no inventory source file any more'
+
+
+@pytest.mark.parametrize('example', RULEBOOKS, ids=repr)
+def test_a_rulebook_example_names_event_sources_the_collection_has(example):
+    """ansible-rulebook runs in the rulebooks stage (tests/e2e/test_rulebooks_*.py); here each rulebook of the docs is
+    held to the sources the collection ships and to the shape ansible-rulebook reads."""
+    shipped = set(path.stem for path in (REPO_ROOT / 'extensions' / 'eda' / 'plugins' / 'event_source').glob('*.py'))
+    for ruleset in yaml.safe_load(textwrap.dedent(example.text)):
+        assert ruleset.get('hosts') and ruleset['rules'], ruleset
+        for source in ruleset['sources']:
+            names = [key for key in source if key.startswith('netops.bridge.')]
+            assert len(names) == 1 and names[0].split('.')[-1] in shipped, source
+        assert all(rule.get('condition') and (rule.get('action') or rule.get('actions')) for rule in ruleset['rules']), ruleset
 
 
 def snapshot(emulators):
