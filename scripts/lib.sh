@@ -238,7 +238,7 @@ java_home() {
   # The JAVA_HOME of a Java 17 runtime, or nothing: JAVA_HOME if it is one, else Debian's usual place.
   local candidate
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/java-17-openjdk-arm64 /usr/lib/jvm/java-17-openjdk; do
-    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    if [ -z "$candidate" ] || [ ! -x "$candidate/bin/java" ]; then continue; fi
     if [[ "$("$candidate/bin/java" -version 2>&1)" == *'version "17'* ]]; then
       echo "$candidate"; return 0
     fi

@@ -15,7 +15,9 @@ import pytest
 import requests
 
 from conftest import zitadel_env
-from test_rulebooks_enms import Rulebook, pytestmark, wait_for  # noqa: F401  (pytestmark: skipped where the runner is missing)
+from test_rulebooks_enms import Rulebook, wait_for, pytestmark as needs_the_rulebook_runner
+
+pytestmark = needs_the_rulebook_runner
 
 
 def free_port():

@@ -24,7 +24,7 @@ SECRETS = ('password', 'token', 'refresh_token', 'session_id')
 STATED = {'type': 'str', 'elements': None, 'required': False, 'default': None, 'choices': None, 'aliases': None}
 # The keys of an option AnsibleModule reads; it ignores any other, so a misspelt one would silently change nothing.
 SPEC_KEYS = set(STATED) | set(['no_log', 'options', 'fallback', 'apply_defaults', 'mutually_exclusive', 'required_one_of',
-                                'required_together', 'required_if', 'required_by'])
+                               'required_together', 'required_if', 'required_by'])
 
 
 class Declared(Exception):
