@@ -5,7 +5,6 @@
 from __future__ import absolute_import, division, print_function
 
 import asyncio
-import logging
 import os
 import sys
 from datetime import datetime, timedelta
@@ -25,8 +24,9 @@ _import_collection()
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth  # noqa: E402 pylint: disable=wrong-import-position
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient  # noqa: E402 pylint: disable=wrong-import-position
-from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402 pylint: disable=wrong-import-position
 from ansible_collections.netops.bridge.plugins.module_utils.enms import PLATFORM, EnmsApi, run_outcome  # noqa: E402 pylint: disable=wrong-import-position
+from ansible_collections.netops.bridge.plugins.plugin_utils._polling_source import (  # noqa: E402 pylint: disable=wrong-import-position
+    SettingsError, as_bool, merged_settings, poll_forever, require_numbers)
 
 
 DOCUMENTATION = r'''
@@ -110,8 +110,7 @@ EXAMPLES = r'''
           name: follow_up.yml
 '''
 
-logger = logging.getLogger(__name__)
-
+SOURCE = 'netops.bridge.enms_runs'
 RUNNING = 'Running'
 COLUMNS = ['runtime', 'name', 'service_name', 'status', 'success', 'duration', 'trigger', 'creator']
 PAGE_SIZE = 100
@@ -122,48 +121,17 @@ DEFAULTS = {'validate_certs': True, 'request_timeout': 30.0, 'interval': 10.0, '
             'since': None, 'ca_path': None}
 
 
-class SettingsError(ValueError):
-    pass
-
-
 def settings_from(args, environ=None):
     """The source's settings: its arguments, then the eNMS modules' environment variables, then the defaults."""
-    environ = os.environ if environ is None else environ
-    settings = dict(DEFAULTS)
-    for name, variable in ENVIRONMENT.items():
-        value = environ.get(variable, '')
-        if value.strip():
-            settings[name] = value
-    settings.update((name, value) for name, value in args.items() if value is not None and value != '')
-    unknown = sorted(set(args) - set(DEFAULTS) - set(ENVIRONMENT))
-    if unknown:
-        raise SettingsError('%s: not an option of netops.bridge.enms_runs' % ', '.join(unknown))
+    settings = merged_settings(SOURCE, args, environ, DEFAULTS, ENVIRONMENT)
     missing = [name for name in ('url', 'username', 'password') if not settings.get(name)]
     if missing:
         raise SettingsError('missing %s (the option or %s)' % (', '.join(missing), ', '.join(ENVIRONMENT[name] for name in missing)))
-    for name in ('request_timeout', 'interval', 'max_backoff', 'settle'):
-        try:
-            settings[name] = float(settings[name])
-        except (TypeError, ValueError):
-            raise SettingsError('%s must be a number, got %r' % (name, settings[name]))
-        lowest_ok = 0 if name == 'settle' else 1e-9
-        if not settings[name] >= lowest_ok:
-            raise SettingsError('%s must be %s, got %r' % (name, 'at least 0' if name == 'settle' else 'greater than 0', settings[name]))
+    require_numbers(settings, ('request_timeout', 'interval', 'max_backoff', 'settle'), at_least_zero=('settle',))
     settings['validate_certs'] = as_bool('validate_certs', settings['validate_certs'])
     if settings['since'] is not None:
         parse_runtime(settings['since'], 'since')
     return settings
-
-
-def as_bool(name, value):
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ('1', 'true', 'yes', 'on', 'y', 't'):
-        return True
-    if text in ('0', 'false', 'no', 'off', 'n', 'f'):
-        return False
-    raise SettingsError('%s must be true or false, got %r' % (name, value))
 
 
 def parse_runtime(text, what='runtime'):
@@ -268,23 +236,7 @@ async def main(queue, args):
     settings = settings_from(args)
     api = build_api(settings)
     watcher = RunWatcher(api, since=settings['since'], settle=settings['settle'])
-    failures = 0
-    try:
-        while True:
-            try:
-                events = await asyncio.to_thread(watcher.poll)
-            except ApiError as exc:
-                failures += 1
-                delay = min(settings['interval'] * 2 ** failures, settings['max_backoff'])
-                logger.warning('netops.bridge.enms_runs: %s; polling again in %.0f s', exc.message, delay)
-                await asyncio.sleep(delay)
-                continue
-            failures = 0
-            for event in events:
-                await queue.put(event)
-            await asyncio.sleep(settings['interval'])
-    finally:
-        api.client.close()
+    await poll_forever(SOURCE, queue, watcher.poll, settings, api.client)
 
 
 if __name__ == '__main__':

@@ -105,7 +105,6 @@ EXAMPLES = r'''
 # Imports come after the documentation, and the collection's after the path bootstrap.
 # pylint: disable=wrong-import-position
 import asyncio
-import logging
 import os
 import sys
 import time
@@ -130,9 +129,10 @@ from ansible_collections.netops.bridge.plugins.module_utils._client import ApiCl
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402
 from ansible_collections.netops.bridge.plugins.module_utils.saymon import (  # noqa: E402
     PLATFORM, SaymonApi, entity_display_name, history_state_id, saymon_error_detail, time_ms)
+from ansible_collections.netops.bridge.plugins.plugin_utils._polling_source import (  # noqa: E402
+    SettingsError, as_bool, merged_settings, poll_forever, require_numbers)
 
-logger = logging.getLogger(__name__)
-
+SOURCE = 'netops.bridge.saymon_states'
 PAGE_SIZE = 100
 # The log's entityType, as SAYMON's entity types number them.
 ENTITY_KINDS = {'1': 'object', '2': 'link'}
@@ -143,38 +143,19 @@ DEFAULTS = {'validate_certs': True, 'request_timeout': 30.0, 'interval': 10.0, '
             'ca_path': None, 'username': None, 'password': None, 'session_id': None, 'objects': [], 'links': [], 'states': []}
 
 
-class SettingsError(ValueError):
-    pass
-
-
 def now_ms():
     return int(time.time() * 1000)
 
 
 def settings_from(args, environ=None, clock=None):
     """The source's settings: its arguments, then the SAYMON modules' environment variables, then the defaults."""
-    environ = os.environ if environ is None else environ
-    settings = dict(DEFAULTS)
-    for name, variable in ENVIRONMENT.items():
-        value = environ.get(variable, '')
-        if value.strip():
-            settings[name] = value
-    settings.update((name, value) for name, value in args.items() if value is not None and value != '')
-    unknown = sorted(set(args) - set(DEFAULTS) - set(ENVIRONMENT))
-    if unknown:
-        raise SettingsError('%s: not an option of netops.bridge.saymon_states' % ', '.join(unknown))
+    settings = merged_settings(SOURCE, args, environ, DEFAULTS, ENVIRONMENT)
     if not settings.get('url'):
         raise SettingsError('missing url (the option or SAYMON_URL)')
     if not settings.get('session_id') and not (settings.get('username') and settings.get('password')):
         raise SettingsError('SAYMON credentials are missing: set session_id, or username and password '
                             '(options or SAYMON_SESSION_ID, SAYMON_USERNAME, SAYMON_PASSWORD)')
-    for name in ('request_timeout', 'interval', 'max_backoff'):
-        try:
-            settings[name] = float(settings[name])
-        except (TypeError, ValueError):
-            raise SettingsError('%s must be a number, got %r' % (name, settings[name]))
-        if not settings[name] > 0:
-            raise SettingsError('%s must be greater than 0, got %r' % (name, settings[name]))
+    require_numbers(settings, ('request_timeout', 'interval', 'max_backoff'))
     settings['validate_certs'] = as_bool('validate_certs', settings['validate_certs'])
     for name in ('objects', 'links', 'states'):
         settings[name] = as_list(name, settings[name])
@@ -184,17 +165,6 @@ def settings_from(args, environ=None, clock=None):
         except ValueError as exc:
             raise SettingsError('since: %s' % exc)
     return settings
-
-
-def as_bool(name, value):
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ('1', 'true', 'yes', 'on', 'y', 't'):
-        return True
-    if text in ('0', 'false', 'no', 'off', 'n', 'f'):
-        return False
-    raise SettingsError('%s must be true or false, got %r' % (name, value))
 
 
 def as_list(name, value):
@@ -356,23 +326,7 @@ async def main(queue, args):
     api = build_api(settings)
     watcher = StateWatcher(api, since=settings['since'], objects=settings['objects'], links=settings['links'],
                            states=settings['states'])
-    failures = 0
-    try:
-        while True:
-            try:
-                events = await asyncio.to_thread(watcher.poll)
-            except ApiError as exc:
-                failures += 1
-                delay = min(settings['interval'] * 2 ** failures, settings['max_backoff'])
-                logger.warning('netops.bridge.saymon_states: %s; polling again in %.0f s', exc.message, delay)
-                await asyncio.sleep(delay)
-                continue
-            failures = 0
-            for event in events:
-                await queue.put(event)
-            await asyncio.sleep(settings['interval'])
-    finally:
-        api.client.close()
+    await poll_forever(SOURCE, queue, watcher.poll, settings, api.client)
 
 
 if __name__ == '__main__':
