@@ -403,7 +403,7 @@ class MalformedHeaderServer(object):
 
         self.server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True).start()
         self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
         return self
 

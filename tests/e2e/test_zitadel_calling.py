@@ -55,7 +55,7 @@ class Listener(object):
 
         self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.01}, daemon=True).start()
         self.url = 'http://127.0.0.1:%d/zitadel/calls' % self.server.server_address[1]
 
     def wait_for(self, count, timeout=10):

@@ -73,7 +73,7 @@ class ScriptedServer(object):
             context.load_cert_chain(*tls)
             self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         # A short poll interval: stopping the server (after every test) waits for one.
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.05})
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={'poll_interval': 0.01})
         self.thread.daemon = True
 
     @property

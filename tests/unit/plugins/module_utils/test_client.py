@@ -168,7 +168,7 @@ def test_tls_failure_is_explained(tmp_path):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={'poll_interval': 0.01})
     thread.daemon = True
     thread.start()
     try:
