@@ -6,4 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.netops.bridge.plugins.plugin_utils._action import ActionModule  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.netops.bridge.plugins.plugin_utils._action import action_for
+
+ActionModule = action_for('enms_result_info')

@@ -43,4 +43,16 @@ def action_class():
     return ModuleInWorker
 
 
+def action_for(module_name):
+    """The action of the netops.bridge module ``module_name``. The strategy imports an action plugin in the controller
+    process before it forks workers for its tasks: what the runner prepares here, every worker inherits."""
+    action = action_class()
+    try:
+        from ansible_collections.netops.bridge.plugins.plugin_utils._in_worker import prepare_in_controller
+    except Exception:  # pylint: disable=broad-except
+        return action  # core's normal action: a module process prepares itself
+    prepare_in_controller(module_name)
+    return action
+
+
 ActionModule = action_class()

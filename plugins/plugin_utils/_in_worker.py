@@ -30,6 +30,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import contextlib
+import functools
 import importlib
 import io
 import json
@@ -68,10 +69,14 @@ try:  # ansible-core 2.21 and later finish a module's result with the object _pa
     from ansible._internal._task import UnifiedTaskResult
 except ImportError:
     UnifiedTaskResult = None
+try:
+    from ansible.module_utils.common.json import get_module_decoder
+except ImportError:
+    get_module_decoder = None
 
-# Importing them here puts them into the controller process when the strategy first loads one of our actions, so
-# that every forked worker has them: a module process imports requests anew every time.
-from ansible_collections.netops.bridge.plugins.module_utils import enms, omn, saymon, zitadel  # noqa: F401 pylint: disable=unused-import
+# Imported in the controller process when the strategy first loads one of our actions, so that every forked worker
+# has it (and requests with it): a module process imports them anew every time. The module of each action, with its
+# platform's module_utils, comes with prepare_in_controller(); the other platforms' are never imported for nothing.
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
 
 display = Display()
@@ -132,14 +137,50 @@ def missing_core_hooks():
     return [hook for hook in core_hooks() if not has_hook(hook)]
 
 
+def prepare_in_controller(module_name):
+    """Does once, in the controller process that forks the workers, what every worker of this module's tasks would
+    otherwise do again (measured in docs/benchmark.md): import the module (the collection loader compiles it from
+    source, about 1-2 ms a fork), import core's module-side serialization profiles, and fill core's per-process cache
+    of the module result's fields. The action plugin calls it when the strategy loads it, which happens only in a play
+    with a task of this module. Each part only warms what the worker would compute the same way; if one fails, the
+    worker does it again and reports it there."""
+    for prepare in (lambda: ModuleInWorker._import_module(module_name), _serialization_profiles, _module_result_fields):
+        try:
+            prepare()
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+def _serialization_profiles():
+    if HAS_PROFILES:
+        get_module_encoder(SERIALIZATION_PROFILE, Direction.CONTROLLER_TO_MODULE)
+        get_module_encoder(SERIALIZATION_PROFILE, Direction.MODULE_TO_CONTROLLER)  # what the module's exit_json uses
+        if get_module_decoder is not None:
+            get_module_decoder(SERIALIZATION_PROFILE, Direction.MODULE_TO_CONTROLLER)
+
+
+def _module_result_fields():
+    # ansible-core 2.21 builds this mapping with typing.get_type_hints (about 3 ms) once per process, for module results.
+    mapping = getattr(UnifiedTaskResult, 'get_result_key_to_resolved_field_mapping', None)
+    if mapping is not None:
+        mapping(source_is_module=True)  # as core calls it: functools.cache keys on the keyword
+
+
 def same_interpreter(interpreter, controller):
     """Whether ``interpreter`` is the controller's Python: the same bin directory and the same real file, so that
     ``venv/bin/python`` and ``venv/bin/python3`` are one, but another venv made from the same base Python (whose
     ``python`` resolves to the same file) is not: its bin directory decides its site-packages."""
+    return _same_interpreter(interpreter, controller, os.environ.get('PATH'))
+
+
+# Asked again for every item of a loop, in the one worker of the task (the controller never asks): the answer for the
+# same names and PATH is the same for the life of that worker, which ends with the task.
+@functools.lru_cache(maxsize=32)
+def _same_interpreter(interpreter, controller, search_path):
     if not interpreter or not controller:
         return False
     if not os.path.isabs(interpreter):
-        interpreter = shutil.which(interpreter)
+        interpreter = shutil.which(interpreter, path=search_path)
         if not interpreter:
             return False
 
@@ -348,8 +389,9 @@ def logging_of_a_module_process():
     logger of the controller; what urllib3 and the like log inside ``main()`` (URLs with a no_log session ID in them)
     must not reach it. What is logged with no handler left goes to the captured stderr, as in a module process."""
     manager = logging.Logger.manager
-    loggers = [logging.root] + [logger for logger in list(manager.loggerDict.values()) if isinstance(logger, logging.Logger)]
-    saved = [(logger, list(logger.handlers)) for logger in loggers]
+    # Only the loggers that have handlers are changed and restored: a worker knows a few hundred loggers, most bare.
+    loggers = [logging.root] + [logger for logger in list(manager.loggerDict.values()) if isinstance(logger, logging.Logger) and logger.handlers]
+    saved = [(logger, logger.handlers) for logger in loggers]
     root_level = logging.root.level
     try:
         for logger, handlers in saved:
@@ -359,10 +401,9 @@ def logging_of_a_module_process():
         yield
     finally:
         logging.root.setLevel(root_level)
-        known = set(id(logger) for logger in loggers)
         for logger in list(manager.loggerDict.values()):
-            # A logger the module created: whatever it attached writes to the run's stderr, which is gone.
-            if isinstance(logger, logging.Logger) and id(logger) not in known:
+            # A logger that had no handler: whatever the module attached writes to the run's stderr, which is gone.
+            if isinstance(logger, logging.Logger) and logger.handlers:
                 logger.handlers = [handler for handler in logger.handlers if isinstance(handler, logging.NullHandler)]
         for logger, handlers in saved:
             logger.handlers = handlers
