@@ -193,6 +193,18 @@ class Bench(object):
             raise RuntimeError('ansible-inventory failed (rc=%s):\n%s' % (proc.returncode, (proc.stdout + proc.stderr)[-4000:]))
         return wall, sorted(json.loads(proc.stdout)['_meta']['hostvars'])
 
+    def inventory_parts(self, config):
+        """The parse of an inventory source, in parts (tests/perf/inventory_parts.py): seconds of the whole parse, of the
+        plugin's requests, of ansible-core's inventory calls, and of the plugin's own work."""
+        self.runs += 1
+        path = self.work / ('parts-%d.enms.yml' % self.runs)
+        path.write_text(config)
+        proc = subprocess.run([sys.executable, str(REPO / 'tests' / 'perf' / 'inventory_parts.py'), str(path)], env=self.env,
+                              cwd=str(self.work), capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError('inventory_parts.py failed (rc=%s):\n%s' % (proc.returncode, (proc.stdout + proc.stderr)[-4000:]))
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
     def write_vars(self, data):
         path = self.work / ('vars-%d.json' % self.runs)
         path.write_text(json.dumps(data))
@@ -544,9 +556,11 @@ def inventory(bench, devices=10000):
             before = len(enms.requests())
             seconds, hosts = bench.inventory(ENMS_INVENTORY % enms.url + options)
             sent = enms.requests()[before:]
+            parts = bench.inventory_parts(ENMS_INVENTORY % enms.url + options)
             rows.append({'server': 'emulator', 'ansible_core': ansible_core_version(), 'config': label, 'seconds': seconds,
                          'hosts': len(hosts), 'expected_hosts': expected_hosts, 'requests': len(sent),
-                         'expected_requests': expected_requests, 'sent': ['%s %s' % (entry['method'], entry['path']) for entry in sent]})
+                         'expected_requests': expected_requests, 'sent': ['%s %s' % (entry['method'], entry['path']) for entry in sent],
+                         'parts': parts})
     return {'devices': devices, 'rows': rows, 'by_hand': [RECORDED_REAL_ENMS]}
 
 
@@ -640,6 +654,47 @@ def phases(bench, tasks=30, loop=100, repeats=3):
     for key, runs in samples.items():
         medians['%s/%s' % key] = dict((part, statistics.median(run[part] for run in runs)) for part in runs[0])
     return {'tasks': tasks, 'loop': loop, 'repeats': repeats, 'medians': medians}
+
+
+# The real eNMS of scripts/real-enms.sh, for the figures that need one (enms_deletes): not run without these variables.
+REAL_ENMS_VARIABLES = ('ENMS_REAL_URL', 'ENMS_REAL_USERNAME', 'ENMS_REAL_PASSWORD')
+
+
+def enms_deletes(bench, count=48, concurrencies=(1, 2, 4, 8, 16), repeats=2):
+    """Deletes on a real eNMS, several at a time as enms_device and enms_pool send them (EnmsApi.delete_instance from a
+    thread pool): seconds for ``count`` deletes at each concurrency, interleaved ``repeats`` times, and every error."""
+    if not all(os.environ.get(name) for name in REAL_ENMS_VARIABLES):
+        return {'skipped': 'set %s (bash scripts/real-enms.sh start PATH_TO_ENMS_CHECKOUT prints them)' % ', '.join(REAL_ENMS_VARIABLES)}
+    sys.path.insert(0, str(bench.work / 'collections'))
+    # pylint: disable=import-outside-toplevel
+    from concurrent.futures import ThreadPoolExecutor
+    from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
+    from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient
+    from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+    from ansible_collections.netops.bridge.plugins.module_utils.enms import DELETE_CONCURRENCY, EnmsApi
+    client = ApiClient('eNMS', os.environ['ENMS_REAL_URL'], BasicAuth(os.environ['ENMS_REAL_USERNAME'], os.environ['ENMS_REAL_PASSWORD']),
+                       timeout=120)
+    api = EnmsApi(client=client)
+    runs = {}
+    for repeat in range(repeats):
+        for concurrency in concurrencies:
+            names = ['nbbench-delete-%d-%d-%03d' % (concurrency, repeat, number) for number in range(count)]
+            client.request('POST', '/rest/instance/device', json_body=[{'name': name} for name in names])
+            errors = []
+
+            def delete(name):
+                try:
+                    api.delete_instance('device', name)
+                except ApiError as exc:
+                    errors.append(str(exc)[:200])
+            started = time.monotonic()
+            with ThreadPoolExecutor(max_workers=concurrency) as workers:
+                list(workers.map(delete, names))
+            seconds = time.monotonic() - started
+            left = api.search('device', ['name'], {'name': '^nbbench-delete-%d-%d-' % (concurrency, repeat), 'name_filter': 'regex'})
+            runs.setdefault(concurrency, []).append({'seconds': seconds, 'errors': errors, 'left': len(left)})
+    return {'count': count, 'repeats': repeats, 'runs': runs, 'module_concurrency': DELETE_CONCURRENCY,
+            'server': os.environ['ENMS_REAL_URL']}
 
 
 # Section 10's latency rows need ansible-rulebook on Java, which this harness does not run: kept as they were measured.
@@ -786,6 +841,8 @@ def report(results, quick=False):
         lines += eda_report(results['eda'])
     if 'phases' in results:
         lines += phases_report(results['phases'])
+    if 'enms_deletes' in results:
+        lines += enms_deletes_report(results['enms_deletes'])
     lines += ['## Reading the figures', '',
               '- The default path: on the controller\'s `local` connection (`localhost`, `delegate_to: localhost`, an AWX '
               'execution environment) the collection\'s action plugin runs the module\'s `main()` in the worker process that '
@@ -903,6 +960,34 @@ def phases_report(r):
     return lines
 
 
+def enms_deletes_report(r):
+    lines = ['## 12. eNMS deletes, several at a time, on a real eNMS 4.6', '']
+    if 'skipped' in r:
+        return lines + ['Not measured in this run: %s.' % r['skipped'], '']
+    lines += ['%d `DELETE /rest/instance/device/<name>` per run, sent as `enms_device` and `enms_pool` send them (one '
+              '`EnmsApi.delete_instance` per device from a thread pool of the size shown), after one `POST` that creates '
+              'them; the sizes interleaved, %d runs each; the eNMS of `scripts/real-enms.sh` (Flask development server, '
+              'SQLite). Each request pays eNMS\'s argon2 password check (eNMS 4.6 authenticates REST calls with HTTP Basic '
+              'only).' % (r['count'], r['repeats']), '',
+              '| at a time | seconds (each run) | median s | per delete (ms) | errors | devices left |', '|---|---|---|---|---|---|']
+    medians = {}
+    for concurrency, runs in sorted(r['runs'].items(), key=lambda item: int(item[0])):
+        median = statistics.median(run['seconds'] for run in runs)
+        medians[int(concurrency)] = median
+        errors = sum(len(run['errors']) for run in runs)
+        lines.append('| %s | %s | %.2f | %.0f | %d | %d |' % (concurrency, ', '.join('%.2f' % run['seconds'] for run in runs), median,
+                                                             1000 * median / r['count'], errors, sum(run['left'] for run in runs)))
+    clean = [concurrency for concurrency, runs in r['runs'].items()
+             if not any(run['errors'] or run['left'] for run in runs)]
+    best = min((int(c) for c in clean), key=lambda c: medians[c]) if clean else None
+    lines += ['', '- every delete confirmed and no device left at every size: %s' % verdict(len(clean) == len(r['runs']))]
+    if best is not None:
+        lines.append('- fastest without errors: %d at a time (%.2f s); the modules send %d at a time (%.2f s, %.2fx the fastest)'
+                     % (best, medians[best], r['module_concurrency'], medians.get(r['module_concurrency'], float('nan')),
+                        medians.get(r['module_concurrency'], float('nan')) / medians[best]))
+    return lines + ['']
+
+
 def inventory_report(r):
     lines = ['## 8. Inventory: `ansible-inventory --list` with the `netops.bridge.enms` plugin', '',
              'Wall time of the whole `ansible-inventory -i bench.enms.yml --list` command (its start included), requests '
@@ -919,6 +1004,16 @@ def inventory_report(r):
                         ', '.join('%.2f' % value for value in row['seconds']), row['requests']))
     hosts_ok = all(row['hosts'] == row['expected_hosts'] for row in r['rows'])
     requests_ok = all(row['requests'] == row['expected_requests'] for row in r['rows'])
+    lines += ['', 'Where the time goes (a second run of each source, parsed as ansible-inventory parses it, with timers: '
+              '`tests/perf/inventory_parts.py`); ansible-inventory\'s own is the whole command less the parse: its start, '
+              'the `--list` structure of every host\'s variables and its JSON output.', '',
+              '| configuration | whole command s | parse s | the plugin\'s requests (eNMS answering) s | ansible-core\'s inventory calls '
+              '(add_host, set_variable, ...) s | the plugin\'s own work s | ansible-inventory\'s own (whole - parse) s |',
+              '|---|---|---|---|---|---|---|']
+    for row in r['rows']:
+        parts = row['parts']
+        lines.append('| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (row['config'], row['seconds'], parts['parse'], parts['fetch'],
+                                                                         parts['core'], parts['plugin'], row['seconds'] - parts['parse']))
     lines += ['', 'The devices were made with `emulators.enms.seed_devices(state, %d, pool=\'Bench\')` (with the emulator\'s '
               'three devices in two pools), and on the real eNMS with one `POST /rest/instance/device` with a list of 1,000 '
               'devices (1.4 s) and one pool, deleted afterwards. The devices are read as `enms_device_info` reads them: one search '
@@ -945,13 +1040,14 @@ def devices_report(r):
     return lines
 
 
-FIGURES = ('per_task', 'requests', 'batch', 'sessions', 'waiting', 'scale', 'memory', 'inventory', 'devices', 'eda', 'phases')
+FIGURES = ('per_task', 'requests', 'batch', 'sessions', 'waiting', 'scale', 'memory', 'inventory', 'devices', 'eda', 'phases',
+           'enms_deletes')
 # Sizes small enough to run every code path of every figure in a few minutes (--quick): a check of the harness
 # itself, on a machine that cannot spare the quarter of an hour of the real sizes. Its figures are not to be read.
 QUICK_SIZES = {'per_task': {'tasks': 3, 'loop': 5}, 'batch': {'count': 10}, 'sessions': {'count': 3},
                'waiting': {'delays': (0, 1)}, 'scale': {'hosts': 6, 'forks': (2, 4)}, 'memory': {'sizes': (100, 200, 400)},
                'inventory': {'devices': 200}, 'devices': {'count': 20, 'uri_count': 5}, 'eda': {'calls': 200},
-               'phases': {'tasks': 3, 'loop': 5, 'repeats': 1}}
+               'phases': {'tasks': 3, 'loop': 5, 'repeats': 1}, 'enms_deletes': {'count': 4, 'concurrencies': (1, 4), 'repeats': 1}}
 
 
 def main():
@@ -976,7 +1072,8 @@ def main():
                  'inventory': lambda: inventory(bench, **sizes.get('inventory', {})),
                  'devices': lambda: device_declaration(bench, **sizes.get('devices', {})),
                  'eda': lambda: eda(bench, **sizes.get('eda', {})),
-                 'phases': lambda: phases(bench, **sizes.get('phases', {}))}
+                 'phases': lambda: phases(bench, **sizes.get('phases', {})),
+                 'enms_deletes': lambda: enms_deletes(bench, **sizes.get('enms_deletes', {}))}
         for name in FIGURES:
             if name in wanted:
                 started = time.monotonic()
