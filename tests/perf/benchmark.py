@@ -847,12 +847,23 @@ def report(results, quick=False):
               '- The default path: on the controller\'s `local` connection (`localhost`, `delegate_to: localhost`, an AWX '
               'execution environment) the collection\'s action plugin runs the module\'s `main()` in the worker process that '
               'Ansible forked for the task. No module process is forked, no AnsiballZ payload is built and written, no new '
-              'Python starts and imports `ansible.module_utils.basic`, and `requests` and the collection\'s module_utils are '
-              'already imported: the strategy loads the action plugin in the controller process (to read its class) before the '
-              'workers fork, and the plugin\'s imports come with it, so every worker inherits them. What is left per task is '
-              'the worker fork, the task\'s templating and callbacks, and the HTTP round trip; the items of a loop run in the '
-              'task\'s one worker, so a loop pays the fork once, which is why its ratio to `ping` is far below that of '
-              'separate tasks. `ping` and `uri` still start a module process for every task and every item.',
+              'Python starts and imports `ansible.module_utils.basic`. The strategy loads each action plugin in the controller '
+              'process (to read its class) before the workers fork, and the action prepares there, once, what every worker '
+              'would do again: it imports its module with that platform\'s module_utils and `requests` (about 70 ms, once per '
+              'playbook: `requests` about 45 ms, the collection\'s files the rest, which the collection loader compiles from '
+              'source), core\'s module-side serialization profiles, and core\'s map of a module result\'s fields; every worker '
+              'inherits them. What is left per task is the worker fork, the task\'s templating and callbacks, and the '
+              'module\'s own work; the items of a loop run in the task\'s one worker, so a loop pays the fork once. `ping` and '
+              '`uri` still start a module process for every task and every item.',
+              '- The floor, `ansible.builtin.debug`: its action never leaves the controller process, so a task of ours costs '
+              'above it exactly what it does that debug does not (section 11): the module\'s `main()` (building an '
+              '`AnsibleModule`, which validates the arguments and logs the invocation to syslog as in a module process, a '
+              '`requests` session, the HTTP round trip with the server\'s answer, `exit_json`), the in-worker run around it '
+              '(the checks, the arguments serialized and the result parsed as for a module process, the process state set and '
+              'restored), and in the controller a larger result to queue and print plus the one-time preparation above, '
+              'spread over the play\'s tasks. The HTTP round trip alone is of the order of debug\'s whole cost per loop item, '
+              'so a loop item cannot come within 1.3x of debug while it makes a request; a first task in a fresh worker pays '
+              'more for the same work than a later loop item (the fork\'s copy-on-write pages, caches filled in the worker).',
               '- The module path (`netops_bridge_execution: module`, or `NETOPS_BRIDGE_EXECUTION=module`) is the fallback the '
               'action takes by itself when the task does not run on the controller\'s local connection, is async, uses become, '
               'or the controller\'s Python cannot import the module\'s requirements. Its cost is what every module task pays: a '
@@ -869,7 +880,14 @@ def report(results, quick=False):
               '- Batch and memory: one read and one write whatever the number of links; the module keeps one XML document '
               'and one index of the project links in memory, so its peak grows with the batch but stays far under 100 MiB.',
               '- Inventory: one search per 1,000 devices; the time is mostly ansible-inventory\'s own work on the hosts '
-              '(the plugin runs in the ansible-inventory process, so it has no module path).',
+              '(the plugin runs in the ansible-inventory process, so it has no module path). On ansible-core 2.19 and later '
+              'the plugin does not walk every value again to mark it untrusted (core already trusts no text a plugin sets), '
+              'and it merges a host\'s variables only when `compose`, `groups` or `keyed_groups` use them.',
+              '- eNMS deletes: eNMS 4.6\'s REST API deletes one instance per request (`DELETE /rest/instance/<type>/<name>`) '
+              'and checks the password of every request. Its web UI has a bulk deletion (`POST /bulk_deletion/<table>`), '
+              'which deletes whatever the table\'s filter matches (eNMS\'s search, a substring by default) and needs a '
+              'browser session, not the REST API\'s Basic authentication: the modules do not use it, since a delete must be '
+              'scoped exactly by name.',
               '']
     return '\n'.join(lines)
 
