@@ -142,8 +142,8 @@ def prepare_in_controller(module_name):
     otherwise do again (measured in docs/benchmark.md): import the module (the collection loader compiles it from
     source, about 1-2 ms a fork), import core's module-side serialization profiles, fill core's per-process cache
     of the module result's fields, and resolve the controller's own interpreter (a task pinned to it asks again). The
-    action plugin calls it when the strategy loads it, which happens only in a play with a task of this module. Each part only warms what the worker would compute the same way; if one fails, the
-    worker does it again and reports it there."""
+    action plugin calls it when the strategy loads it, which happens only in a play with a task of this module. Each
+    part only warms what the worker would compute the same way; if one fails, the worker does it again and reports it."""
     for prepare in (lambda: ModuleInWorker._import_module(module_name), _serialization_profiles, _module_result_fields,
                     lambda: same_interpreter(sys.executable, sys.executable)):
         try:
