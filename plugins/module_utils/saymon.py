@@ -106,18 +106,27 @@ class SaymonModule(PlatformModule):
 
     def default_auth(self):
         """Session cookie when a session ID is given, HTTP Basic otherwise."""
-        if self.params.get('session_id') and not self.session_placeholder:
-            return CookieSessionAuth('sid', self.params['session_id'])
-        if self.params.get('username') and self.params.get('password'):
-            return BasicAuth(self.params['username'], self.params['password'])
-        return NoAuth()
+        return saymon_auth(self.params, session_usable=not self.session_placeholder)
 
     def build_client(self):
-        client = ApiClient(PLATFORM, self.params['url'], self.default_auth(),
-                           validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
-                           timeout=self.params['request_timeout'], error_detail=saymon_error_detail)
-        client.extra_secrets = [self.params.get('password'), self.params.get('session_id')]
-        return client
+        return saymon_client(self.params, self.default_auth())
+
+
+def saymon_auth(params, session_usable=True):
+    """How a request proves who it is: the session cookie when a (usable) session ID is given, HTTP Basic otherwise."""
+    if params.get('session_id') and session_usable:
+        return CookieSessionAuth('sid', params['session_id'])
+    if params.get('username') and params.get('password'):
+        return BasicAuth(params['username'], params['password'])
+    return NoAuth()
+
+
+def saymon_client(params, auth):
+    """The SAYMON client for the connection options in ``params`` (a module's, or an event source's settings)."""
+    client = ApiClient(PLATFORM, params['url'], auth, validate_certs=params['validate_certs'], ca_path=params['ca_path'],
+                       timeout=params['request_timeout'], error_detail=saymon_error_detail)
+    client.extra_secrets = [params.get('password'), params.get('session_id')]
+    return client
 
 
 class SaymonApi(object):

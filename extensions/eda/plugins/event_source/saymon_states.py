@@ -124,11 +124,9 @@ def _import_collection():
 
 _import_collection()
 
-from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth, CookieSessionAuth  # noqa: E402
-from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient  # noqa: E402
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError  # noqa: E402
 from ansible_collections.netops.bridge.plugins.module_utils.saymon import (  # noqa: E402
-    PLATFORM, SaymonApi, entity_display_name, history_state_id, saymon_error_detail, time_ms)
+    SaymonApi, entity_display_name, history_state_id, saymon_auth, saymon_client, time_ms)
 from ansible_collections.netops.bridge.plugins.plugin_utils._polling_source import (  # noqa: E402
     SettingsError, as_bool, merged_settings, poll_forever, require_numbers)
 
@@ -309,13 +307,7 @@ class StateWatcher(object):
 
 
 def build_api(settings):
-    if settings.get('session_id'):
-        auth = CookieSessionAuth('sid', settings['session_id'])
-    else:
-        auth = BasicAuth(settings['username'], settings['password'])
-    client = ApiClient(PLATFORM, settings['url'], auth, validate_certs=settings['validate_certs'], ca_path=settings['ca_path'],
-                       timeout=settings['request_timeout'], error_detail=saymon_error_detail)
-    client.extra_secrets = [settings.get('password'), settings.get('session_id')]
+    client = saymon_client(settings, saymon_auth(settings))
     # SaymonApi reads its client from a module; the source has none, only the client.
     return SaymonApi(types.SimpleNamespace(client=client))
 
