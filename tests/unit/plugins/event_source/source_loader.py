@@ -16,3 +16,11 @@ def load_source(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class ClosableClient(object):
+    """What a polling source's API stands on, for a scripted server: only whether the source closed it."""
+    closed = False
+
+    def close(self):
+        self.closed = True

@@ -7,35 +7,18 @@ tests/e2e/test_enms_runs_source.py, on the emulator and a real eNMS)."""
 from __future__ import absolute_import, division, print_function
 
 import asyncio
-import importlib.util
-import os
 
 import pytest
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 
-SOURCE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'extensions', 'eda', 'plugins', 'event_source', 'enms_runs.py')
+from .source_loader import ClosableClient, load_source
 
-
-def load_source():
-    spec = importlib.util.spec_from_file_location('netops_enms_runs', SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-enms_runs = load_source()
+enms_runs = load_source('enms_runs')
 
 
 def stamp(second, micro=0):
     return '2026-12-07 10:00:%02d.%06d' % (second, micro)
-
-
-class Client(object):
-    closed = False
-
-    def close(self):
-        self.closed = True
 
 
 class ScriptedEnms(object):
@@ -43,7 +26,7 @@ class ScriptedEnms(object):
 
     def __init__(self):
         self.runs = {}
-        self.client = Client()
+        self.client = ClosableClient()
         self.fail_results = 0
         self.fail_searches = 0
         self.result_reads = []

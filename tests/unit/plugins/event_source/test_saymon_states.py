@@ -7,34 +7,19 @@ end-to-end run is tests/e2e/test_saymon_states_source.py, on the emulator)."""
 from __future__ import absolute_import, division, print_function
 
 import asyncio
-import importlib.util
-import os
 
 import pytest
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 
-SOURCE = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'extensions', 'eda', 'plugins', 'event_source', 'saymon_states.py')
+from .source_loader import ClosableClient, load_source
+
 START = 1796637600000       # 2026-12-07T10:00:00Z
 LINK = '62de902eb238aa0131bd3b02'
 OBJECT = '5e9465cb00000000000000a1'
 
 
-def load_source():
-    spec = importlib.util.spec_from_file_location('netops_saymon_states', SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-saymon_states = load_source()
-
-
-class Client(object):
-    closed = False
-
-    def close(self):
-        self.closed = True
+saymon_states = load_source('saymon_states')
 
 
 class ScriptedSaymon(object):
@@ -42,7 +27,7 @@ class ScriptedSaymon(object):
 
     def __init__(self):
         self.log = []
-        self.client = Client()
+        self.client = ClosableClient()
         self.fail_log = 0
         self.fail_entities = {}
         self.log_requests = []
