@@ -717,7 +717,6 @@ def eda(bench, calls=5000):
     return {'calls': calls, 'line': line, 'per_second': float(line.split(':')[1].split()[0]), 'recorded': RECORDED_EDA_LATENCY}
 
 
-
 def verdict(ok):
     return 'met' if ok else 'MISSED'
 
@@ -915,6 +914,7 @@ def scale_report(r):
               % (r['hosts'], r['hosts'], verdict(ok)), '']
     return lines
 
+
 def eda_report(r):
     lines = ['## 10. Event-Driven Ansible: ZITADEL calls to `netops.bridge.zitadel_calls`', '',
              'The throughput row is measured by this script (it runs `tests/perf/eda_zitadel_calls.py --calls %d`: the source '
@@ -993,8 +993,9 @@ def enms_deletes_report(r):
         median = statistics.median(run['seconds'] for run in runs)
         medians[int(concurrency)] = median
         errors = sum(len(run['errors']) for run in runs)
-        lines.append('| %s | %s | %.2f | %.0f | %d | %d |' % (concurrency, ', '.join('%.2f' % run['seconds'] for run in runs), median,
-                                                             1000 * median / r['count'], errors, sum(run['left'] for run in runs)))
+        seconds = ', '.join('%.2f' % run['seconds'] for run in runs)
+        lines.append('| %s | %s | %.2f | %.0f | %d | %d |'
+                     % (concurrency, seconds, median, 1000 * median / r['count'], errors, sum(run['left'] for run in runs)))
     clean = [concurrency for concurrency, runs in r['runs'].items()
              if not any(run['errors'] or run['left'] for run in runs)]
     best = min((int(c) for c in clean), key=lambda c: medians[c]) if clean else None
@@ -1030,8 +1031,8 @@ def inventory_report(r):
               '|---|---|---|---|---|---|---|']
     for row in r['rows']:
         parts = row['parts']
-        lines.append('| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |' % (row['config'], row['seconds'], parts['parse'], parts['fetch'],
-                                                                         parts['core'], parts['plugin'], row['seconds'] - parts['parse']))
+        lines.append('| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |'
+                     % (row['config'], row['seconds'], parts['parse'], parts['fetch'], parts['core'], parts['plugin'], row['seconds'] - parts['parse']))
     lines += ['', 'The devices were made with `emulators.enms.seed_devices(state, %d, pool=\'Bench\')` (with the emulator\'s '
               'three devices in two pools), and on the real eNMS with one `POST /rest/instance/device` with a list of 1,000 '
               'devices (1.4 s) and one pool, deleted afterwards. The devices are read as `enms_device_info` reads them: one search '
