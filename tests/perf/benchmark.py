@@ -1027,7 +1027,7 @@ def inventory_report(r):
               '`tests/perf/inventory_parts.py`); ansible-inventory\'s own is the whole command less the parse: its start, '
               'the `--list` structure of every host\'s variables and its JSON output.', '',
               '| configuration | whole command s | parse s | the plugin\'s requests (eNMS answering) s | ansible-core\'s inventory calls '
-              '(add_host, set_variable, ...) s | the plugin\'s own work s | ansible-inventory\'s own (whole - parse) s |',
+              '(add_host, set_variable and its tagging, ...) s | the plugin\'s own work s | ansible-inventory\'s own (whole - parse) s |',
               '|---|---|---|---|---|---|---|']
     for row in r['rows']:
         parts = row['parts']

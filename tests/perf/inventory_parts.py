@@ -6,12 +6,14 @@
 Parses the source as ansible-inventory does (InventoryManager, the collection from ANSIBLE_COLLECTIONS_PATH) with
 timers on the plugin's reads from eNMS and on ansible-core's inventory calls it makes, and prints one JSON object of
 seconds: parse (the whole), fetch (the plugin's requests and their answers), core (ansible-core's add_host,
-set_variable, add_group, add_child) and plugin (the rest: the plugin's own work)."""
+set_variable with the tagging of each value on 2.19 and later, add_group, add_child) and plugin (the rest: the
+plugin's own work)."""
 
 import json
 import sys
 import time
 
+from ansible.inventory import manager as inventory_manager
 from ansible.inventory.data import InventoryData
 from ansible.inventory.manager import InventoryManager
 from ansible.parsing.dataloader import DataLoader
@@ -42,6 +44,10 @@ def main():
     InventoryModule.fetch = timed(InventoryModule.fetch, 'fetch')
     for name in CORE_CALLS:
         setattr(InventoryData, name, timed(getattr(InventoryData, name), 'core'))
+    # ansible-core 2.19 and later hand a plugin a proxy whose set_variable tags every value (its origin, its trust).
+    proxy = getattr(inventory_manager, '_InventoryDataWrapper', None)
+    if proxy is not None:
+        proxy.set_variable = timed(proxy.set_variable, 'core')
     begin = time.perf_counter()
     manager = InventoryManager(loader=DataLoader(), sources=[sys.argv[1]])
     parse = time.perf_counter() - begin
