@@ -7,7 +7,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import shutil
 
 import pytest
 import yaml
@@ -19,6 +18,9 @@ from ansible.plugins.loader import fragment_loader
 from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.netops.bridge.plugins.inventory import enms as plugin_module
+
+from emulators.enms import EnmsEmulator  # the tests folder is on the path (tests/unit/plugins/conftest.py)
+from ..module_utils.pki import Pki
 
 NAME = 'netops.bridge.enms'
 ENMS_VARIABLES = ('ENMS_URL', 'ENMS_USERNAME', 'ENMS_PASSWORD', 'ENMS_CA_PATH', 'ENMS_REQUEST_TIMEOUT', 'ENMS_VALIDATE_CERTS')
@@ -405,11 +407,30 @@ def test_the_url_may_end_in_a_slash_and_the_credentials_around_spaces(enms, tmp_
     assert all(entry['path'].startswith('/rest/') for entry in enms.requests())
 
 
-def test_a_ca_bundle_under_the_home_directory_is_taken(enms, tmp_path, monkeypatch):
-    certifi = pytest.importorskip('certifi')
+@pytest.fixture
+def enms_tls(tmp_path):
+    """The eNMS emulator over HTTPS, its certificate signed by a CA of the test's own (``enms_tls.ca``)."""
+    pki = Pki(tmp_path)
+    emulator = EnmsEmulator(tls=pki.server('enms'))
+    emulator.ca = pki.ca
+    emulator.start()
+    yield emulator
+    emulator.stop()
+
+
+def test_the_certificate_is_verified_against_the_ca_path_under_the_home_directory(enms_tls, tmp_path, monkeypatch):
     monkeypatch.setenv('HOME', str(tmp_path))
-    shutil.copy(certifi.where(), str(tmp_path / 'ca.pem'))
-    assert sorted(hostvars(parse(tmp_path, source(enms, ca_path='~/ca.pem', pools=['Edge'])))) == ['Boston']
+    assert sorted(hostvars(parse(tmp_path, source(enms_tls, ca_path='~/ca.pem', pools=['Edge'])))) == ['Boston']
+
+
+def test_a_certificate_of_an_unknown_ca_fails_unless_validate_certs_is_false(enms_tls, tmp_path):
+    found = refusal(tmp_path, source(enms_tls, pools=['Edge']))
+    assert 'certificate' in found and 'Check url' not in found, found
+    assert sorted(hostvars(parse(tmp_path, source(enms_tls, pools=['Edge'], validate_certs=False)))) == ['Boston']
+
+
+def test_a_timeout_below_a_second_is_taken(enms, tmp_path):
+    assert sorted(hostvars(parse(tmp_path, source(enms, pools=['Edge'], request_timeout=0.5)))) == ['Boston']
 
 
 def test_wrong_credentials_fail_with_enms_words_naming_the_options_and_no_password(enms, tmp_path):
