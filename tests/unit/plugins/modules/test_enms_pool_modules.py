@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.netops.bridge.plugins.modules import enms_configuration_info, enms_pool
 from .module_runner import run
 
-from emulators.enms import EnmsEmulator, device  # the tests folder is on the path (tests/unit/plugins/conftest.py)
+from emulators.enms import POOL_CRITERIA, EnmsEmulator, device  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 ARISTA = {'vendor': {'value': 'Arista', 'match': 'equality'}}
 
@@ -474,3 +474,95 @@ def test_configuration_info_refuses_a_blank_device_name_before_any_request(enms)
     out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='  '))
     assert out.failed and out.result['msg'] == 'device must not be empty.'
     assert enms.requests() == []
+
+
+# -- what each read asks, stored criteria as eNMS computes them, the outcome of a write read back -----------------------
+def searched(enms, model):
+    """The bodies of the POST /rest/search requests for ``model``."""
+    return [body for body in (json.loads(entry['body']) for entry in enms.requests(route='search')) if body['type'] == model]
+
+
+def test_a_new_pool_learns_the_criteria_from_one_pool_asked_for_the_match_columns_alone(enms):
+    assert not pool(enms, device_filters=dict(ARISTA, location={'value': 'Paris'})).failed
+    assert searched(enms, 'pool') == [{'type': 'pool', 'columns': ['name', 'device_location_match', 'device_vendor_match'],
+                                       'search_criteria': {}, 'order': [{'column': 0, 'dir': 'asc'}], 'start': 0,
+                                       'maximum_return_records': 1}]
+
+
+def test_a_new_pool_with_an_unknown_criterion_is_refused_when_enms_has_a_single_pool(enms):
+    del enms.state['pools']['Edge']
+    out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
+    assert out.failed and out.result['problems'] == ['site1: eNMS pools have no criterion for the device property vendr; eNMS '
+                                                     'would ignore it and select every device.']
+
+
+def test_a_regex_is_tried_by_a_search_of_one_device_with_that_criterion_alone(enms):
+    assert not pool(enms, device_filters={'name': {'value': '^site1-', 'match': 'regex', 'invert': True}}).failed
+    assert searched(enms, 'device') == [{'type': 'device', 'columns': ['name'], 'search_criteria': {
+        'name': '^site1-', 'name_filter': 'regex', 'name_invert': False}, 'order': [{'column': 0, 'dir': 'asc'}], 'start': 0,
+        'maximum_return_records': 1}]
+
+
+def test_the_criteria_a_pool_can_have_are_told_by_its_match_columns_alone(enms):
+    assert enms_pool.criterion_properties(enms.pool_properties('Core')) == set(POOL_CRITERIA)
+
+
+def test_a_stored_criterion_without_a_match_is_inclusion_as_enms_computes_it(enms):
+    enms.state['pools']['site1'] = []
+    enms.state['pool_properties']['site1'] = {'manually_defined': False, 'device_vendor': 'arista', 'device_vendor_match': None}
+    out = pool(enms, device_filters={'vendor': {'value': 'arista'}})
+    assert not out.failed and out.result['changed'] is False, out.result
+    assert out.result['pool']['device_filters'] == {'vendor': {'value': 'arista', 'match': 'inclusion', 'invert': False}}
+
+
+def test_a_criterion_selecting_an_empty_property_is_kept_and_the_next_run_changes_nothing(enms):
+    empty = {'location': {'value': '', 'match': 'equality'}}
+    first = pool(enms, device_filters=empty)
+    assert not first.failed and first.result['changed'] is True, first.result
+    assert first.result['pool']['device_filters'] == {'location': {'value': '', 'match': 'empty', 'invert': False}}
+    second = pool(enms, device_filters=empty)
+    assert not second.failed and second.result['changed'] is False, second.result
+
+
+def test_a_pool_enms_gives_without_its_members_is_read_as_having_none(enms):
+    enms.add_fault('status', route='get_instance', status=200, body=json.dumps(enms.pool_properties('Core')))
+    out = pool(enms, name='Core', description='core routers', diff=True)
+    assert not out.failed and out.result['updated'] == ['Core'], out.result
+    assert out.result['diff']['before']['devices'] == [] and out.result['devices'] == ['Atlanta', 'Washington']
+
+
+def test_the_members_of_every_written_pool_are_read_back_even_after_one_eNMS_did_not_keep(enms):
+    # No pool at all to learn the criteria from: both writes go out, and eNMS drops the criterion it has no column for.
+    enms.state['pools'].clear()
+    out = pools(enms, [{'name': 'a-typo', 'device_filters': {'vendr': {'value': 'Arista'}}}, {'name': 'b-arista', 'device_filters': ARISTA}])
+    assert out.failed and "a-typo: eNMS did not keep the criteria of pool 'a-typo'" in out.result['msg']
+    assert out.result['pools']['b-arista']['devices'] == ['Boston', 'Washington', 'site1-a']
+
+
+def test_a_pool_gone_when_read_back_after_its_write_fails_the_task_saying_so(enms):
+    # Another user deleted it in between: the read back gets eNMS's 403 for an unknown name, and the name is not listed.
+    enms.add_fault('status', route='get_instance', status=403, body='{"alert": "Error 403 - Not Authorized."}', skip=1)
+    enms.add_fault('status', route='query', status=200, body='[]', skip=1)
+    out = pool(enms, devices=['Atlanta'])
+    assert out.failed and out.result['msg'] == 'eNMS did not write 1 pool(s): site1: eNMS does not have the pool after writing it'
+
+
+def test_a_manual_pool_given_criteria_becomes_computed_and_its_members_follow(enms):
+    out = pool(enms, name='Core', device_filters=ARISTA)
+    assert not out.failed and out.result['changed'] is True, out.result
+    assert enms.pool_properties('Core')['manually_defined'] is False and out.result['pool']['manually_defined'] is False
+    assert out.result['devices'] == ['Boston', 'Washington', 'site1-a']
+
+
+def test_a_new_pool_without_a_description_has_an_empty_one(enms):
+    out = pool(enms, devices=['Atlanta'])
+    assert not out.failed and out.result['pool']['description'] == '' and enms.pool_properties('site1')['description'] == ''
+
+
+def test_an_update_enms_refused_per_record_counts_as_a_change_and_says_that_eNMS_may_have_kept_some_fields(enms):
+    refusal = json.dumps({'failure': [[{'name': 'Core'}, 'Traceback (most recent call last):\n  File "x.py"\nValueError: refused']]})
+    enms.add_fault('after', route='update_pools', then='status', status=200, body=refusal)
+    out = pools(enms, [{'name': 'Core', 'description': 'core routers'}])
+    assert out.failed and out.result['changed'] is True and out.result['refused'] == {'Core': 'ValueError: refused'}
+    assert out.result['msg'] == ('eNMS did not write 1 pool(s): Core: ValueError: refused (eNMS keeps the fields of an existing '
+                                 'pool it set before a failure: run again once the cause is fixed)')
