@@ -566,3 +566,49 @@ def test_an_update_enms_refused_per_record_counts_as_a_change_and_says_that_eNMS
     assert out.failed and out.result['changed'] is True and out.result['refused'] == {'Core': 'ValueError: refused'}
     assert out.result['msg'] == ('eNMS did not write 1 pool(s): Core: ValueError: refused (eNMS keeps the fields of an existing '
                                  'pool it set before a failure: run again once the cause is fixed)')
+
+
+def test_an_existing_pool_given_a_criterion_enms_pools_do_not_have_is_refused_before_any_write(enms):
+    out = pool(enms, name='Core', device_filters={'vendr': {'value': 'Arista'}})
+    assert out.failed and out.result['problems'] == ['Core: eNMS pools have no criterion for the device property vendr; eNMS '
+                                                     'would ignore it and select every device.']
+    assert writes(enms) == []
+
+
+def test_every_unknown_criterion_of_a_pool_is_named_in_one_line(enms):
+    out = pool(enms, device_filters={'vendr': {'value': 'Arista'}, 'colour': {'value': 'blue'}})
+    assert out.failed and out.result['problems'] == ['site1: eNMS pools have no criterion for the device properties colour, vendr; '
+                                                     'eNMS would ignore them and select every device.']
+
+
+def test_the_device_names_are_read_in_one_search_of_the_names_alone(enms):
+    assert not pools(enms, [{'name': 'site1-a', 'devices': ['Atlanta']}, {'name': 'site1-b', 'devices': ['Boston']}]).failed
+    assert searched(enms, 'device') == [{'type': 'device', 'columns': ['name'], 'search_criteria': {},
+                                         'order': [{'column': 0, 'dir': 'asc'}], 'start': 0, 'maximum_return_records': 1000}]
+
+
+def test_check_mode_warns_about_every_missing_device_of_every_pool(enms, monkeypatch):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    planned = pools(enms, [{'name': 'site1-one', 'devices': ['site1-later', 'site1-after']},
+                           {'name': 'site1-two', 'devices': ['Atlanta', 'site1-later']}], check_mode=True)
+    assert not planned.failed and planned.result['created'] == ['site1-one', 'site1-two'], planned.result
+    assert planned.result['missing_devices'] == {'site1-one': ['site1-after', 'site1-later'], 'site1-two': ['site1-later']}
+    assert warnings == ['site1-one: eNMS has no device named site1-after, site1-later (yet); the real run refuses the pool '
+                        'unless an earlier task creates it.',
+                        'site1-two: eNMS has no device named site1-later (yet); the real run refuses the pool unless an '
+                        'earlier task creates it.']
+
+
+def test_check_mode_names_each_pool_it_would_delete_with_what_it_holds(enms):
+    planned = pools(enms, [{'name': 'Edge', 'state': 'absent'}], check_mode=True, diff=True)
+    assert not planned.failed and planned.result['changed'] is True and planned.result['deleted'] == ['Edge']
+    assert planned.result['diff']['before']['Edge']['devices'] == ['Boston'] and planned.result['diff']['after'] == {}
+    assert 'Edge' in enms.state['pools']
+
+
+def test_a_regex_is_tried_for_every_computed_pool_whatever_comes_before_it(enms):
+    out = pools(enms, [{'name': 'a-manual', 'devices': ['Atlanta']},
+                       {'name': 'b-lab', 'device_filters': {'location': {'value': 'Paris'}, 'name': {'value': '^lab-(', 'match': 'regex'}}}])
+    assert out.failed and len(out.result['problems']) == 1, out.result
+    assert out.result['problems'][0].startswith("b-lab: device_filters.name '^lab-(': eNMS POST ") and writes(enms) == []
