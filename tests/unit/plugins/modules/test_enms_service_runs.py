@@ -1,0 +1,113 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""enms_service_run and enms_result_info: main() against the eNMS emulator, what a run returns and each refusal's words
+(the same with the real ansible-playbook: tests/e2e/test_enms.py)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+from urllib.parse import unquote
+
+import pytest
+
+from ansible_collections.netops.bridge.plugins.modules import enms_result_info, enms_service_run
+from .module_runner import run
+
+from emulators.enms import SHARED_SERVICE  # the tests folder is on the path (tests/unit/plugins/conftest.py)
+
+FAST = dict(poll_interval=0.02, wait_timeout=10)
+READ_HINT = ('eNMS answers HTTP 403 both when no service has this name and when the user may not %s it (an eNMS admin gets '
+             '403 only for a name that does not exist). Check the exact name in eNMS (a shared service is named "[Shared] '
+             '<name>", a service in a workflow "[<workflow>] <name>"); if it is right, the user lacks the access')
+
+
+@pytest.fixture
+def enms(enms):
+    enms.patch_state({'run_delay': 0.05, 'row_delay': 0.02})
+    return enms
+
+
+def service_run(enms, **args):
+    return run(enms_service_run, dict(url=enms.url, username='admin', password='admin-pass', **args))
+
+
+def result_info(enms, **args):
+    return run(enms_result_info, dict(url=enms.url, username='admin', password='admin-pass', **args))
+
+
+def test_a_run_waited_for_returns_its_outcome_read_under_the_scoped_name(enms):
+    done = service_run(enms, name=SHARED_SERVICE, devices=['Washington', 'Atlanta'], **FAST)
+    assert not done.failed, done.result
+    result = done.result
+    assert (result['changed'], result['status'], result['success'], result['scoped_name'], result['errors'],
+            result['duration']) == (True, 'Completed', True, 'Ping', [], '0:00:01')
+    assert result['summary'] == {'success': ['Atlanta', 'Washington'], 'failure': [], 'discard': []}
+    polls = enms.requests(route='get_result')
+    assert result['polls'] == len(polls) and all(unquote(poll['path']) == '/rest/result/Ping/%s' % result['runtime'] for poll in polls)
+    assert [unquote(entry['path']) for entry in enms.requests(route='get_instance')] == ['/rest/instance/service/[Shared] Ping']
+
+
+@pytest.mark.parametrize('name,what', [
+    ('Configuration Backup', "the eNMS run of 'Configuration Backup' at %s"),
+    (SHARED_SERVICE, "the eNMS run of '[Shared] Ping' (results kept under its scoped name 'Ping') at %s"),
+])
+def test_a_device_that_failed_fails_the_task_naming_the_run_and_the_device(enms, name, what):
+    done = service_run(enms, name=name, devices=['Boston', 'Atlanta'], **FAST)
+    assert done.failed and done.result['msg'] == (what + ' failed on: Boston.') % done.result['runtime']
+    assert done.result['summary']['failure'] == ['Boston']
+
+
+@pytest.mark.parametrize('wait,purpose,reads', [(True, 'read', 1), (False, 'run', 0)])
+def test_an_unknown_service_fails_saying_what_enms_403_means_for_what_was_asked(enms, wait, purpose, reads):
+    done = service_run(enms, name='No Such Service', wait=wait, **FAST)
+    assert done.failed and (READ_HINT % purpose) in done.result['msg'], done.result['msg']
+    assert 'HTTP 403 Forbidden' in done.result['msg'] and enms.count(route='get_instance') == reads
+
+
+def test_a_run_enms_refuses_with_an_error_fails_with_its_words(enms):
+    enms.patch_state({'rest_api_allowed': False})
+    done = service_run(enms, name='Configuration Backup', wait=False)
+    assert done.failed and done.result['changed'] is False
+    assert ("eNMS refused to run 'Configuration Backup'" in done.result['msg']
+            and done.result['msg'].endswith('Runs from the REST API are not allowed on this server.')), done.result['msg']
+
+
+def test_a_run_enms_did_not_start_fails_with_every_reason_it_gave(enms):
+    done = service_run(enms, name='Configuration Backup', devices=['Nowhere'], pools=['Nope'], wait=False)
+    assert done.failed and "eNMS did not start 'Configuration Backup'" in done.result['msg']
+    assert done.result['msg'].endswith("No device with the name 'Nowhere'; No pool with the name 'Nope'"), done.result['msg']
+
+
+@pytest.mark.parametrize('answer,words', [({}, 'no runtime in the answer'), ({'errors': 'busy'}, 'busy')])
+def test_an_answer_without_a_runtime_fails_quoting_what_enms_said(enms, answer, words):
+    enms.add_fault('status', route='run_service', status=200, body=json.dumps(answer))
+    done = service_run(enms, name='Configuration Backup', wait=False)
+    assert done.failed and "eNMS did not start 'Configuration Backup'" in done.result['msg']
+    assert done.result['msg'].endswith(words), done.result['msg']
+
+
+def test_a_service_without_a_scoped_name_fails_since_its_results_cannot_be_found(enms):
+    enms.add_fault('status', route='get_instance', status=200, body=json.dumps({'name': 'Configuration Backup', 'type': 'service'}))
+    done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
+    assert done.failed and done.result['msg'] == ("eNMS: eNMS gave the service 'Configuration Backup' without a scoped_name, "
+                                                  "under which its results are kept: ['name', 'type']")
+
+
+def test_a_run_enms_has_no_result_for_yet_is_not_found(enms):
+    done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
+    assert not done.failed and (done.result['found'], done.result['finished'], done.result['polls']) == (False, False, 1)
+
+
+def test_a_result_enms_refuses_fails_with_its_words(enms):
+    enms.add_fault('status', route='get_result', status=200, body='{"error": "The database is locked."}')
+    done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
+    assert done.failed and 'eNMS refused to give the result' in done.result['msg']
+    assert done.result['msg'].endswith('The database is locked.'), done.result['msg']
+
+
+def test_the_result_of_a_run_that_ended_is_found_finished(enms):
+    started = service_run(enms, name='Configuration Backup', devices=['Washington'], **FAST)
+    assert not started.failed, started.result
+    done = result_info(enms, name='Configuration Backup', runtime=started.result['runtime'])
+    assert (done.result['found'], done.result['finished'], done.result['status'], done.result['success']) == (True, True, 'Completed', True)
+    assert done.result['summary'] == {'success': ['Washington'], 'failure': [], 'discard': []}
