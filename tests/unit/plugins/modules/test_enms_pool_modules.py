@@ -612,3 +612,35 @@ def test_a_regex_is_tried_for_every_computed_pool_whatever_comes_before_it(enms)
                        {'name': 'b-lab', 'device_filters': {'location': {'value': 'Paris'}, 'name': {'value': '^lab-(', 'match': 'regex'}}}])
     assert out.failed and len(out.result['problems']) == 1, out.result
     assert out.result['problems'][0].startswith("b-lab: device_filters.name '^lab-(': eNMS POST ") and writes(enms) == []
+
+
+def test_an_empty_pool_list_reports_an_empty_account(enms):
+    done = pools(enms, [])
+    assert dict((key, done.result[key]) for key in ('created', 'updated', 'deleted', 'unchanged', 'refused', 'not_attempted')) == {
+        'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'refused': {}, 'not_attempted': []}
+
+
+def test_every_pool_option_given_beside_pools_is_named(enms):
+    out = run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', pools=[{'name': 'site1'}], name='site1',
+                              description='Site 1'))
+    assert out.failed and out.result['problems'] == ['name, description cannot be given together with pools: give it in each pool '
+                                                     '(connection options apply to all).']
+    assert enms.requests() == []
+
+
+def test_a_pool_to_delete_is_deleted_whatever_else_its_entry_declares(enms):
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent', 'devices': ['Boston'], 'device_filters': {'Pools': {'value': 'x'}}}])
+    assert not done.failed and done.result['deleted'] == ['Edge'] and 'Edge' not in enms.state['pools'], done.result
+
+
+def test_each_regex_is_tried_on_its_own(enms):
+    out = pools(enms, [{'name': 'a-fine', 'device_filters': {'name': {'value': '^site1-', 'match': 'regex'}}},
+                       {'name': 'b-broken', 'device_filters': {'name': {'value': '^lab-(', 'match': 'regex'}}}])
+    assert out.failed and len(out.result['problems']) == 1 and out.result['problems'][0].startswith("b-broken: device_filters.name '^lab-('")
+    assert writes(enms) == []
+
+
+def test_the_single_form_returns_the_pool_without_its_members_beside_them(enms):
+    out = pool(enms, devices=['Atlanta'])
+    assert sorted(out.result['pool']) == ['description', 'device_filters', 'manually_defined', 'name']
+    assert out.result['devices'] == ['Atlanta']
