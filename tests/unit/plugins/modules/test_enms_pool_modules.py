@@ -644,3 +644,22 @@ def test_the_single_form_returns_the_pool_without_its_members_beside_them(enms):
     out = pool(enms, devices=['Atlanta'])
     assert sorted(out.result['pool']) == ['description', 'device_filters', 'manually_defined', 'name']
     assert out.result['devices'] == ['Atlanta']
+
+
+def test_the_diff_of_one_pool_names_it_before_and_after(enms):
+    out = pool(enms, name='Core', description='core routers', diff=True)
+    assert out.result['diff']['before']['name'] == 'Core' and out.result['diff']['after']['name'] == 'Core'
+    assert (out.result['diff']['before']['description'], out.result['diff']['after']['description']) == ('', 'core routers')
+
+
+def test_a_single_pool_refused_before_any_write_is_no_pool_in_the_result(enms):
+    out = pool(enms, devices=['Atlanta', 'nowhere'])
+    assert out.failed and out.result['pool'] is None and out.result['devices'] == []
+    assert out.result['not_attempted'] == ['site1'] and out.result['created'] == []
+
+
+def test_a_list_with_a_problem_plans_nothing_as_done_and_everything_as_not_attempted(enms):
+    out = pools(enms, [{'name': 'Core', 'description': 'core routers'}, {'name': 'Edge', 'state': 'absent'},
+                       {'name': 'site1-new', 'devices': ['Atlanta']}, {'name': 'bad/name'}])
+    assert out.failed and (out.result['created'], out.result['updated'], out.result['deleted']) == ([], [], [])
+    assert out.result['not_attempted'] == ['site1-new', 'Core', 'Edge', 'bad/name'] and writes(enms) == []
