@@ -663,3 +663,26 @@ def test_a_list_with_a_problem_plans_nothing_as_done_and_everything_as_not_attem
                        {'name': 'site1-new', 'devices': ['Atlanta']}, {'name': 'bad/name'}])
     assert out.failed and (out.result['created'], out.result['updated'], out.result['deleted']) == ([], [], [])
     assert out.result['not_attempted'] == ['site1-new', 'Core', 'Edge', 'bad/name'] and writes(enms) == []
+
+
+def test_a_failed_bulk_write_counts_every_pool_not_written_and_names_the_deletes_not_sent(enms):
+    enms.state['pools']['Old'] = ['Atlanta']
+    enms.add_fault('status', route='update_pools', status=500, body='{"alert": "Error 500 - Internal Server Error."}')
+    done = pools(enms, CHANGES + [{'name': 'Old', 'state': 'absent'}])
+    assert done.failed and done.result['not_attempted'] == ['Edge', 'Old']
+    assert done.result['msg'] == (
+        'eNMS did not write 4 pool(s): Core, site1-new: eNMS POST %s/rest/instance/pool failed: HTTP 500 Internal Server Error: '
+        'Error 500 - Internal Server Error.; Edge, Old: not sent, since eNMS did not write every pool' % enms.url)
+
+
+def test_check_mode_of_one_pool_returns_the_pool_as_planned(enms):
+    out = pool(enms, check_mode=True, description='Arista', device_filters=ARISTA)
+    assert out.result['changed'] is True and out.result['created'] == ['site1']
+    assert out.result['pool'] == {'name': 'site1', 'description': 'Arista', 'manually_defined': False,
+                                  'device_filters': {'vendor': {'value': 'Arista', 'match': 'equality', 'invert': False}}}
+
+
+def test_devices_and_device_filters_of_one_pool_are_refused_as_ansible_refuses_exclusive_options(enms):
+    out = pool(enms, devices=['Atlanta'], device_filters=ARISTA)
+    assert out.failed and out.result['msg'] == 'parameters are mutually exclusive: devices|device_filters'
+    assert enms.requests() == []
