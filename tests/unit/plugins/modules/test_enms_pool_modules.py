@@ -686,3 +686,12 @@ def test_devices_and_device_filters_of_one_pool_are_refused_as_ansible_refuses_e
     out = pool(enms, devices=['Atlanta'], device_filters=ARISTA)
     assert out.failed and out.result['msg'] == 'parameters are mutually exclusive: devices|device_filters'
     assert enms.requests() == []
+
+
+def test_one_pool_written_before_enms_failed_to_recompute_is_reported_with_the_pool(enms):
+    enms.add_fault('status', route='update_all_pools', status=500, body='{"alert": "Error 500 - Internal Server Error."}', times=4)
+    out = pool(enms, description='Arista', device_filters=ARISTA, diff=True)
+    assert out.failed and 'HTTP 500' in out.result['msg'] and out.result['created'] == ['site1']
+    assert out.result['pool'] == {'name': 'site1', 'description': 'Arista', 'manually_defined': False,
+                                  'device_filters': {'vendor': {'value': 'Arista', 'match': 'equality', 'invert': False}}}
+    assert out.result['diff']['before'] == {} and out.result['diff']['after']['name'] == 'site1'
