@@ -60,30 +60,33 @@ def test_a_device_that_failed_fails_the_task_naming_the_run_and_the_device(enms,
 @pytest.mark.parametrize('wait,purpose,reads', [(True, 'read', 1), (False, 'run', 0)])
 def test_an_unknown_service_fails_saying_what_enms_403_means_for_what_was_asked(enms, wait, purpose, reads):
     done = service_run(enms, name='No Such Service', wait=wait, **FAST)
-    assert done.failed and (READ_HINT % purpose) in done.result['msg'], done.result['msg']
-    assert 'HTTP 403 Forbidden' in done.result['msg'] and enms.count(route='get_instance') == reads
+    method, path = ('GET', 'instance/service/No%20Such%20Service') if wait else ('POST', 'run_service')
+    assert done.failed and done.result['msg'] == 'eNMS %s %s/rest/%s failed: HTTP 403 Forbidden: %s: Error 403 - Not Authorized.' % (
+        method, enms.url, path, READ_HINT % purpose)
+    assert enms.count(route='get_instance') == reads
 
 
 def test_a_run_enms_refuses_with_an_error_fails_with_its_words(enms):
     enms.patch_state({'rest_api_allowed': False})
     done = service_run(enms, name='Configuration Backup', wait=False)
     assert done.failed and done.result['changed'] is False
-    assert ("eNMS refused to run 'Configuration Backup'" in done.result['msg']
-            and done.result['msg'].endswith('Runs from the REST API are not allowed on this server.')), done.result['msg']
+    assert done.result['msg'] == ("eNMS POST %s/rest/run_service failed: HTTP 200 OK: eNMS refused to run 'Configuration Backup': "
+                                  "Runs from the REST API are not allowed on this server." % enms.url)
 
 
 def test_a_run_enms_did_not_start_fails_with_every_reason_it_gave(enms):
     done = service_run(enms, name='Configuration Backup', devices=['Nowhere'], pools=['Nope'], wait=False)
-    assert done.failed and "eNMS did not start 'Configuration Backup'" in done.result['msg']
-    assert done.result['msg'].endswith("No device with the name 'Nowhere'; No pool with the name 'Nope'"), done.result['msg']
+    assert done.failed and done.result['msg'] == (
+        "eNMS POST %s/rest/run_service failed: HTTP 200 OK: eNMS did not start 'Configuration Backup': No device with the "
+        "name 'Nowhere'; No pool with the name 'Nope'" % enms.url)
 
 
 @pytest.mark.parametrize('answer,words', [({}, 'no runtime in the answer'), ({'errors': 'busy'}, 'busy')])
 def test_an_answer_without_a_runtime_fails_quoting_what_enms_said(enms, answer, words):
     enms.add_fault('status', route='run_service', status=200, body=json.dumps(answer))
     done = service_run(enms, name='Configuration Backup', wait=False)
-    assert done.failed and "eNMS did not start 'Configuration Backup'" in done.result['msg']
-    assert done.result['msg'].endswith(words), done.result['msg']
+    assert done.failed and done.result['msg'] == ("eNMS POST %s/rest/run_service failed: HTTP 200 OK: eNMS did not start "
+                                                  "'Configuration Backup': %s" % (enms.url, words))
 
 
 def test_a_service_without_a_scoped_name_fails_since_its_results_cannot_be_found(enms):
@@ -101,8 +104,8 @@ def test_a_run_enms_has_no_result_for_yet_is_not_found(enms):
 def test_a_result_enms_refuses_fails_with_its_words(enms):
     enms.add_fault('status', route='get_result', status=200, body='{"error": "The database is locked."}')
     done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
-    assert done.failed and 'eNMS refused to give the result' in done.result['msg']
-    assert done.result['msg'].endswith('The database is locked.'), done.result['msg']
+    assert done.failed and done.result['msg'] == ('eNMS GET %s/rest/result/Configuration%%20Backup/2026-01-01%%2000%%3A00%%3A00.000000 '
+                                                  'failed: HTTP 200 OK: eNMS refused to give the result: The database is locked.' % enms.url)
 
 
 def test_the_result_of_a_run_that_ended_is_found_finished(enms):
