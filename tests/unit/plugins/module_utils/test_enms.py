@@ -41,7 +41,7 @@ def test_run_request_always_sends_async_and_only_given_targets():
 
 # -- values as eNMS stores them, names it can address, its per-record answer (issue 30) ---------------------------------
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (  # noqa: E402
-    Account, answer_outcome, stored_type, stored_value, unaddressable)
+    Account, answer_outcome, enms_words, stored_type, stored_value, unaddressable)
 
 
 @pytest.mark.parametrize('value,kind,stored', [
@@ -91,3 +91,26 @@ def test_the_refusals_are_lines_with_the_names_sharing_words_together():
     account = Account()
     account.refused = {'b': 'HTTP 500', 'a': 'HTTP 500', 'c': 'ValueError: no'}
     assert account.lines() == ['a, b: HTTP 500', 'c: ValueError: no']
+
+
+@pytest.mark.parametrize('value', ['maybe', 'truee', 'y e s'])
+def test_a_text_that_is_no_boolean_is_refused_for_a_boolean_property(value):
+    with pytest.raises(ValueError) as refused:
+        stored_value(value, 'bool')
+    assert str(refused.value) == '%r is not a boolean (true/false, yes/no, on/off, 1/0)' % value
+
+
+@pytest.mark.parametrize('traceback,words', [
+    ('Traceback (most recent call last):\n  File "x.py"\nValueError: ' + 'x' * 300, 'ValueError: ' + 'x' * 288 + '...'),
+    ('ValueError: ' + 'x' * 288, 'ValueError: ' + 'x' * 288),
+    ('\n  \n', '\n  \n'),
+    (None, 'None'),
+])
+def test_enms_words_are_the_last_line_of_its_traceback_shortened_to_300_characters(traceback, words):
+    assert enms_words(traceback) == words
+
+
+@pytest.mark.parametrize('answer', [None, ['Completed'], 'Completed'])
+def test_an_answer_that_is_no_object_gives_no_outcome(answer):
+    assert run_outcome(answer) == {'status': None, 'success': None, 'summary': {'success': [], 'failure': [], 'discard': []},
+                                   'duration': None, 'result': {}}

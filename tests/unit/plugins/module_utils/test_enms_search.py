@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
+import json
+
 import pytest
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
@@ -54,6 +56,88 @@ def test_filters_become_the_criteria_enms_reads(filters, criteria):
 def test_filters_eNMS_would_misread_are_refused(filters, words):
     with pytest.raises(FilterError, match=words):
         criteria_from_filters(filters, 'filters')
+
+
+@pytest.mark.parametrize('wanted,words', [
+    ({'value': 'Core', 'match': 'regex'}, "pools match must be equality (eNMS compares pool names exactly), got 'regex'"),
+    ({'value': 'Core', 'invert': None}, 'pools cannot be inverted (eNMS ignores invert for pool membership and would select the '
+                                        'members), got invert None'),
+    ({'value': ['Core', ' ']}, "pools value must be a pool name or a list of pool names (or an empty text for devices in no "
+                               "pool), got ['Core', ' ']"),
+])
+def test_pool_membership_eNMS_would_misread_is_refused_saying_why(wanted, words):
+    with pytest.raises(FilterError) as refused:
+        criteria_from_filters({'pools': wanted}, 'filters')
+    assert str(refused.value) == 'filters: ' + words
+
+
+def test_an_unknown_property_is_refused_from_the_first_record_before_the_property_names_are_read(enms):
+    with pytest.raises(ApiError) as refused:
+        api_for(enms).devices(criteria={'colour': 'blue', 'colour_filter': 'equality'})
+    assert refused.value.message == ('eNMS: eNMS devices have no property colour: eNMS would ignore that criterion and select '
+                                     'every device, so nothing was read')
+    assert enms.counts() == {'search': 1} and json.loads(enms.requests()[0]['body'])['columns'] == ['name', 'colour']
+
+
+@pytest.mark.parametrize('answer,detail', [
+    ({'delete_aborted': True, 'alert': 'in use', 'error': 'locked'}, 'in use'),
+    ({'delete_aborted': True, 'error': 'locked'}, 'locked'),
+    ({'delete_aborted': True}, "{'delete_aborted': True}"),
+])
+def test_a_delete_enms_aborted_fails_with_its_words(enms, answer, detail):
+    enms.add_fault('status', route='delete_pool', status=200, body=json.dumps(answer))
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).delete_instance('pool', 'Core')
+    assert caught.value.message == ("eNMS DELETE %s/rest/instance/pool/Core failed: HTTP 200 OK: eNMS did not delete the pool "
+                                    "'Core': %s" % (enms.url, detail))
+
+
+def test_a_delete_of_an_instance_enms_does_not_know_says_what_its_403_means(enms):
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).delete_instance('pool', 'Nowhere')
+    assert caught.value.message == ('eNMS DELETE %s/rest/instance/pool/Nowhere failed: HTTP 403 Forbidden: eNMS answers HTTP 403 for '
+                                    'a pool it does not know (deleted meanwhile?) or that the user may not edit: Error 403 - Not '
+                                    'Authorized.' % enms.url)
+
+
+def test_a_delete_answered_with_no_json_may_have_been_applied(enms):
+    enms.add_fault('after', route='delete_pool', then='status', status=200, body='<html>proxy</html>', content_type='text/html')
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).delete_instance('pool', 'Core')
+    assert caught.value.maybe_applied is True and 'Core' not in enms.state['pools']
+
+
+def test_a_pool_without_its_devices_or_no_pool_at_all_fails_naming_it(enms):
+    enms.add_fault('status', route='get_instance', status=200, body=json.dumps({'name': 'Core'}))
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).pool_members('Core')
+    assert caught.value.message == "eNMS GET %s/rest/instance/pool/Core failed: HTTP 200 OK: eNMS gave the pool 'Core' without its devices" % enms.url
+    enms.add_fault('status', route='get_instance', status=200, body='["Core"]')
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).pool_members('Core')
+    assert "the pool 'Core'" in caught.value.message, caught.value.message
+
+
+def test_an_unknown_pool_is_named_with_the_option_that_gave_it(enms):
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).pool_members('Cor')
+    assert caught.value.message == ("eNMS GET %s/rest/instance/pool/Cor failed: HTTP 403 Forbidden: eNMS answers HTTP 403 for a pool "
+                                    "name it does not know (or that the user may not read): check the name 'Cor' in pools, exactly "
+                                    "as eNMS shows it (case, spaces): Error 403 - Not Authorized." % enms.url)
+
+
+@pytest.mark.parametrize('content,detail', [(7, '7'), (['x' * 300], '["' + 'x' * 198)])
+def test_stored_data_that_is_no_text_fails_quoting_the_answer(enms, content, detail):
+    enms.add_fault('status', route='get_configuration', status=200, body=json.dumps(content))
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).configuration('Washington', 'configuration')
+    assert caught.value.message == ("eNMS GET %s/rest/configuration/Washington failed: HTTP 200 OK: expected "
+                                    "the configuration of 'Washington' as a JSON string: %s" % (enms.url, detail))
+
+
+def test_stored_data_given_as_null_is_an_empty_text(enms):
+    enms.add_fault('status', route='get_configuration', status=200, body='null')
+    assert api_for(enms).configuration('Washington', 'configuration') == ''
 
 
 def test_search_pages_until_a_short_page_in_name_order(enms):
