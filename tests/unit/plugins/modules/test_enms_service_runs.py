@@ -114,3 +114,46 @@ def test_the_result_of_a_run_that_ended_is_found_finished(enms):
     done = result_info(enms, name='Configuration Backup', runtime=started.result['runtime'])
     assert (done.result['found'], done.result['finished'], done.result['status'], done.result['success']) == (True, True, 'Completed', True)
     assert done.result['summary'] == {'success': ['Washington'], 'failure': [], 'discard': []}
+
+
+def test_a_run_enms_never_knows_is_given_up_after_not_found_timeout_naming_it(enms):
+    done = result_info(enms, name=SHARED_SERVICE, runtime='2026-01-01 00:00:00.000000', wait=True, not_found_timeout=0.1,
+                       poll_interval=0.02, wait_timeout=10)
+    assert done.failed and done.result['msg'].startswith(
+        "the eNMS run of '[Shared] Ping' (results kept under its scoped name 'Ping') at 2026-01-01 00:00:00.000000 was never "
+        "found: the server still did not know it after "), done.result['msg']
+
+
+def test_a_run_still_going_at_wait_timeout_is_named_and_not_called_unknown(enms):
+    enms.patch_state({'run_delay': 30})
+    started = service_run(enms, name='Configuration Backup', devices=['Washington'], wait=False)
+    done = result_info(enms, name='Configuration Backup', runtime=started.result['runtime'], wait=True, wait_timeout=0.3,
+                       not_found_timeout=0.1, poll_interval=0.02)
+    assert done.failed and done.result['msg'].startswith(
+        "the eNMS run of 'Configuration Backup' at %s did not finish within wait_timeout=0.3s" % started.result['runtime']), done.result['msg']
+
+
+@pytest.mark.parametrize('service,keys', [
+    ({'name': 'Configuration Backup', 'type': 'service'}, "['name', 'type']"),
+    ({'name': 'Configuration Backup', 'scoped_name': 5}, "['name', 'scoped_name']"),
+])
+def test_a_service_without_a_scoped_name_text_fails_since_its_results_cannot_be_found(enms, service, keys):
+    enms.add_fault('status', route='get_instance', status=200, body=json.dumps(service))
+    done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
+    assert done.failed and done.result['msg'] == ("eNMS: eNMS gave the service 'Configuration Backup' without a scoped_name, "
+                                                  "under which its results are kept: %s" % keys)
+
+
+def test_a_service_answer_that_is_no_object_fails_naming_the_service(enms):
+    enms.add_fault('status', route='get_instance', status=200, body='["Configuration Backup"]')
+    done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
+    assert done.failed and "the service 'Configuration Backup'" in done.result['msg'], done.result['msg']
+
+
+def test_the_services_of_a_workflow_run_are_those_of_that_run_alone(enms):
+    runs = [service_run(enms, name='Upgrade Workflow', devices=devices, **FAST) for devices in (['Atlanta'], ['Washington'])]
+    assert not any(done.failed for done in runs), [done.result for done in runs]
+    done = result_info(enms, name='Upgrade Workflow', runtime=runs[0].result['runtime'])
+    assert [[device['name'] for device in service['devices']] for service in done.result['services']] == [['Atlanta']]
+    criteria = [json.loads(entry['body'])['search_criteria'] for entry in enms.requests(route='search')]
+    assert criteria[-1] == {'parent_runtime': runs[0].result['runtime'], 'parent_runtime_filter': 'equality'}
