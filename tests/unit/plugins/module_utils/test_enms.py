@@ -114,3 +114,11 @@ def test_enms_words_are_the_last_line_of_its_traceback_shortened_to_300_characte
 def test_an_answer_that_is_no_object_gives_no_outcome(answer):
     assert run_outcome(answer) == {'status': None, 'success': None, 'summary': {'success': [], 'failure': [], 'discard': []},
                                    'duration': None, 'result': {}}
+
+
+def test_enms_answer_counts_a_rename_it_names_by_the_old_name_under_the_new_one():
+    assert answer_outcome({'success': ['b']}, {'b': 'b-new', 'b-new': 'b-new'}) == {'written': ['b-new'], 'refused': {}}
+
+
+def test_enms_answer_takes_a_failure_given_as_a_name_alone():
+    assert answer_outcome({'failure': ['site1-x']}, {'site1-x': 'site1-x'}) == {'written': [], 'refused': {'site1-x': 'None'}}

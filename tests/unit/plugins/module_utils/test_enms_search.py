@@ -4,15 +4,15 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-
 import json
 
 import pytest
+from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.netops.bridge.plugins.module_utils._auth import BasicAuth
 from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
-from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi, FilterError, criteria_from_filters
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi, EnmsModule, FilterError, criteria_from_filters
 
 from emulators.enms import device, seed_devices  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
@@ -224,3 +224,46 @@ def test_a_delete_enms_aborted_fails_for_every_kind(enms, kind):
         else:
             api.delete_instance(kind, 'site1-a')
     assert 'did not delete the %s' % kind in caught.value.message and 'in use' in caught.value.message
+
+
+def test_every_property_is_learnt_from_one_device_read_by_its_name(enms):
+    found = api_for(enms).devices(criteria={'vendor': 'Cisco', 'vendor_filter': 'equality'})
+    assert [device['name'] for device in found] == ['Atlanta'] and found[0]['model'] == 'ISR4451'
+    first, query = enms.requests()[:2]
+    assert json.loads(first['body']) == {'type': 'device', 'columns': ['name', 'vendor'], 'order': [{'column': 0, 'dir': 'asc'}],
+                                         'search_criteria': {'vendor': 'Cisco', 'vendor_filter': 'equality'}, 'start': 0,
+                                         'maximum_return_records': 1}
+    assert (query['path'], query['query']) == ('/rest/query/device', 'name=Atlanta')
+
+
+def test_a_device_gone_before_its_properties_were_read_gives_no_device(enms):
+    enms.add_fault('status', route='query', status=200, body='[]')
+    assert api_for(enms).devices() == []
+
+
+def test_an_unknown_pool_of_a_device_read_is_named_with_the_pool_option(enms):
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).devices(pool='Cor')
+    assert "check the name 'Cor' in pool, exactly as eNMS shows it" in caught.value.message, caught.value.message
+
+
+def test_one_name_and_a_name_criterion_must_both_hold(enms):
+    api = api_for(enms)
+    assert api.devices(names=['Atlanta'], criteria={'name': 'Bos', 'name_filter': 'inclusion', 'name_invert': False}) == []
+    assert [found['name'] for found in api.devices(names=['Boston'], criteria={'name': 'Bos', 'name_filter': 'inclusion'})] == ['Boston']
+
+
+@pytest.fixture
+def check_mode_module():
+    with patch_module_args({'url': 'http://127.0.0.1:9', 'username': 'admin', 'password': 'admin-pass', '_ansible_check_mode': True}):
+        yield EnmsModule(argument_spec={}, supports_check_mode=True)
+
+
+def test_a_bulk_write_in_check_mode_sends_nothing_and_is_a_change(check_mode_module):
+    assert check_mode_module.bulk_write(lambda bodies: pytest.fail('sent'), [{'name': 'a'}], lambda names: names) is None
+    assert check_mode_module.result['changed'] is True
+
+
+def test_deletes_in_check_mode_send_nothing_and_are_a_change(check_mode_module):
+    account = check_mode_module.delete_instances('pool', ['a', 'b'], lambda names: pytest.fail('read'))
+    assert account.written == ['a', 'b'] and check_mode_module.result['changed'] is True

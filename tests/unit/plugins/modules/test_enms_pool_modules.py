@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi
 from ansible_collections.netops.bridge.plugins.modules import enms_configuration_info, enms_pool
 from .module_runner import run
 
@@ -695,3 +697,42 @@ def test_one_pool_written_before_enms_failed_to_recompute_is_reported_with_the_p
     assert out.result['pool'] == {'name': 'site1', 'description': 'Arista', 'manually_defined': False,
                                   'device_filters': {'vendor': {'value': 'Arista', 'match': 'equality', 'invert': False}}}
     assert out.result['diff']['before'] == {} and out.result['diff']['after']['name'] == 'site1'
+
+
+def test_a_delete_never_sent_is_not_attempted_and_says_why(enms, monkeypatch):
+    def refused_connection(self, kind, name):
+        raise ApiError('eNMS', 'Connection refused', method='DELETE', url='%s/rest/instance/%s/%s' % (enms.url, kind, name))
+
+    monkeypatch.setattr(EnmsApi, 'delete_instance', refused_connection)
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent'}, {'name': 'Core', 'state': 'absent'}])
+    assert done.failed and not done.result['changed'] and done.result['refused'] == {}
+    assert done.result['not_attempted'] == ['Edge', 'Core'] and done.result['deleted'] == []
+    assert done.result['msg'] == ('eNMS did not write 2 pool(s): Core: not sent: eNMS DELETE {0}/rest/instance/pool/Core failed: '
+                                  'Connection refused; Edge: not sent: eNMS DELETE {0}/rest/instance/pool/Edge failed: Connection '
+                                  'refused'.format(enms.url))
+
+
+def test_a_delete_enms_refuses_before_acting_is_refused_in_its_words(enms):
+    enms.add_fault('status', route='delete_pool', status=403, body='{"alert": "Error 403 - Not Authorized."}')
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent'}])
+    assert done.failed and done.result['not_attempted'] == [] and done.result['deleted'] == []
+    assert done.result['refused'] == {'Edge': 'eNMS DELETE %s/rest/instance/pool/Edge failed: HTTP 403 Forbidden: eNMS answers HTTP '
+                                               '403 for a pool it does not know (deleted meanwhile?) or that the user may not edit: '
+                                               'Error 403 - Not Authorized.' % enms.url}
+
+
+def test_a_run_with_nothing_to_delete_reports_no_delete(enms):
+    done = pools(enms, [{'name': 'site1-new', 'devices': ['Atlanta']}])
+    assert not done.failed and done.result['deleted'] == [] and done.result['changed'] is True
+    assert sorted(done.result) == ['changed', 'created', 'deleted', 'diff', 'missing_devices', 'not_attempted', 'pools', 'refused',
+                                   'unchanged', 'updated']
+
+
+def test_an_answer_to_the_bulk_write_that_is_no_object_is_read_back_as_an_unknown_outcome(enms, monkeypatch):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    enms.add_fault('after', route='update_pools', then='status', status=200, body='["site1-new"]')
+    done = pools(enms, [{'name': 'site1-new', 'devices': ['Atlanta']}])
+    assert not done.failed and done.result['created'] == ['site1-new'], done.result
+    assert len(warnings) == 1 and 'the outcome of the pool write' in warnings[0] and warnings[0].endswith(
+        'read back, eNMS holds as declared: site1-new.'), warnings
