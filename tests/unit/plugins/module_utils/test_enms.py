@@ -122,3 +122,9 @@ def test_enms_answer_counts_a_rename_it_names_by_the_old_name_under_the_new_one(
 
 def test_enms_answer_takes_a_failure_given_as_a_name_alone():
     assert answer_outcome({'failure': ['site1-x']}, {'site1-x': 'site1-x'}) == {'written': [], 'refused': {'site1-x': 'None'}}
+
+
+def test_the_refusals_are_lines_in_the_order_of_the_names_whatever_their_words():
+    account = Account()
+    account.refused = {'site1-a': 'eNMS: z', 'site1-b': 'eNMS: a', 'site1-c': 'eNMS: z'}
+    assert account.lines() == ['site1-a, site1-c: eNMS: z', 'site1-b: eNMS: a']

@@ -736,3 +736,24 @@ def test_an_answer_to_the_bulk_write_that_is_no_object_is_read_back_as_an_unknow
     assert not done.failed and done.result['created'] == ['site1-new'], done.result
     assert len(warnings) == 1 and 'the outcome of the pool write' in warnings[0] and warnings[0].endswith(
         'read back, eNMS holds as declared: site1-new.'), warnings
+
+
+@pytest.mark.parametrize('fault,written,held', [('status', [], 'none'), ('after', ['site1-two'], 'site1-two')])
+def test_a_pool_enms_does_not_name_in_its_answer_is_read_back(enms, monkeypatch, fault, written, held):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    options = dict(then='status') if fault == 'after' else {}
+    enms.add_fault(fault, route='update_pools', status=200, body='{"success": ["site1-one"]}', **options)
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']}])
+    assert done.result['created'] == ['site1-one'] + written
+    words = 'eNMS did not name it in its answer, and does not hold it as declared'
+    assert done.result['refused'] == ({} if written else {'site1-two': words})
+    assert warnings == ['The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.' % (words, held)]
+
+
+def test_a_bulk_write_enms_refuses_before_acting_refuses_every_pool_in_its_words(enms):
+    enms.add_fault('status', route='update_pools', status=403, body='{"alert": "Error 403 - Not Authorized."}')
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']}])
+    words = 'eNMS POST %s/rest/instance/pool failed: HTTP 403 Forbidden: Error 403 - Not Authorized.' % enms.url
+    assert done.failed and done.result['refused'] == {'site1-one': words, 'site1-two': words} and done.result['status'] == 403
+    assert done.result['msg'] == 'eNMS did not write 2 pool(s): site1-one, site1-two: ' + words
