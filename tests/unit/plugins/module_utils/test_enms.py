@@ -74,7 +74,7 @@ def test_the_stored_type_is_told_by_the_value_enms_gives(value, kind):
 
 @pytest.mark.parametrize('name,refused', [
     ('.', True), ('..', True), ('a/b', True), ('a\\b', True), ("a'b", True), ('a"b', True), (' ', True), ('', True),
-    ('...', False), ('.a', False), ('site1-leaf1', False),
+    ('...', False), ('.a', False), ('site1-leaf1', False), ('XR-1', False),
 ])
 def test_names_enms_cannot_address_are_told(name, refused):
     assert (unaddressable(name) is not None) is refused
@@ -128,3 +128,12 @@ def test_the_refusals_are_lines_in_the_order_of_the_names_whatever_their_words()
     account = Account()
     account.refused = {'site1-a': 'eNMS: z', 'site1-b': 'eNMS: a', 'site1-c': 'eNMS: z'}
     assert account.lines() == ['site1-a, site1-c: eNMS: z', 'site1-b: eNMS: a']
+
+
+@pytest.mark.parametrize('name,words', [
+    (' ', 'must not be empty'),
+    ('..', "cannot be '..' (the request path /rest/instance/<type>/.. collapses, so eNMS could never delete it)"),
+    ('a/b', 'must not hold a slash, a backslash or a quote (eNMS refuses them)'),
+])
+def test_names_enms_cannot_address_are_told_why(name, words):
+    assert unaddressable(name) == words

@@ -27,6 +27,7 @@ def api_for(emulator):
      {'name': '^site1-', 'name_filter': 'regex', 'name_invert': True}),
     ({'port': {'value': 0, 'match': 'equality'}}, {'port': '0', 'port_filter': 'equality', 'port_invert': False}),
     ({'reachable': {'value': False}}, {'reachable': 'bool-false', 'reachable_filter': 'equality', 'reachable_invert': False}),
+    ({'reachable': {'value': True, 'match': 'inclusion'}}, {'reachable': 'bool-true', 'reachable_filter': 'equality', 'reachable_invert': False}),
     ({'location': {'value': '', 'match': 'equality'}}, {'location': '', 'location_filter': 'empty', 'location_invert': False}),
     ({'pools': {'value': 'Core'}}, {'pools': ['Core'], 'pools_filter': 'union'}),
     ({'pools': {'value': ['Core', 'Edge'], 'match': 'equality', 'invert': False}}, {'pools': ['Core', 'Edge'], 'pools_filter': 'union'}),
@@ -267,3 +268,16 @@ def test_a_bulk_write_in_check_mode_sends_nothing_and_is_a_change(check_mode_mod
 def test_deletes_in_check_mode_send_nothing_and_are_a_change(check_mode_module):
     account = check_mode_module.delete_instances('pool', ['a', 'b'], lambda names: pytest.fail('read'))
     assert account.written == ['a', 'b'] and check_mode_module.result['changed'] is True
+
+
+def test_a_filter_value_of_another_type_is_refused_saying_which_types_are_taken():
+    with pytest.raises(FilterError) as refused:
+        criteria_from_filters({'vendor': {'value': ['Arista']}}, 'filters')
+    assert str(refused.value) == "filters: vendor value must be a text, a number or true/false, got ['Arista']"
+
+
+def test_every_unknown_property_of_a_search_is_named(enms):
+    with pytest.raises(ApiError) as refused:
+        api_for(enms).search('device', ['name'], {'colour': 'blue', 'colour_filter': 'equality', 'weight': '1'})
+    assert refused.value.message == ('eNMS: eNMS devices have no property colour, weight: eNMS would ignore that criterion and '
+                                     'select every device, so nothing was read')

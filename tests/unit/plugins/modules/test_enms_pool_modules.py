@@ -757,3 +757,15 @@ def test_a_bulk_write_enms_refuses_before_acting_refuses_every_pool_in_its_words
     words = 'eNMS POST %s/rest/instance/pool failed: HTTP 403 Forbidden: Error 403 - Not Authorized.' % enms.url
     assert done.failed and done.result['refused'] == {'site1-one': words, 'site1-two': words} and done.result['status'] == 403
     assert done.result['msg'] == 'eNMS did not write 2 pool(s): site1-one, site1-two: ' + words
+
+
+def test_a_read_of_a_pool_that_fails_is_no_absent_pool_and_nothing_is_written(enms):
+    enms.add_fault('status', route='get_instance', status=500, body='{"alert": "Error 500 - Internal Server Error."}', times=4)
+    done = pool(enms, devices=['Atlanta'])
+    assert done.failed and 'HTTP 500' in done.result['msg'] and writes(enms) == [] and 'site1' not in enms.state['pools']
+
+
+def test_a_pool_answer_that_is_no_object_fails_naming_the_pool(enms):
+    enms.add_fault('status', route='get_instance', status=200, body='["Core"]')
+    done = pool(enms, name='Core', description='core routers')
+    assert done.failed and "the pool 'Core'" in done.result['msg'] and writes(enms) == [], done.result['msg']
