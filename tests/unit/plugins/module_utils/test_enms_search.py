@@ -281,3 +281,11 @@ def test_every_unknown_property_of_a_search_is_named(enms):
         api_for(enms).search('device', ['name'], {'colour': 'blue', 'colour_filter': 'equality', 'weight': '1'})
     assert refused.value.message == ('eNMS: eNMS devices have no property colour, weight: eNMS would ignore that criterion and '
                                      'select every device, so nothing was read')
+
+
+def test_a_listing_that_is_no_list_fails_quoting_it(enms):
+    enms.add_fault('status', route='query', status=200, body='{"error": "no"}')
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).query('device', {'name': 'Atlanta'})
+    assert caught.value.message == ('eNMS GET %s/rest/query/device failed: HTTP 200 OK: expected the devices as a JSON list: '
+                                    '{"error": "no"}' % enms.url)
