@@ -116,7 +116,8 @@ def test_a_pool_without_its_devices_or_no_pool_at_all_fails_naming_it(enms):
     enms.add_fault('status', route='get_instance', status=200, body='["Core"]')
     with pytest.raises(ApiError) as caught:
         api_for(enms).pool_members('Core')
-    assert "the pool 'Core'" in caught.value.message, caught.value.message
+    assert caught.value.message == ('eNMS GET %s/rest/instance/pool/Core failed: HTTP 200 OK: expected the pool \'Core\' as a JSON '
+                                    'object: ["Core"]' % enms.url)
 
 
 def test_an_unknown_pool_is_named_with_the_option_that_gave_it(enms):

@@ -734,8 +734,9 @@ def test_an_answer_to_the_bulk_write_that_is_no_object_is_read_back_as_an_unknow
     enms.add_fault('after', route='update_pools', then='status', status=200, body='["site1-new"]')
     done = pools(enms, [{'name': 'site1-new', 'devices': ['Atlanta']}])
     assert not done.failed and done.result['created'] == ['site1-new'], done.result
-    assert len(warnings) == 1 and 'the outcome of the pool write' in warnings[0] and warnings[0].endswith(
-        'read back, eNMS holds as declared: site1-new.'), warnings
+    assert warnings == ['The outcome of the write was unknown (eNMS POST %s/rest/instance/pool failed: HTTP 200 OK: expected the '
+                        'outcome of the pool write as a JSON object: ["site1-new"]); read back, eNMS holds as declared: site1-new.'
+                        % enms.url]
 
 
 @pytest.mark.parametrize('fault,written,held', [('status', [], 'none'), ('after', ['site1-two'], 'site1-two')])
@@ -768,4 +769,5 @@ def test_a_read_of_a_pool_that_fails_is_no_absent_pool_and_nothing_is_written(en
 def test_a_pool_answer_that_is_no_object_fails_naming_the_pool(enms):
     enms.add_fault('status', route='get_instance', status=200, body='["Core"]')
     done = pool(enms, name='Core', description='core routers')
-    assert done.failed and "the pool 'Core'" in done.result['msg'] and writes(enms) == [], done.result['msg']
+    assert done.failed and writes(enms) == [] and done.result['msg'] == (
+        'eNMS GET %s/rest/instance/pool/Core failed: HTTP 200 OK: expected the pool \'Core\' as a JSON object: ["Core"]' % enms.url)
