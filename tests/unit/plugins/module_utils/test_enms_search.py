@@ -290,3 +290,56 @@ def test_a_listing_that_is_no_list_fails_quoting_it(enms):
         api_for(enms).query('device', {'name': 'Atlanta'})
     assert caught.value.message == ('eNMS GET %s/rest/query/device failed: HTTP 200 OK: expected the devices as a JSON list: '
                                     '{"error": "no"}' % enms.url)
+    enms.add_fault('status', route='query', status=200, body=json.dumps({'error': 'x' * 300}))
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).query('device', {'name': 'Atlanta'})
+    assert caught.value.message.endswith(': {"error": "' + 'x' * 189), caught.value.message
+
+
+@pytest.mark.parametrize('filters,words', [
+    (['vendor'], "filters must be a mapping of property name to {value, match, invert}, got ['vendor']"),
+    ({'ven dor': {'value': 'A'}}, "filters: 'ven dor' is not a property name"),
+    ({'vendor': 'Arista'}, "filters: vendor must be a mapping with value (and optionally match and invert), got 'Arista'"),
+    ({'vendor': {'match': 'equality'}}, "filters: vendor must be a mapping with value (and optionally match and invert), got "
+                                        "{'match': 'equality'}"),
+    ({'vendor': {'value': 'A', 'matches': 'x', 'inverted': True}}, 'filters: vendor has unknown keys inverted, matches (known: '
+                                                                   'value, match, invert)'),
+    ({'vendor': {'value': 'A', 'invert': 'yes'}}, "filters: vendor invert must be true or false, got 'yes'"),
+])
+def test_filters_eNMS_would_misread_are_refused_in_whole_words(filters, words):
+    with pytest.raises(FilterError) as refused:
+        criteria_from_filters(filters, 'filters')
+    assert str(refused.value) == words
+
+
+def test_pool_membership_and_properties_are_criteria_together():
+    assert criteria_from_filters({'pools': {'value': 'Core'}, 'vendor': {'value': 'Arista'}}, 'filters') == {
+        'pools': ['Core'], 'pools_filter': 'union', 'vendor': 'Arista', 'vendor_filter': 'inclusion', 'vendor_invert': False}
+
+
+def test_a_listing_keeps_the_named_objects_sorted_by_name(enms):
+    enms.add_fault('status', route='query', status=200, body=json.dumps([{'name': 'b'}, 'x', {'name': ''}, {'name': None}, {'name': 'a'}]))
+    assert api_for(enms).query('device') == [{'name': 'a'}, {'name': 'b'}]
+
+
+def test_a_search_pages_on_past_the_second_page(enms):
+    assert [record['name'] for record in api_for(enms).search('device', [], page_size=2)] == ['Atlanta', 'Boston', 'Washington']
+    assert [json.loads(entry['body'])['start'] for entry in enms.requests(route='search')] == [0, 2]
+    with enms.lock:
+        seed_devices(enms.state, 3)
+    enms.log[:] = []
+    assert len(api_for(enms).search('device', [], page_size=2)) == 6
+    assert [json.loads(entry['body'])['start'] for entry in enms.requests(route='search')] == [0, 2, 4, 6]
+
+
+def test_a_search_is_sent_again_after_a_dropped_connection(enms):
+    enms.add_fault('drop', route='search')
+    assert [record['name'] for record in api_for(enms).search('device', [])] == ['Atlanta', 'Boston', 'Washington']
+    assert enms.count(route='search') == 2
+
+
+def test_a_search_failing_without_a_regex_says_nothing_of_regexes(enms):
+    enms.add_fault('status', route='search', status=500, body='{"alert": "Error 500 - Internal Server Error."}', times=4)
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).search('device', [], {'vendor': 'Arista', 'vendor_filter': 'inclusion'})
+    assert 'regular expression' not in caught.value.message and 'HTTP 500' in caught.value.message, caught.value.message

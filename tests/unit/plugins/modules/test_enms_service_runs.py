@@ -185,3 +185,9 @@ def test_a_server_slower_than_request_timeout_fails_naming_it(enms):
     enms.add_fault('delay', route='get_instance', seconds=1.0, times=4)
     done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000', request_timeout=0.2)
     assert done.failed and 'request_timeout=0.2s' in done.result['msg'], done.result['msg']
+
+
+def test_a_blank_username_is_refused_before_any_request(enms):
+    done = run(enms_result_info, dict(url=enms.url, username='  ', password='admin-pass', name='Configuration Backup',
+                                      runtime='2026-01-01 00:00:00.000000'))
+    assert done.failed and done.result['msg'] == 'username must not be empty.' and enms.requests() == []
