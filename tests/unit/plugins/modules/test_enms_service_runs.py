@@ -148,7 +148,9 @@ def test_a_service_without_a_scoped_name_text_fails_since_its_results_cannot_be_
 def test_a_service_answer_that_is_no_object_fails_naming_the_service(enms):
     enms.add_fault('status', route='get_instance', status=200, body='["Configuration Backup"]')
     done = result_info(enms, name='Configuration Backup', runtime='2026-01-01 00:00:00.000000')
-    assert done.failed and "the service 'Configuration Backup'" in done.result['msg'], done.result['msg']
+    assert done.failed and done.result['msg'] == (
+        'eNMS GET %s/rest/instance/service/Configuration%%20Backup failed: HTTP 200 OK: expected the service \'Configuration '
+        'Backup\' as a JSON object: ["Configuration Backup"]' % enms.url)
 
 
 def test_the_services_of_a_workflow_run_are_those_of_that_run_alone(enms):
