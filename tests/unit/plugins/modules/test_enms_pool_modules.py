@@ -739,16 +739,17 @@ def test_an_answer_to_the_bulk_write_that_is_no_object_is_read_back_as_an_unknow
                         % enms.url]
 
 
-@pytest.mark.parametrize('fault,written,held', [('status', [], 'none'), ('after', ['site1-two'], 'site1-two')])
+@pytest.mark.parametrize('fault,written,held', [('status', [], 'none'), ('after', ['site1-two', 'site1-three'], 'site1-two, site1-three')])
 def test_a_pool_enms_does_not_name_in_its_answer_is_read_back(enms, monkeypatch, fault, written, held):
     warnings = []
     monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
     options = dict(then='status') if fault == 'after' else {}
     enms.add_fault(fault, route='update_pools', status=200, body='{"success": ["site1-one"]}', **options)
-    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']}])
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']},
+                        {'name': 'site1-three', 'devices': ['Boston']}])
     assert done.result['created'] == ['site1-one'] + written
     words = 'eNMS did not name it in its answer, and does not hold it as declared'
-    assert done.result['refused'] == ({} if written else {'site1-two': words})
+    assert done.result['refused'] == ({} if written else {'site1-two': words, 'site1-three': words})
     assert warnings == ['The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.' % (words, held)]
 
 
