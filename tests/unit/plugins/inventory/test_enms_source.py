@@ -15,6 +15,7 @@ from ansible.errors import AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import fragment_loader
+from ansible.utils.display import Display
 from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.netops.bridge.plugins.inventory import enms as plugin_module
@@ -506,3 +507,59 @@ def test_without_the_cache_option_nothing_is_cached(enms, tmp_path):
     sent = enms.count()
     parse(tmp_path, text)
     assert enms.count() == 2 * sent and not (tmp_path / 'cache').exists()
+
+
+# -- what the mutation run of the plugin showed untested ---------------------------------------------------------------
+@pytest.mark.parametrize('filters,hosts', [
+    ({'reachable': ['True']}, []),
+    ({'property3': [True]}, []),
+    ({'property3': ['True']}, ['Boston']),
+])
+def test_a_true_false_filter_matches_only_true_false_and_a_text_only_a_text(enms, tmp_path, filters, hosts):
+    with enms.lock:
+        enms.state['devices']['Boston']['property3'] = 'True'
+    assert sorted(hostvars(parse(tmp_path, source(enms, device_filters=filters, pool_groups=False)))) == hosts
+
+
+@pytest.mark.parametrize('filtered,read,hosts', [
+    (['Edge'], ['Core'], []),
+    (['Core', 'Edge'], ['Edge'], ['Boston']),
+])
+def test_only_members_of_the_pools_read_are_hosts_whatever_the_filters_select(enms, tmp_path, filtered, read, hosts):
+    inventory = parse(tmp_path, source(enms, device_filters={'pools': filtered}, pools=read))
+    assert sorted(hostvars(inventory)) == hosts
+
+
+def test_pool_groups_made_from_names_with_other_characters_are_made_without_a_warning(enms, tmp_path, warnings):
+    with enms.lock:
+        enms.state['pools']['Core & Edge'] = ['Washington', 'Boston']
+    assert groups(parse(tmp_path, source(enms, pools=['Core & Edge']))) == {'Core___Edge': ['Boston', 'Washington']}
+    assert warnings == []
+
+
+def test_the_server_words_are_kept_as_they_end(enms, tmp_path):
+    enms.add_fault('status', route='get_instance', status=403, body='{"alert": "Denied by policy X"}')
+    found = refusal(tmp_path, source(enms, pools=['Core']))
+    assert found.endswith(": Denied by policy X."), found
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    said = []
+    monkeypatch.setattr(Display, 'warning', lambda self, message, *args, **kwargs: said.append(message))
+    return said
+
+
+def test_only_the_first_64_kib_of_a_misnamed_file_are_read_for_the_plugin_name(tmp_path, warnings):
+    line = '\nplugin: netops.bridge.enms'
+    path = tmp_path / 'production.yml'
+    path.write_text('#' * (65537 - len(line)) + line + '\n')
+    assert plugin_module.InventoryModule().verify_file(str(path)) is False and warnings == []
+    path.write_text('#' * (65536 - len(line)) + line + '\n')
+    assert plugin_module.InventoryModule().verify_file(str(path)) is False and len(warnings) == 1
+
+
+def test_a_misnamed_file_that_is_not_utf8_is_still_recognised(tmp_path, warnings):
+    path = tmp_path / 'production.yml'
+    path.write_bytes(b'# caf\xe9\nplugin: netops.bridge.enms\n')
+    assert plugin_module.InventoryModule().verify_file(str(path)) is False and len(warnings) == 1
