@@ -563,3 +563,16 @@ def test_a_misnamed_file_that_is_not_utf8_is_still_recognised(tmp_path, warnings
     path = tmp_path / 'production.yml'
     path.write_bytes(b'# caf\xe9\nplugin: netops.bridge.enms\n')
     assert plugin_module.InventoryModule().verify_file(str(path)) is False and len(warnings) == 1
+
+
+def test_a_device_in_no_pool_is_a_host_in_no_pool_group(enms, tmp_path):
+    with enms.lock:
+        enms.state['devices']['Lab'] = {'ip_address': '10.0.0.9', 'vendor': 'Juniper'}
+    inventory = parse(tmp_path, source(enms))
+    assert hostvars(inventory)['Lab']['enms_pools'] == [] and groups(inventory) == {'Core': ['Atlanta', 'Washington'], 'Edge': ['Boston']}
+
+
+def test_a_server_slower_than_request_timeout_fails_naming_it(enms, tmp_path):
+    enms.add_fault('delay', route='search', seconds=1.0, times=4)
+    found = refusal(tmp_path, source(enms, request_timeout=0.2))
+    assert found.startswith('eNMS POST %s/rest/search failed: ' % enms.url) and 'request_timeout=0.2s' in found, found
