@@ -371,8 +371,9 @@ def test_a_file_that_is_not_a_certificate_bundle_fails_naming_ca_path(enms, tmp_
     bundle = tmp_path / 'ca.pem'
     bundle.write_text('not a certificate\n')
     found = refusal(tmp_path, source(enms, ca_path=str(bundle)))
-    assert found.startswith('netops.bridge.enms: ca_path (or ENMS_CA_PATH) %s ' % bundle) and found.endswith('.'), found
-    assert '(' in found[len('netops.bridge.enms: ca_path (or ENMS_CA_PATH) '):] and enms.count() == 0
+    assert found == ('netops.bridge.enms: ca_path (or ENMS_CA_PATH) %s holds no usable CA certificate (NO_CERTIFICATE_OR_CRL_FOUND): '
+                     'give a PEM file of the CA certificates that sign the eNMS server certificate.' % bundle)
+    assert enms.count() == 0
 
 
 # -- the connection -----------------------------------------------------------------------------------------------
@@ -576,3 +577,13 @@ def test_a_server_slower_than_request_timeout_fails_naming_it(enms, tmp_path):
     enms.add_fault('delay', route='search', seconds=1.0, times=4)
     found = refusal(tmp_path, source(enms, request_timeout=0.2))
     assert found.startswith('eNMS POST %s/rest/search failed: ' % enms.url) and 'request_timeout=0.2s' in found, found
+
+
+def test_a_base_url_with_a_path_keeps_it_without_its_final_slash(enms, tmp_path):
+    found = refusal(tmp_path, source(enms).replace(enms.url, enms.url + '/proxyX/'))
+    assert found.startswith('eNMS POST %s/proxyX/rest/search failed: HTTP 404' % enms.url), found
+
+
+def test_an_unknown_filter_property_is_found_on_a_single_device(enms, tmp_path):
+    found = refusal(tmp_path, source(enms, pools=['Edge'], device_filters={'colour': ['blue']}))
+    assert found == 'netops.bridge.enms: device_filters: eNMS devices have no property colour, so no device could match.'
