@@ -587,3 +587,12 @@ def test_a_base_url_with_a_path_keeps_it_without_its_final_slash(enms, tmp_path)
 def test_an_unknown_filter_property_is_found_on_a_single_device(enms, tmp_path):
     found = refusal(tmp_path, source(enms, pools=['Edge'], device_filters={'colour': ['blue']}))
     assert found == 'netops.bridge.enms: device_filters: eNMS devices have no property colour, so no device could match.'
+
+
+def test_each_source_file_has_its_own_cache_entry(enms, tmp_path):
+    parse(tmp_path, cached_source(enms, tmp_path), name='core.enms.yml')
+    parse(tmp_path, cached_source(enms, tmp_path, pools=['Edge']), name='edge.enms.yml')
+    sent = enms.count()
+    assert sorted(hostvars(parse(tmp_path, cached_source(enms, tmp_path), name='core.enms.yml'))) == ['Atlanta', 'Boston', 'Washington']
+    assert sorted(hostvars(parse(tmp_path, cached_source(enms, tmp_path, pools=['Edge']), name='edge.enms.yml'))) == ['Boston']
+    assert enms.count() == sent
