@@ -596,3 +596,9 @@ def test_each_source_file_has_its_own_cache_entry(enms, tmp_path):
     assert sorted(hostvars(parse(tmp_path, cached_source(enms, tmp_path), name='core.enms.yml'))) == ['Atlanta', 'Boston', 'Washington']
     assert sorted(hostvars(parse(tmp_path, cached_source(enms, tmp_path, pools=['Edge']), name='edge.enms.yml'))) == ['Boston']
     assert enms.count() == sent
+
+
+def test_the_server_words_end_in_one_period_whatever_space_follows_them(enms, tmp_path):
+    enms.add_fault('status', route='get_instance', status=403, body='{"alert": "Error 403 - Not Authorized.\\n"}')
+    found = refusal(tmp_path, source(enms, pools=['Core']))
+    assert found.endswith(': Error 403 - Not Authorized.'), repr(found)
