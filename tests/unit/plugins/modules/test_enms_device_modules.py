@@ -434,3 +434,10 @@ def test_a_write_never_sent_leaves_every_device_and_the_deletes_not_attempted(en
     assert done.result['msg'] == ('eNMS did not write 3 device(s): Washington, site9-new: not sent: eNMS POST %s/rest/instance/device '
                                   'failed: Connection refused; Boston: not sent, since eNMS did not write every device' % enms.url)
     assert 'delete_instance' not in routes(enms) and 'Boston' in enms.state['devices']
+
+
+def test_an_empty_device_list_reports_an_empty_account_and_sends_nothing(enms):
+    done = run(enms_device, dict(connection(enms), devices=[]))
+    assert not done.failed and enms.requests() == []
+    assert dict((key, done.result[key]) for key in ('created', 'updated', 'deleted', 'unchanged', 'changes', 'refused', 'not_attempted')) == {
+        'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'changes': {}, 'refused': {}, 'not_attempted': []}
