@@ -444,8 +444,9 @@ def test_an_empty_device_list_reports_an_empty_account_and_sends_nothing(enms):
 
 
 def test_every_problem_found_by_reading_is_in_the_message_one_after_the_other(enms):
-    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', port='ssh'), dict(name='Boston', port='telnet')]))
-    assert done.failed and len(done.result['problems']) == 2
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', properties={'rack': 'A1'}),
+                                                            dict(name='Washington', new_name='Boston')]))
+    assert done.failed and len(done.result['problems']) == 2 and enms.count(route='search') > 0, done.result
     assert done.result['msg'] == 'Nothing was written: ' + ' '.join(done.result['problems']) and writes(enms) == 0
 
 
