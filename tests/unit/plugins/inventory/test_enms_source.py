@@ -257,7 +257,7 @@ def test_an_unknown_pool_in_the_filters_fails_instead_of_selecting_no_device(enm
 def test_filters_enms_cannot_compare_are_applied_to_the_devices_it_returns(enms, tmp_path):
     filters = {'location': ['Atlanta', 'Boston'], 'reachable': True, 'vendor': 'Arista'}
     assert sorted(hostvars(parse(tmp_path, source(enms, device_filters=filters, pool_groups=False)))) == ['Boston']
-    assert all(criteria == {'vendor': 'Arista', 'vendor_filter': 'equality', 'vendor_invert': False} for criteria, _ in searches(enms))
+    assert all(criteria == {'vendor': 'Arista', 'vendor_filter': 'equality', 'vendor_invert': False} for criteria, _columns in searches(enms))
 
 
 @pytest.mark.parametrize('filters,hosts', [
@@ -298,6 +298,9 @@ def test_a_local_filter_on_no_device_at_all_is_no_refusal(enms, tmp_path):
     assert hostvars(parse(tmp_path, source(enms, device_filters={'colour': True}, properties=['vendor']))) == {}
 
 
+VALUE_WORDS = 'device_filters: vendor must be a text, number or true/false, a list of them, or a mapping with value, match and invert, got '
+
+
 # -- refusals before any request ----------------------------------------------------------------------------------
 @pytest.mark.parametrize('extra,words', [
     ('request_timeout: 0\n', 'request_timeout (or ENMS_REQUEST_TIMEOUT) must be greater than 0, got 0.0.'),
@@ -309,12 +312,9 @@ def test_a_local_filter_on_no_device_at_all_is_no_refusal(enms, tmp_path):
     ('device_filters: {pools: {value: Core, match: inclusion}}\n', 'device_filters: pools match must be equality'),
     ('device_filters: {vendor: {value: Arista, match: like}}\n', 'device_filters: vendor match must be one of'),
     ('device_filters: {"vendor name": [Arista]}\n', "device_filters: 'vendor name' is not a device property name."),
-    ('device_filters: {vendor: []}\n', 'device_filters: vendor must be a text, number or true/false, a list of them, or a '
-                                      'mapping with value, match and invert, got [].'),
-    ('device_filters: {vendor: [Arista, [x]]}\n', "device_filters: vendor must be a text, number or true/false, a list of "
-                                                 "them, or a mapping with value, match and invert, got ['Arista', ['x']]."),
-    ('device_filters: {vendor: null}\n', 'device_filters: vendor must be a text, number or true/false, a list of them, or a '
-                                        'mapping with value, match and invert, got None.'),
+    ('device_filters: {vendor: []}\n', VALUE_WORDS + '[].'),
+    ('device_filters: {vendor: [Arista, [x]]}\n', VALUE_WORDS + "['Arista', ['x']]."),
+    ('device_filters: {vendor: null}\n', VALUE_WORDS + 'None.'),
     ('pools: [Core, ""]\n', "pools must be a list of non-empty names, got ''."),
     ('pools: [Core, " "]\n', "pools must be a list of non-empty names, got ' '."),
     ('properties: [vendor, 1]\n', 'properties must be a list of non-empty names, got 1.'),
@@ -437,8 +437,8 @@ def test_a_timeout_below_a_second_is_taken(enms, tmp_path):
 
 def test_wrong_credentials_fail_with_enms_words_naming_the_options_and_no_password(enms, tmp_path):
     found = refusal(tmp_path, source(enms).replace('admin-pass', 's3cret-wrong'))
-    assert found.endswith(': HTTP 401 Unauthorized: Error 401 - Wrong Credentials. Check username (or ENMS_USERNAME) and '
-                     'password (or ENMS_PASSWORD).'), found
+    words = ': HTTP 401 Unauthorized: Error 401 - Wrong Credentials. Check username (or ENMS_USERNAME) and password (or ENMS_PASSWORD).'
+    assert found.endswith(words), found
     assert enms.count() == 1
 
 

@@ -716,9 +716,9 @@ def test_a_delete_enms_refuses_before_acting_is_refused_in_its_words(enms):
     enms.add_fault('status', route='delete_pool', status=403, body='{"alert": "Error 403 - Not Authorized."}')
     done = pools(enms, [{'name': 'Edge', 'state': 'absent'}])
     assert done.failed and done.result['not_attempted'] == [] and done.result['deleted'] == []
-    assert done.result['refused'] == {'Edge': 'eNMS DELETE %s/rest/instance/pool/Edge failed: HTTP 403 Forbidden: eNMS answers HTTP '
-                                               '403 for a pool it does not know (deleted meanwhile?) or that the user may not edit: '
-                                               'Error 403 - Not Authorized.' % enms.url}
+    words = ('eNMS DELETE %s/rest/instance/pool/Edge failed: HTTP 403 Forbidden: eNMS answers HTTP 403 for a pool it does not know '
+             '(deleted meanwhile?) or that the user may not edit: Error 403 - Not Authorized.' % enms.url)
+    assert done.result['refused'] == {'Edge': words}
 
 
 def test_a_run_with_nothing_to_delete_reports_no_delete(enms):
