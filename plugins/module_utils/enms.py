@@ -536,16 +536,6 @@ class EnmsApi(object):
             raise
         return response.json_object('the %s %r' % (kind, name))
 
-    def write_instance(self, kind, record):
-        """``POST /rest/instance/<kind>``: eNMS creates or updates by name, and answers a refusal with HTTP 200 and a
-        ``failure`` list ([record, traceback]); that becomes an ApiError quoting the traceback's last line."""
-        response, answer = self.post_instances(kind, record)
-        succeeded = answer.get('success')
-        if not isinstance(succeeded, list) or record['name'] not in succeeded:
-            raise ApiError(PLATFORM, 'eNMS refused to write the %s %r' % (kind, record['name']), method='POST', url=response.url,
-                           status=response.status, detail=failure_reason(answer.get('failure')))
-        return answer
-
     def delete_instance(self, kind, name):
         """``DELETE /rest/instance/<kind>/<name>``; eNMS answers 403 for a name it does not know, and a delete it aborted
         with HTTP 200 and ``delete_aborted``."""
@@ -625,16 +615,6 @@ def enms_words(traceback):
     lines = [line.strip() for line in to_text(traceback).splitlines() if line.strip()]
     words = lines[-1] if lines else to_text(traceback)
     return words if len(words) <= WORDS_LIMIT else words[:WORDS_LIMIT] + '...'
-
-
-def failure_reason(failures):
-    """The last line of each traceback eNMS puts in ``failure`` ([record, traceback] pairs); never the whole traceback."""
-    reasons = []
-    for failure in failures if isinstance(failures, list) else [failures] if failures else []:
-        text = to_text(failure[-1] if isinstance(failure, (list, tuple)) and failure else failure)
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        reasons.append(lines[-1] if lines else text)
-    return '; '.join(reasons) or 'no reason given'
 
 
 def workflow_services(records):

@@ -504,7 +504,10 @@ class EnmsEmulator(Emulator):
             order = body.get('order') or [{'column': 0, 'dir': 'asc'}]
             order_column, descending = columns[int(order[0]['column'])], order[0].get('dir') == 'desc'
             start, length = int(body.get('start', 0)), int(body.get('maximum_return_records', 10))
-            criteria = body.get('search_criteria') or {}
+            # eNMS spreads search_criteria into its filter form ({**form}): null is a TypeError there, HTTP 500.
+            criteria = body.get('search_criteria', {})
+            if not isinstance(criteria, dict):
+                raise TypeError('search_criteria must be an object')
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return self.alert(500)
         if kind == 'device':

@@ -41,7 +41,7 @@ def test_run_request_always_sends_async_and_only_given_targets():
 
 # -- values as eNMS stores them, names it can address, its per-record answer (issue 30) ---------------------------------
 from ansible_collections.netops.bridge.plugins.module_utils.enms import (  # noqa: E402
-    Account, answer_outcome, stored_type, stored_value, unaddressable)
+    Account, answer_outcome, enms_words, stored_type, stored_value, unaddressable)
 
 
 @pytest.mark.parametrize('value,kind,stored', [
@@ -74,7 +74,7 @@ def test_the_stored_type_is_told_by_the_value_enms_gives(value, kind):
 
 @pytest.mark.parametrize('name,refused', [
     ('.', True), ('..', True), ('a/b', True), ('a\\b', True), ("a'b", True), ('a"b', True), (' ', True), ('', True),
-    ('...', False), ('.a', False), ('site1-leaf1', False),
+    ('...', False), ('.a', False), ('site1-leaf1', False), ('XR-1', False),
 ])
 def test_names_enms_cannot_address_are_told(name, refused):
     assert (unaddressable(name) is not None) is refused
@@ -91,3 +91,49 @@ def test_the_refusals_are_lines_with_the_names_sharing_words_together():
     account = Account()
     account.refused = {'b': 'HTTP 500', 'a': 'HTTP 500', 'c': 'ValueError: no'}
     assert account.lines() == ['a, b: HTTP 500', 'c: ValueError: no']
+
+
+@pytest.mark.parametrize('value', ['maybe', 'truee', 'y e s'])
+def test_a_text_that_is_no_boolean_is_refused_for_a_boolean_property(value):
+    with pytest.raises(ValueError) as refused:
+        stored_value(value, 'bool')
+    assert str(refused.value) == '%r is not a boolean (true/false, yes/no, on/off, 1/0)' % value
+
+
+@pytest.mark.parametrize('traceback,words', [
+    ('Traceback (most recent call last):\n  File "x.py"\nValueError: ' + 'x' * 300, 'ValueError: ' + 'x' * 288 + '...'),
+    ('ValueError: ' + 'x' * 288, 'ValueError: ' + 'x' * 288),
+    ('\n  \n', '\n  \n'),
+    (None, 'None'),
+])
+def test_enms_words_are_the_last_line_of_its_traceback_shortened_to_300_characters(traceback, words):
+    assert enms_words(traceback) == words
+
+
+@pytest.mark.parametrize('answer', [None, ['Completed'], 'Completed'])
+def test_an_answer_that_is_no_object_gives_no_outcome(answer):
+    assert run_outcome(answer) == {'status': None, 'success': None, 'summary': {'success': [], 'failure': [], 'discard': []},
+                                   'duration': None, 'result': {}}
+
+
+def test_enms_answer_counts_a_rename_it_names_by_the_old_name_under_the_new_one():
+    assert answer_outcome({'success': ['b']}, {'b': 'b-new', 'b-new': 'b-new'}) == {'written': ['b-new'], 'refused': {}}
+
+
+def test_enms_answer_takes_a_failure_given_as_a_name_alone():
+    assert answer_outcome({'failure': ['site1-x']}, {'site1-x': 'site1-x'}) == {'written': [], 'refused': {'site1-x': 'None'}}
+
+
+def test_the_refusals_are_lines_in_the_order_of_the_names_whatever_their_words():
+    account = Account()
+    account.refused = {'site1-a': 'eNMS: z', 'site1-b': 'eNMS: a', 'site1-c': 'eNMS: z'}
+    assert account.lines() == ['site1-a, site1-c: eNMS: z', 'site1-b: eNMS: a']
+
+
+@pytest.mark.parametrize('name,words', [
+    (' ', 'must not be empty'),
+    ('..', "cannot be '..' (the request path /rest/instance/<type>/.. collapses, so eNMS could never delete it)"),
+    ('a/b', 'must not hold a slash, a backslash or a quote (eNMS refuses them)'),
+])
+def test_names_enms_cannot_address_are_told_why(name, words):
+    assert unaddressable(name) == words

@@ -434,3 +434,38 @@ def test_a_write_never_sent_leaves_every_device_and_the_deletes_not_attempted(en
     assert done.result['msg'] == ('eNMS did not write 3 device(s): Washington, site9-new: not sent: eNMS POST %s/rest/instance/device '
                                   'failed: Connection refused; Boston: not sent, since eNMS did not write every device' % enms.url)
     assert 'delete_instance' not in routes(enms) and 'Boston' in enms.state['devices']
+
+
+def test_an_empty_device_list_reports_an_empty_account_and_sends_nothing(enms):
+    done = run(enms_device, dict(connection(enms), devices=[]))
+    assert not done.failed and enms.requests() == []
+    assert dict((key, done.result[key]) for key in ('created', 'updated', 'deleted', 'unchanged', 'changes', 'refused', 'not_attempted')) == {
+        'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'changes': {}, 'refused': {}, 'not_attempted': []}
+
+
+def test_every_problem_found_by_reading_is_in_the_message_one_after_the_other(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Atlanta', properties={'rack': 'A1'}),
+                                                            dict(name='Washington', new_name='Boston')]))
+    assert done.failed and len(done.result['problems']) == 2 and enms.count(route='search') > 0, done.result
+    assert done.result['msg'] == 'Nothing was written: ' + ' '.join(done.result['problems']) and writes(enms) == 0
+
+
+def test_check_mode_with_only_deletes_is_a_change(enms):
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Boston', state='absent')]), check_mode=True)
+    assert not done.failed and done.result['changed'] is True and done.result['deleted'] == ['Boston']
+    assert 'Boston' in enms.state['devices']
+
+
+def test_the_deletes_not_sent_after_a_failed_write_are_named_together(enms):
+    enms.add_fault('status', route='update_instance', status=500, body=ALERT_500)
+    done = run(enms_device, dict(connection(enms), devices=CHANGES + [dict(name='Atlanta', state='absent')]))
+    assert done.failed and done.result['msg'].endswith('; Boston, Atlanta: not sent, since eNMS did not write every device'), done.result['msg']
+
+
+def test_deletes_never_sent_are_not_attempted(enms, monkeypatch):
+    def refused_connection(self, kind, name):
+        raise ApiError('eNMS', 'Connection refused', method='DELETE', url='%s/rest/instance/%s' % (enms.url, kind))
+
+    monkeypatch.setattr(EnmsApi, 'delete_instance', refused_connection)
+    done = run(enms_device, dict(connection(enms), devices=[dict(name='Boston', state='absent'), dict(name='Atlanta', state='absent')]))
+    assert done.failed and done.result['not_attempted'] == ['Boston', 'Atlanta'] and done.result['deleted'] == []

@@ -8,10 +8,12 @@ import json
 
 import pytest
 
+from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
+from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi
 from ansible_collections.netops.bridge.plugins.modules import enms_configuration_info, enms_pool
 from .module_runner import run
 
-from emulators.enms import EnmsEmulator, device  # the tests folder is on the path (tests/unit/plugins/conftest.py)
+from emulators.enms import POOL_CRITERIA, EnmsEmulator, device  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 ARISTA = {'vendor': {'value': 'Arista', 'match': 'equality'}}
 
@@ -474,3 +476,299 @@ def test_configuration_info_refuses_a_blank_device_name_before_any_request(enms)
     out = run(enms_configuration_info, dict(url=enms.url, username='admin', password='admin-pass', device='  '))
     assert out.failed and out.result['msg'] == 'device must not be empty.'
     assert enms.requests() == []
+
+
+# -- what each read asks, stored criteria as eNMS computes them, the outcome of a write read back -----------------------
+def searched(enms, model):
+    """The bodies of the POST /rest/search requests for ``model``."""
+    return [body for body in (json.loads(entry['body']) for entry in enms.requests(route='search')) if body['type'] == model]
+
+
+def test_a_new_pool_learns_the_criteria_from_one_pool_asked_for_the_match_columns_alone(enms):
+    assert not pool(enms, device_filters=dict(ARISTA, location={'value': 'Paris'})).failed
+    assert searched(enms, 'pool') == [{'type': 'pool', 'columns': ['name', 'device_location_match', 'device_vendor_match'],
+                                       'search_criteria': {}, 'order': [{'column': 0, 'dir': 'asc'}], 'start': 0,
+                                       'maximum_return_records': 1}]
+
+
+def test_a_new_pool_with_an_unknown_criterion_is_refused_when_enms_has_a_single_pool(enms):
+    del enms.state['pools']['Edge']
+    out = pool(enms, device_filters={'vendr': {'value': 'Arista'}})
+    assert out.failed and out.result['problems'] == ['site1: eNMS pools have no criterion for the device property vendr; eNMS '
+                                                     'would ignore it and select every device.']
+
+
+def test_a_regex_is_tried_by_a_search_of_one_device_with_that_criterion_alone(enms):
+    assert not pool(enms, device_filters={'name': {'value': '^site1-', 'match': 'regex', 'invert': True}}).failed
+    assert searched(enms, 'device') == [{'type': 'device', 'columns': ['name'], 'search_criteria': {
+        'name': '^site1-', 'name_filter': 'regex', 'name_invert': False}, 'order': [{'column': 0, 'dir': 'asc'}], 'start': 0,
+        'maximum_return_records': 1}]
+
+
+def test_the_criteria_a_pool_can_have_are_told_by_its_match_columns_alone(enms):
+    assert enms_pool.criterion_properties(enms.pool_properties('Core')) == set(POOL_CRITERIA)
+
+
+def test_a_stored_criterion_without_a_match_is_inclusion_as_enms_computes_it(enms):
+    enms.state['pools']['site1'] = []
+    enms.state['pool_properties']['site1'] = {'manually_defined': False, 'device_vendor': 'arista', 'device_vendor_match': None}
+    out = pool(enms, device_filters={'vendor': {'value': 'arista'}})
+    assert not out.failed and out.result['changed'] is False, out.result
+    assert out.result['pool']['device_filters'] == {'vendor': {'value': 'arista', 'match': 'inclusion', 'invert': False}}
+
+
+def test_a_criterion_selecting_an_empty_property_is_kept_and_the_next_run_changes_nothing(enms):
+    empty = {'location': {'value': '', 'match': 'equality'}}
+    first = pool(enms, device_filters=empty)
+    assert not first.failed and first.result['changed'] is True, first.result
+    assert first.result['pool']['device_filters'] == {'location': {'value': '', 'match': 'empty', 'invert': False}}
+    second = pool(enms, device_filters=empty)
+    assert not second.failed and second.result['changed'] is False, second.result
+
+
+def test_a_pool_enms_gives_without_its_members_is_read_as_having_none(enms):
+    enms.add_fault('status', route='get_instance', status=200, body=json.dumps(enms.pool_properties('Core')))
+    out = pool(enms, name='Core', description='core routers', diff=True)
+    assert not out.failed and out.result['updated'] == ['Core'], out.result
+    assert out.result['diff']['before']['devices'] == [] and out.result['devices'] == ['Atlanta', 'Washington']
+
+
+def test_the_members_of_every_written_pool_are_read_back_even_after_one_eNMS_did_not_keep(enms):
+    # No pool at all to learn the criteria from: both writes go out, and eNMS drops the criterion it has no column for.
+    enms.state['pools'].clear()
+    out = pools(enms, [{'name': 'a-typo', 'device_filters': {'vendr': {'value': 'Arista'}}}, {'name': 'b-arista', 'device_filters': ARISTA}])
+    assert out.failed and "a-typo: eNMS did not keep the criteria of pool 'a-typo'" in out.result['msg']
+    assert out.result['pools']['b-arista']['devices'] == ['Boston', 'Washington', 'site1-a']
+
+
+def test_a_pool_gone_when_read_back_after_its_write_fails_the_task_saying_so(enms):
+    # Another user deleted it in between: the read back gets eNMS's 403 for an unknown name, and the name is not listed.
+    enms.add_fault('status', route='get_instance', status=403, body='{"alert": "Error 403 - Not Authorized."}', skip=1)
+    enms.add_fault('status', route='query', status=200, body='[]', skip=1)
+    out = pool(enms, devices=['Atlanta'])
+    assert out.failed and out.result['msg'] == 'eNMS did not write 1 pool(s): site1: eNMS does not have the pool after writing it'
+
+
+def test_a_manual_pool_given_criteria_becomes_computed_and_its_members_follow(enms):
+    out = pool(enms, name='Core', device_filters=ARISTA)
+    assert not out.failed and out.result['changed'] is True, out.result
+    assert enms.pool_properties('Core')['manually_defined'] is False and out.result['pool']['manually_defined'] is False
+    assert out.result['devices'] == ['Boston', 'Washington', 'site1-a']
+
+
+def test_a_new_pool_without_a_description_has_an_empty_one(enms):
+    out = pool(enms, devices=['Atlanta'])
+    assert not out.failed and out.result['pool']['description'] == '' and enms.pool_properties('site1')['description'] == ''
+
+
+def test_an_update_enms_refused_per_record_counts_as_a_change_and_says_that_eNMS_may_have_kept_some_fields(enms):
+    refusal = json.dumps({'failure': [[{'name': 'Core'}, 'Traceback (most recent call last):\n  File "x.py"\nValueError: refused']]})
+    enms.add_fault('after', route='update_pools', then='status', status=200, body=refusal)
+    out = pools(enms, [{'name': 'Core', 'description': 'core routers'}])
+    assert out.failed and out.result['changed'] is True and out.result['refused'] == {'Core': 'ValueError: refused'}
+    assert out.result['msg'] == ('eNMS did not write 1 pool(s): Core: ValueError: refused (eNMS keeps the fields of an existing '
+                                 'pool it set before a failure: run again once the cause is fixed)')
+
+
+def test_an_existing_pool_given_a_criterion_enms_pools_do_not_have_is_refused_before_any_write(enms):
+    out = pool(enms, name='Core', device_filters={'vendr': {'value': 'Arista'}})
+    assert out.failed and out.result['problems'] == ['Core: eNMS pools have no criterion for the device property vendr; eNMS '
+                                                     'would ignore it and select every device.']
+    assert writes(enms) == []
+
+
+def test_every_unknown_criterion_of_a_pool_is_named_in_one_line(enms):
+    out = pool(enms, device_filters={'vendr': {'value': 'Arista'}, 'colour': {'value': 'blue'}})
+    assert out.failed and out.result['problems'] == ['site1: eNMS pools have no criterion for the device properties colour, vendr; '
+                                                     'eNMS would ignore them and select every device.']
+
+
+def test_the_device_names_are_read_in_one_search_of_the_names_alone(enms):
+    assert not pools(enms, [{'name': 'site1-a', 'devices': ['Atlanta']}, {'name': 'site1-b', 'devices': ['Boston']}]).failed
+    assert searched(enms, 'device') == [{'type': 'device', 'columns': ['name'], 'search_criteria': {},
+                                         'order': [{'column': 0, 'dir': 'asc'}], 'start': 0, 'maximum_return_records': 1000}]
+
+
+def test_check_mode_warns_about_every_missing_device_of_every_pool(enms, monkeypatch):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    planned = pools(enms, [{'name': 'site1-one', 'devices': ['site1-later', 'site1-after']},
+                           {'name': 'site1-two', 'devices': ['Atlanta', 'site1-later']}], check_mode=True)
+    assert not planned.failed and planned.result['created'] == ['site1-one', 'site1-two'], planned.result
+    assert planned.result['missing_devices'] == {'site1-one': ['site1-after', 'site1-later'], 'site1-two': ['site1-later']}
+    assert warnings == ['site1-one: eNMS has no device named site1-after, site1-later (yet); the real run refuses the pool '
+                        'unless an earlier task creates it.',
+                        'site1-two: eNMS has no device named site1-later (yet); the real run refuses the pool unless an '
+                        'earlier task creates it.']
+
+
+def test_check_mode_names_each_pool_it_would_delete_with_what_it_holds(enms):
+    planned = pools(enms, [{'name': 'Edge', 'state': 'absent'}], check_mode=True, diff=True)
+    assert not planned.failed and planned.result['changed'] is True and planned.result['deleted'] == ['Edge']
+    assert planned.result['diff']['before']['Edge']['devices'] == ['Boston'] and planned.result['diff']['after'] == {}
+    assert 'Edge' in enms.state['pools']
+
+
+def test_a_regex_is_tried_for_every_computed_pool_whatever_comes_before_it(enms):
+    out = pools(enms, [{'name': 'a-manual', 'devices': ['Atlanta']},
+                       {'name': 'b-lab', 'device_filters': {'location': {'value': 'Paris'}, 'name': {'value': '^lab-(', 'match': 'regex'}}}])
+    assert out.failed and len(out.result['problems']) == 1, out.result
+    assert out.result['problems'][0].startswith("b-lab: device_filters.name '^lab-(': eNMS POST ") and writes(enms) == []
+
+
+def test_an_empty_pool_list_reports_an_empty_account(enms):
+    done = pools(enms, [])
+    assert dict((key, done.result[key]) for key in ('created', 'updated', 'deleted', 'unchanged', 'refused', 'not_attempted')) == {
+        'created': [], 'updated': [], 'deleted': [], 'unchanged': [], 'refused': {}, 'not_attempted': []}
+
+
+def test_every_pool_option_given_beside_pools_is_named(enms):
+    out = run(enms_pool, dict(url=enms.url, username='admin', password='admin-pass', pools=[{'name': 'site1'}], name='site1',
+                              description='Site 1'))
+    assert out.failed and out.result['problems'] == ['name, description cannot be given together with pools: give it in each pool '
+                                                     '(connection options apply to all).']
+    assert enms.requests() == []
+
+
+def test_a_pool_to_delete_is_deleted_whatever_else_its_entry_declares(enms):
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent', 'devices': ['Boston'], 'device_filters': {'Pools': {'value': 'x'}}}])
+    assert not done.failed and done.result['deleted'] == ['Edge'] and 'Edge' not in enms.state['pools'], done.result
+
+
+def test_each_regex_is_tried_on_its_own(enms):
+    out = pools(enms, [{'name': 'a-fine', 'device_filters': {'name': {'value': '^site1-', 'match': 'regex'}}},
+                       {'name': 'b-broken', 'device_filters': {'name': {'value': '^lab-(', 'match': 'regex'}}}])
+    assert out.failed and len(out.result['problems']) == 1 and out.result['problems'][0].startswith("b-broken: device_filters.name '^lab-('")
+    assert writes(enms) == []
+
+
+def test_the_single_form_returns_the_pool_without_its_members_beside_them(enms):
+    out = pool(enms, devices=['Atlanta'])
+    assert sorted(out.result['pool']) == ['description', 'device_filters', 'manually_defined', 'name']
+    assert out.result['devices'] == ['Atlanta']
+
+
+def test_the_diff_of_one_pool_names_it_before_and_after(enms):
+    out = pool(enms, name='Core', description='core routers', diff=True)
+    assert out.result['diff']['before']['name'] == 'Core' and out.result['diff']['after']['name'] == 'Core'
+    assert (out.result['diff']['before']['description'], out.result['diff']['after']['description']) == ('', 'core routers')
+
+
+def test_a_single_pool_refused_before_any_write_is_no_pool_in_the_result(enms):
+    out = pool(enms, devices=['Atlanta', 'nowhere'])
+    assert out.failed and out.result['pool'] is None and out.result['devices'] == []
+    assert out.result['not_attempted'] == ['site1'] and out.result['created'] == []
+
+
+def test_a_list_with_a_problem_plans_nothing_as_done_and_everything_as_not_attempted(enms):
+    out = pools(enms, [{'name': 'Core', 'description': 'core routers'}, {'name': 'Edge', 'state': 'absent'},
+                       {'name': 'site1-new', 'devices': ['Atlanta']}, {'name': 'bad/name'}])
+    assert out.failed and (out.result['created'], out.result['updated'], out.result['deleted']) == ([], [], [])
+    assert out.result['not_attempted'] == ['site1-new', 'Core', 'Edge', 'bad/name'] and writes(enms) == []
+
+
+def test_a_failed_bulk_write_counts_every_pool_not_written_and_names_the_deletes_not_sent(enms):
+    enms.state['pools']['Old'] = ['Atlanta']
+    enms.add_fault('status', route='update_pools', status=500, body='{"alert": "Error 500 - Internal Server Error."}')
+    done = pools(enms, CHANGES + [{'name': 'Old', 'state': 'absent'}])
+    assert done.failed and done.result['not_attempted'] == ['Edge', 'Old']
+    assert done.result['msg'] == (
+        'eNMS did not write 4 pool(s): Core, site1-new: eNMS POST %s/rest/instance/pool failed: HTTP 500 Internal Server Error: '
+        'Error 500 - Internal Server Error.; Edge, Old: not sent, since eNMS did not write every pool' % enms.url)
+
+
+def test_check_mode_of_one_pool_returns_the_pool_as_planned(enms):
+    out = pool(enms, check_mode=True, description='Arista', device_filters=ARISTA)
+    assert out.result['changed'] is True and out.result['created'] == ['site1']
+    assert out.result['pool'] == {'name': 'site1', 'description': 'Arista', 'manually_defined': False,
+                                  'device_filters': {'vendor': {'value': 'Arista', 'match': 'equality', 'invert': False}}}
+
+
+def test_devices_and_device_filters_of_one_pool_are_refused_as_ansible_refuses_exclusive_options(enms):
+    out = pool(enms, devices=['Atlanta'], device_filters=ARISTA)
+    assert out.failed and out.result['msg'] == 'parameters are mutually exclusive: devices|device_filters'
+    assert enms.requests() == []
+
+
+def test_one_pool_written_before_enms_failed_to_recompute_is_reported_with_the_pool(enms):
+    enms.add_fault('status', route='update_all_pools', status=500, body='{"alert": "Error 500 - Internal Server Error."}', times=4)
+    out = pool(enms, description='Arista', device_filters=ARISTA, diff=True)
+    assert out.failed and 'HTTP 500' in out.result['msg'] and out.result['created'] == ['site1']
+    assert out.result['pool'] == {'name': 'site1', 'description': 'Arista', 'manually_defined': False,
+                                  'device_filters': {'vendor': {'value': 'Arista', 'match': 'equality', 'invert': False}}}
+    assert out.result['diff']['before'] == {} and out.result['diff']['after']['name'] == 'site1'
+
+
+def test_a_delete_never_sent_is_not_attempted_and_says_why(enms, monkeypatch):
+    def refused_connection(self, kind, name):
+        raise ApiError('eNMS', 'Connection refused', method='DELETE', url='%s/rest/instance/%s/%s' % (enms.url, kind, name))
+
+    monkeypatch.setattr(EnmsApi, 'delete_instance', refused_connection)
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent'}, {'name': 'Core', 'state': 'absent'}])
+    assert done.failed and not done.result['changed'] and done.result['refused'] == {}
+    assert done.result['not_attempted'] == ['Edge', 'Core'] and done.result['deleted'] == []
+    assert done.result['msg'] == ('eNMS did not write 2 pool(s): Core: not sent: eNMS DELETE {0}/rest/instance/pool/Core failed: '
+                                  'Connection refused; Edge: not sent: eNMS DELETE {0}/rest/instance/pool/Edge failed: Connection '
+                                  'refused'.format(enms.url))
+
+
+def test_a_delete_enms_refuses_before_acting_is_refused_in_its_words(enms):
+    enms.add_fault('status', route='delete_pool', status=403, body='{"alert": "Error 403 - Not Authorized."}')
+    done = pools(enms, [{'name': 'Edge', 'state': 'absent'}])
+    assert done.failed and done.result['not_attempted'] == [] and done.result['deleted'] == []
+    words = ('eNMS DELETE %s/rest/instance/pool/Edge failed: HTTP 403 Forbidden: eNMS answers HTTP 403 for a pool it does not know '
+             '(deleted meanwhile?) or that the user may not edit: Error 403 - Not Authorized.' % enms.url)
+    assert done.result['refused'] == {'Edge': words}
+
+
+def test_a_run_with_nothing_to_delete_reports_no_delete(enms):
+    done = pools(enms, [{'name': 'site1-new', 'devices': ['Atlanta']}])
+    assert not done.failed and done.result['deleted'] == [] and done.result['changed'] is True
+    assert sorted(done.result) == ['changed', 'created', 'deleted', 'diff', 'missing_devices', 'not_attempted', 'pools', 'refused',
+                                   'unchanged', 'updated']
+
+
+def test_an_answer_to_the_bulk_write_that_is_no_object_is_read_back_as_an_unknown_outcome(enms, monkeypatch):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    enms.add_fault('after', route='update_pools', then='status', status=200, body='["site1-new"]')
+    done = pools(enms, [{'name': 'site1-new', 'devices': ['Atlanta']}])
+    assert not done.failed and done.result['created'] == ['site1-new'], done.result
+    assert warnings == ['The outcome of the write was unknown (eNMS POST %s/rest/instance/pool failed: HTTP 200 OK: expected the '
+                        'outcome of the pool write as a JSON object: ["site1-new"]); read back, eNMS holds as declared: site1-new.'
+                        % enms.url]
+
+
+@pytest.mark.parametrize('fault,written,held', [('status', [], 'none'), ('after', ['site1-two', 'site1-three'], 'site1-two, site1-three')])
+def test_a_pool_enms_does_not_name_in_its_answer_is_read_back(enms, monkeypatch, fault, written, held):
+    warnings = []
+    monkeypatch.setattr('ansible.module_utils.basic.AnsibleModule.warn', lambda self, text: warnings.append(text))
+    options = dict(then='status') if fault == 'after' else {}
+    enms.add_fault(fault, route='update_pools', status=200, body='{"success": ["site1-one"]}', **options)
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']},
+                        {'name': 'site1-three', 'devices': ['Boston']}])
+    assert done.result['created'] == ['site1-one'] + written
+    words = 'eNMS did not name it in its answer, and does not hold it as declared'
+    assert done.result['refused'] == ({} if written else {'site1-two': words, 'site1-three': words})
+    assert warnings == ['The outcome of the write was unknown (%s); read back, eNMS holds as declared: %s.' % (words, held)]
+
+
+def test_a_bulk_write_enms_refuses_before_acting_refuses_every_pool_in_its_words(enms):
+    enms.add_fault('status', route='update_pools', status=403, body='{"alert": "Error 403 - Not Authorized."}')
+    done = pools(enms, [{'name': 'site1-one', 'devices': ['Atlanta']}, {'name': 'site1-two', 'devices': ['Boston']}])
+    words = 'eNMS POST %s/rest/instance/pool failed: HTTP 403 Forbidden: Error 403 - Not Authorized.' % enms.url
+    assert done.failed and done.result['refused'] == {'site1-one': words, 'site1-two': words} and done.result['status'] == 403
+    assert done.result['msg'] == 'eNMS did not write 2 pool(s): site1-one, site1-two: ' + words
+
+
+def test_a_read_of_a_pool_that_fails_is_no_absent_pool_and_nothing_is_written(enms):
+    enms.add_fault('status', route='get_instance', status=500, body='{"alert": "Error 500 - Internal Server Error."}', times=4)
+    done = pool(enms, devices=['Atlanta'])
+    assert done.failed and 'HTTP 500' in done.result['msg'] and writes(enms) == [] and 'site1' not in enms.state['pools']
+
+
+def test_a_pool_answer_that_is_no_object_fails_naming_the_pool(enms):
+    enms.add_fault('status', route='get_instance', status=200, body='["Core"]')
+    done = pool(enms, name='Core', description='core routers')
+    assert done.failed and writes(enms) == [] and done.result['msg'] == (
+        'eNMS GET %s/rest/instance/pool/Core failed: HTTP 200 OK: expected the pool \'Core\' as a JSON object: ["Core"]' % enms.url)
