@@ -602,3 +602,22 @@ def test_the_server_words_end_in_one_period_whatever_space_follows_them(enms, tm
     enms.add_fault('status', route='get_instance', status=403, body='{"alert": "Error 403 - Not Authorized.\\n"}')
     found = refusal(tmp_path, source(enms, pools=['Core']))
     assert found.endswith(': Error 403 - Not Authorized.'), repr(found)
+
+
+def test_the_connection_to_enms_is_closed_after_a_parse_and_after_a_refusal(enms, tmp_path, monkeypatch):
+    """ansible-inventory may parse many sources in one process: each source's client is closed when its read ends."""
+    closed = []
+    real_close = plugin_module.ApiClient.close
+    monkeypatch.setattr(plugin_module.ApiClient, 'close', lambda client: closed.append(client) or real_close(client))
+    parse(tmp_path, source(enms), cache=False)
+    assert len(closed) == 1
+    enms.add_fault('status', route='search', status=403, times=5)
+    refusal(tmp_path, source(enms))
+    assert len(closed) == 2 and closed[0] is not closed[1]
+
+
+def test_a_client_that_cannot_be_made_is_a_refusal_not_a_traceback(enms, tmp_path, monkeypatch):
+    def no_client(*args, **kwargs):
+        raise plugin_module.ApiError('eNMS', 'the client cannot be made here')
+    monkeypatch.setattr(plugin_module, 'ApiClient', no_client)
+    assert 'the client cannot be made here' in str(refusal(tmp_path, source(enms)))

@@ -4,10 +4,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import copy
 import json
 
 import pytest
 import requests
+from ansible.module_utils import basic
 
 from ansible_collections.netops.bridge.plugins.module_utils._errors import ApiError
 from ansible_collections.netops.bridge.plugins.module_utils.enms import EnmsApi
@@ -360,6 +362,24 @@ def test_a_boolean_text_is_stored_as_enms_stores_booleans_and_a_second_run_is_un
     assert not second.failed and not second.result['changed'], second.result
 
 
+
+def test_the_task_arguments_shown_at_vvv_are_what_the_user_wrote_not_what_was_converted(enms, monkeypatch):
+    """-vvv prints a module's invocation, its params when it exits: the conversion to eNMS's types works on a copy."""
+    at_exit = []
+    exit_json = basic.AnsibleModule.exit_json  # the test's own (conftest.py), which ends the run
+
+    def recording_exit_json(self, **result):
+        at_exit.append(copy.deepcopy(self.params))
+        exit_json(self, **result)
+    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', recording_exit_json)
+    given = [dict(name='Washington', properties={'reachable': 'False'}), dict(name='site9-new', properties={'reachable': 'no'})]
+    done = run(enms_device, dict(connection(enms), devices=given))
+    single = run(enms_device, dict(connection(enms), name='Boston', properties={'reachable': 'yes'}))
+    assert not done.failed and not single.failed, (done.result, single.result)
+    assert enms.state['devices']['Washington']['reachable'] is False  # converted for eNMS all the same
+    assert [device['properties'] for device in at_exit[0]['devices']] == [{'reachable': 'False'}, {'reachable': 'no'}]
+    assert at_exit[1]['properties'] == {'reachable': 'yes'}
+
 def test_integer_properties_are_converted_and_values_that_cannot_be_are_refused_naming_each_device(enms):
     enms.state['devices']['Washington']['rack_units'] = 2
     done = run(enms_device, dict(connection(enms), devices=[
@@ -469,3 +489,15 @@ def test_deletes_never_sent_are_not_attempted(enms, monkeypatch):
     monkeypatch.setattr(EnmsApi, 'delete_instance', refused_connection)
     done = run(enms_device, dict(connection(enms), devices=[dict(name='Boston', state='absent'), dict(name='Atlanta', state='absent')]))
     assert done.failed and done.result['not_attempted'] == ['Boston', 'Atlanta'] and done.result['deleted'] == []
+
+
+def test_deletes_go_to_enms_four_at_a_time(enms):
+    """eNMS checks the password of every request: the module sends a few deletes at once, never all of them (the
+    figures behind four are in docs/benchmark.md). Each delete is held a second, so the first wave is what was in flight."""
+    names = seed_devices(enms.state, 9, prefix='site7-')
+    enms.add_fault('delay', route='delete_instance', times=9, seconds=1.0)
+    done = run(enms_device, dict(connection(enms), devices=[dict(name=name, state='absent') for name in names]))
+    assert not done.failed and sorted(done.result['deleted']) == names, done.result
+    arrivals = sorted(entry['time'] for entry in enms.requests(route='delete_instance'))
+    waves = [len([moment for moment in arrivals if start <= moment < start + 0.5]) for start in (arrivals[0], arrivals[4], arrivals[8])]
+    assert waves == [4, 4, 1], arrivals
