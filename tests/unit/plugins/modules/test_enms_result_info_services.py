@@ -4,6 +4,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import time
 
 import pytest
@@ -55,6 +56,9 @@ def test_each_service_of_a_workflow_run_once_is_returned_in_the_order_it_ran(enm
     # One paged search, ordered by runtime (the emulator answers 500 to an association column, as eNMS 4.6 does).
     searches = enms.requests(route='search')
     assert len(searches) == 1
+    sent = json.loads(searches[0]['body'])
+    # Pages of one order cannot overlap or skip, and rows of one runtime are the order the services ran in.
+    assert [(sent['columns'][order['column']], order['dir']) for order in sent['order']] == [('runtime', 'asc')], sent
 
 
 def test_a_workflow_still_running_gives_the_services_ended_so_far(enms):
