@@ -362,7 +362,6 @@ def test_a_boolean_text_is_stored_as_enms_stores_booleans_and_a_second_run_is_un
     assert not second.failed and not second.result['changed'], second.result
 
 
-
 def test_the_task_arguments_shown_at_vvv_are_what_the_user_wrote_not_what_was_converted(enms, monkeypatch):
     """-vvv prints a module's invocation, its params when it exits: the conversion to eNMS's types works on a copy."""
     at_exit = []
@@ -379,6 +378,7 @@ def test_the_task_arguments_shown_at_vvv_are_what_the_user_wrote_not_what_was_co
     assert enms.state['devices']['Washington']['reachable'] is False  # converted for eNMS all the same
     assert [device['properties'] for device in at_exit[0]['devices']] == [{'reachable': 'False'}, {'reachable': 'no'}]
     assert at_exit[1]['properties'] == {'reachable': 'yes'}
+
 
 def test_integer_properties_are_converted_and_values_that_cannot_be_are_refused_naming_each_device(enms):
     enms.state['devices']['Washington']['rack_units'] = 2
