@@ -343,3 +343,22 @@ def test_a_search_failing_without_a_regex_says_nothing_of_regexes(enms):
     with pytest.raises(ApiError) as caught:
         api_for(enms).search('device', [], {'vendor': 'Arista', 'vendor_filter': 'inclusion'})
     assert 'regular expression' not in caught.value.message and 'HTTP 500' in caught.value.message, caught.value.message
+
+
+def test_a_regular_expression_eNMS_cannot_use_is_refused_in_whole_words(enms):
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).search('device', ['name'], criteria_from_filters({'name': {'value': '(', 'match': 'regex'}}))
+    error = caught.value
+    assert (error.platform, error.method, error.url, error.status) == ('eNMS', 'POST', enms.url + '/rest/search', 500)
+    assert error.summary == 'eNMS answers HTTP 500 for a regular expression its database cannot use: check the regex filters'
+
+
+@pytest.mark.parametrize('answer', ['{"records": []}', '[1, 2]', '"x' + 'y' * 300 + '"'])
+def test_a_search_answer_that_is_not_a_list_of_records_is_refused_naming_the_request(enms, answer):
+    enms.add_fault('status', route='search', status=200, body=answer)
+    with pytest.raises(ApiError) as caught:
+        api_for(enms).search('device', ['name'])
+    error = caught.value
+    assert (error.platform, error.method, error.url, error.status) == ('eNMS', 'POST', enms.url + '/rest/search', 200)
+    assert error.summary == 'expected the device records as a JSON list of objects'
+    assert error.detail == answer[:200]
