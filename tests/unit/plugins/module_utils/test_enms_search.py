@@ -345,7 +345,7 @@ def test_a_search_failing_without_a_regex_says_nothing_of_regexes(enms):
     assert 'regular expression' not in caught.value.message and 'HTTP 500' in caught.value.message, caught.value.message
 
 
-def test_a_regular_expression_eNMS_cannot_use_is_refused_in_whole_words(enms):
+def test_a_regular_expression_enms_cannot_use_is_refused_in_whole_words(enms):
     with pytest.raises(ApiError) as caught:
         api_for(enms).search('device', ['name'], criteria_from_filters({'name': {'value': '(', 'match': 'regex'}}))
     error = caught.value
