@@ -20,8 +20,6 @@ from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.netops.bridge.plugins.inventory import enms as plugin_module
 
-from emulators.enms import EnmsEmulator  # the tests folder is on the path (tests/unit/plugins/conftest.py)
-from ..module_utils.pki import Pki
 
 NAME = 'netops.bridge.enms'
 ENMS_VARIABLES = ('ENMS_URL', 'ENMS_USERNAME', 'ENMS_PASSWORD', 'ENMS_CA_PATH', 'ENMS_REQUEST_TIMEOUT', 'ENMS_VALIDATE_CERTS')
@@ -407,17 +405,6 @@ def test_the_url_may_end_in_a_slash_and_the_credentials_around_spaces(enms, tmp_
     text = 'plugin: netops.bridge.enms\nurl: " %s/ "\nusername: " admin "\npassword: admin-pass\npools: [Edge]\n' % enms.url
     assert sorted(hostvars(parse(tmp_path, text))) == ['Boston']
     assert all(entry['path'].startswith('/rest/') for entry in enms.requests())
-
-
-@pytest.fixture
-def enms_tls(tmp_path):
-    """The eNMS emulator over HTTPS, its certificate signed by a CA of the test's own (``enms_tls.ca``)."""
-    pki = Pki(tmp_path)
-    emulator = EnmsEmulator(tls=pki.server('enms'))
-    emulator.ca = pki.ca
-    emulator.start()
-    yield emulator
-    emulator.stop()
 
 
 def test_the_certificate_is_verified_against_the_ca_path_under_the_home_directory(enms_tls, tmp_path, monkeypatch):

@@ -13,8 +13,7 @@ import pytest
 from ansible_collections.netops.bridge.plugins.modules import enms_result_info, enms_service_run
 from .module_runner import run
 
-from emulators.enms import SHARED_SERVICE, EnmsEmulator  # the tests folder is on the path (tests/unit/plugins/conftest.py)
-from ..module_utils.pki import Pki
+from emulators.enms import SHARED_SERVICE  # the tests folder is on the path (tests/unit/plugins/conftest.py)
 
 FAST = dict(poll_interval=0.02, wait_timeout=10)
 READ_HINT = ('eNMS answers HTTP 403 both when no service has this name and when the user may not %s it (an eNMS admin gets '
@@ -160,17 +159,6 @@ def test_the_services_of_a_workflow_run_are_those_of_that_run_alone(enms):
     assert [[device['name'] for device in service['devices']] for service in done.result['services']] == [['Atlanta']]
     criteria = [json.loads(entry['body'])['search_criteria'] for entry in enms.requests(route='search')]
     assert criteria[-1] == {'parent_runtime': runs[0].result['runtime'], 'parent_runtime_filter': 'equality'}
-
-
-@pytest.fixture
-def enms_tls(tmp_path):
-    """The eNMS emulator over HTTPS, its certificate signed by a CA of the test's own (``enms_tls.ca``)."""
-    pki = Pki(tmp_path)
-    emulator = EnmsEmulator(tls=pki.server('enms'))
-    emulator.ca = pki.ca
-    emulator.start()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.mark.parametrize('options,verified', [({}, False), ({'validate_certs': False}, True), ('ca', True)])
