@@ -24,6 +24,7 @@ class ScriptedServer(object):
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = 'HTTP/1.1'
+            disable_nagle_algorithm = True  # as the emulators (tests/emulators/base.py): no 40 ms wait on keep-alive
 
             def log_message(self, *args):
                 pass
