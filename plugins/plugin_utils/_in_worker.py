@@ -77,6 +77,7 @@ except ImportError:
 # Imported in the controller process when the strategy first loads one of our actions, so that every forked worker
 # has it (and requests with it): a module process imports them anew every time. The module of each action, with its
 # platform's module_utils, comes with prepare_in_controller(); the other platforms' are never imported for nothing.
+from ansible_collections.netops.bridge.plugins.module_utils._client import ApiClient
 from ansible_collections.netops.bridge.plugins.module_utils._module import PlatformModule
 
 display = Display()
@@ -140,12 +141,13 @@ def missing_core_hooks():
 def prepare_in_controller(module_name):
     """Does once, in the controller process that forks the workers, what every worker of this module's tasks would
     otherwise do again (measured in docs/benchmark.md): import the module (the collection loader compiles it from
-    source, about 1-2 ms a fork), import core's module-side serialization profiles, fill core's per-process cache
-    of the module result's fields, and resolve the controller's own interpreter (a task pinned to it asks again). The
-    action plugin calls it when the strategy loads it, which happens only in a play with a task of this module. Each
-    part only warms what the worker would compute the same way; if one fails, the worker does it again and reports it."""
-    for prepare in (lambda: ModuleInWorker._import_module(module_name), _serialization_profiles, _module_result_fields,
-                    lambda: same_interpreter(sys.executable, sys.executable)):
+    source, about 1-2 ms a fork), import core's module-side serialization profiles, fill core's per-process caches
+    of a result's fields (the action's and the module's), take the HTTP client once through the way to a request
+    without sending it, and resolve the controller's own interpreter (a task pinned to it asks again). The action
+    plugin calls it when the strategy loads it, which happens only in a play with a task of this module. Each part only
+    warms what the worker would compute the same way; if one fails, the worker does it again and reports it."""
+    for prepare in (lambda: ModuleInWorker._import_module(module_name), _serialization_profiles, _result_fields,
+                    _http_request_path, lambda: same_interpreter(sys.executable, sys.executable)):
         try:
             prepare()
         except Exception:  # pylint: disable=broad-except
@@ -160,11 +162,27 @@ def _serialization_profiles():
             get_module_decoder(SERIALIZATION_PROFILE, Direction.MODULE_TO_CONTROLLER)
 
 
-def _module_result_fields():
-    # ansible-core 2.21 builds this mapping with typing.get_type_hints (about 3 ms) once per process, for module results.
+def _result_fields():
+    # ansible-core 2.21 builds this mapping with typing.get_type_hints (about 3 ms) once per process and per kind of
+    # result: the worker asks for the action's result of every task (debug's too) and the module's for ours.
     mapping = getattr(UnifiedTaskResult, 'get_result_key_to_resolved_field_mapping', None)
     if mapping is not None:
-        mapping(source_is_module=True)  # as core calls it: functools.cache keys on the keyword
+        mapping(source_is_module=False)  # as core calls them: functools.cache keys on the keyword
+        mapping(source_is_module=True)
+
+
+def _http_request_path():
+    """The first request of a process fills caches of requests, urllib3 and the standard library (URL parsing, header
+    and auth checks, the connection pool's set-up), which every forked worker would fill again for its first request.
+    Prepared here as the client prepares one, for an address the request is never sent to: no connection is opened."""
+    import requests  # not at the top: a controller without it still runs every task, as a module process
+    client = ApiClient('netops.bridge', 'http://127.0.0.1:9', requests.auth.HTTPBasicAuth('user', 'password'))
+    try:
+        prepared = client.session.prepare_request(requests.Request('POST', client.url('/'), json={}, auth=client.auth))
+        client.session.merge_environment_settings(prepared.url, {}, None, client.verify, None)
+        client.session.get_adapter(prepared.url).get_connection_with_tls_context(prepared, client.verify)
+    finally:
+        client.close()
 
 
 def same_interpreter(interpreter, controller):

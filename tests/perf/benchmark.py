@@ -646,7 +646,8 @@ def phases(bench, tasks=30, loop=100, repeats=3):
                 if len(workers) != (tasks if shape == 'separate' else 1):
                     raise RuntimeError('the phase timer saw %d workers of %s for %s' % (len(workers), wanted, shape))
                 units = count[shape]
-                sample = {'whole': seconds / units, 'worker': sum(worker['worker'] for worker in workers) / units}
+                sample = {'whole': seconds / units, 'worker': sum(worker['worker'] for worker in workers) / units,
+                          'faults': sum(worker['faults'] for worker in workers) / units}
                 for phase in ('action',) + RUNNER_PHASES:
                     sample[phase] = sum(worker['phases'].get(phase, [0.0, 0])[0] for worker in workers) / units
                 samples.setdefault((shape, name), []).append(sample)
@@ -850,10 +851,11 @@ def report(results, quick=False):
               'process (to read its class) before the workers fork, and the action prepares there, once, what every worker '
               'would do again: it imports its module with that platform\'s module_utils and `requests` (about 70 ms, once per '
               'playbook: `requests` about 45 ms, the collection\'s files the rest, which the collection loader compiles from '
-              'source), core\'s module-side serialization profiles, and core\'s map of a module result\'s fields; every worker '
-              'inherits them. What is left per task is the worker fork, the task\'s templating and callbacks, and the '
-              'module\'s own work; the items of a loop run in the task\'s one worker, so a loop pays the fork once. `ping` and '
-              '`uri` still start a module process for every task and every item.',
+              'source), core\'s module-side serialization profiles, core\'s maps of a result\'s fields (an action\'s and a '
+              'module\'s), and the HTTP client\'s way to a request, taken once without sending it (requests and urllib3 fill '
+              'caches on a process\'s first request); every worker inherits them. What is left per task is the worker fork, '
+              'the task\'s templating and callbacks, and the module\'s own work; the items of a loop run in the task\'s one '
+              'worker, so a loop pays the fork once. `ping` and `uri` still start a module process for every task and every item.',
               '- The floor, `ansible.builtin.debug`: its action never leaves the controller process, so a task of ours costs '
               'above it exactly what it does that debug does not (section 11): the module\'s `main()` (building an '
               '`AnsibleModule`, which validates the arguments and logs the invocation to syslog as in a module process, a '
@@ -974,7 +976,11 @@ def phases_report(r):
               % (1000 * (separate['whole'] - cells['separate/debug']['whole']), 1000 * separate['main'], 1000 * separate['http'],
                  1000 * (separate['action'] - separate['main']),
                  1000 * (looped['whole'] - cells['loop/debug']['whole']), 1000 * looped['main'], 1000 * looped['http'],
-                 1000 * (looped['action'] - looped['main'])), '']
+                 1000 * (looped['action'] - looped['main'])),
+              '- minor page faults in the worker (in a forked worker mostly the copy-on-write of the controller\'s pages it '
+              'writes to), per task: %d for `saymon_operation`, %d for `debug`; per loop item: %d and %d. A first request in a '
+              'fresh worker touches more of the controller\'s pages than a later loop item, which is why the same round trip '
+              'costs more in a separate task.' % tuple(cells[column]['faults'] for column in columns), '']
     return lines
 
 

@@ -8,11 +8,14 @@ __metaclass__ = type
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
 
 import pytest
+import requests
+import urllib3.util.connection
 
 from ansible_collections.netops.bridge.plugins.plugin_utils import _in_worker
 
@@ -60,13 +63,30 @@ def test_an_action_prepares_core_serialization_for_module_arguments_and_results(
 
 
 @pytest.mark.skipif(_in_worker.UnifiedTaskResult is None, reason='ansible-core 2.21 and later map a result\'s fields')
-def test_an_action_fills_core_map_of_a_module_result_as_core_asks_for_it():
-    assert loaded_after('saymon_operation')['fields'] == 1
+@pytest.mark.parametrize('source_is_module', [False, True], ids=['the action result every task has', 'a module result'])
+def test_an_action_fills_core_maps_of_results_as_core_asks_for_them(source_is_module):
+    assert loaded_after('saymon_operation')['fields'] == 2
     mapping = _in_worker.UnifiedTaskResult.get_result_key_to_resolved_field_mapping
     _in_worker.prepare_in_controller('saymon_operation')
     hits = mapping.cache_info().hits
-    mapping(source_is_module=True)  # as _parse_returned_data's path asks
+    mapping(source_is_module=source_is_module)  # as core's task executor and _parse_returned_data ask
     assert mapping.cache_info().hits == hits + 1
+
+
+def test_an_action_takes_the_http_client_to_a_request_without_connecting(monkeypatch):
+    prepared, connected = [], []
+    real_prepare = requests.Session.prepare_request
+
+    def prepare(session, request):
+        prepared.append((request.method, request.url, request.json))
+        return real_prepare(session, request)
+
+    monkeypatch.setattr(requests.Session, 'prepare_request', prepare)
+    monkeypatch.setattr(socket, 'create_connection', lambda *args, **kwargs: connected.append(args))
+    monkeypatch.setattr(urllib3.util.connection, 'create_connection', lambda *args, **kwargs: connected.append(args))
+    _in_worker.prepare_in_controller('saymon_operation')
+    assert prepared == [('POST', 'http://127.0.0.1:9/', {})]
+    assert connected == []
 
 
 def test_a_part_that_fails_leaves_the_rest_prepared_and_raises_nothing(monkeypatch):
