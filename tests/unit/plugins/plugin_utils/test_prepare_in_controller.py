@@ -15,6 +15,7 @@ import textwrap
 
 import pytest
 import requests
+import requests.adapters
 import urllib3.util.connection
 
 from ansible_collections.netops.bridge.plugins.plugin_utils import _in_worker
@@ -74,18 +75,25 @@ def test_an_action_fills_core_maps_of_results_as_core_asks_for_them(source_is_mo
 
 
 def test_an_action_takes_the_http_client_to_a_request_without_connecting(monkeypatch):
-    prepared, connected = [], []
+    prepared, pooled, connected = [], [], []
     real_prepare = requests.Session.prepare_request
+    real_pool = requests.adapters.HTTPAdapter.get_connection_with_tls_context
 
     def prepare(session, request):
         prepared.append((request.method, request.url, request.json))
         return real_prepare(session, request)
 
+    def pool(adapter, request, verify, *args, **kwargs):
+        pooled.append((request.url, verify))
+        return real_pool(adapter, request, verify, *args, **kwargs)
+
     monkeypatch.setattr(requests.Session, 'prepare_request', prepare)
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, 'get_connection_with_tls_context', pool)
     monkeypatch.setattr(socket, 'create_connection', lambda *args, **kwargs: connected.append(args))
     monkeypatch.setattr(urllib3.util.connection, 'create_connection', lambda *args, **kwargs: connected.append(args))
     _in_worker.prepare_in_controller('saymon_operation')
     assert prepared == [('POST', 'http://127.0.0.1:9/', {})]
+    assert pooled == [('http://127.0.0.1:9/', True)]  # the adapter's pool for it, as a request would take it
     assert connected == []
 
 
