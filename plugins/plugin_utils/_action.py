@@ -53,6 +53,3 @@ def action_for(module_name):
         return action  # core's normal action: a module process prepares itself
     prepare_in_controller(module_name)
     return action
-
-
-ActionModule = action_class()

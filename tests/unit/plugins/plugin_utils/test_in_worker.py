@@ -263,7 +263,7 @@ def test_a_runner_that_cannot_be_imported_leaves_core_normal_action(monkeypatch,
 
 
 def test_the_action_plugins_take_the_runner_when_it_imports():
-    assert _action.ActionModule is ModuleInWorker
+    assert _action.action_class() is ModuleInWorker
     for name in ('saymon_operation', 'enms_service_run', 'zitadel_target'):
         assert importlib.import_module('ansible_collections.netops.bridge.plugins.action.%s' % name).ActionModule is ModuleInWorker
 
